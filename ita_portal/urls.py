@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from units import views as unit_views
+
+admin.site.site_header = _("ITA Portal administration")
+admin.site.site_title = _("ITA Portal")
+
+urlpatterns = [
+    path("", unit_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("units.urls")),
+    path("admin/", admin.site.urls),
+]

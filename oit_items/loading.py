@@ -1,0 +1,107 @@
+"""Load the framework data files (oit_items/frameworks/*.yaml) into the database.
+
+Idempotent: loading the same version again changes nothing. A higher `version` updates the
+framework in place: items are matched by code, updated, added; items gone from the file are
+marked retired, never deleted, so assignments and evidence attached to them survive.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from units.models import UnitType
+
+from . import rules as rule_types
+from .models import Framework, Item
+
+FRAMEWORK_DIR = Path(__file__).resolve().parent / "frameworks"
+ITEM_FIELDS = ("topic", "seed_title", "title_th", "title_en", "guidance_th", "guidance_en", "sub_requirements")
+
+
+class FrameworkFileError(ValueError):
+    pass
+
+
+@dataclass
+class LoadResult:
+    framework: Framework
+    status: str  # created | updated | unchanged | older
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+
+    def __str__(self):
+        fw = self.framework
+        return f"{fw.unit_type.code} {fw.fiscal_year} v{fw.version}: {self.status} (+{self.added} ~{self.updated} -{self.retired})"
+
+
+def read_file(path: Path) -> dict:
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("schema") != 1:
+        raise FrameworkFileError(f"{path}: not a schema-1 framework file")
+    for key in ("unit_type", "fiscal_year", "version", "title_th", "items"):
+        if key not in data:
+            raise FrameworkFileError(f"{path}: missing {key}")
+    codes = [item.get("code") for item in data["items"]]
+    if len(set(codes)) != len(codes):
+        raise FrameworkFileError(f"{path}: duplicate item codes")
+    for item in data["items"]:
+        try:
+            item["rules"] = rule_types.normalise(item.get("rules", []))
+        except rule_types.RuleError as exc:
+            raise FrameworkFileError(f"{path}: item {item.get('code')}: {exc}") from exc
+        if not str(item.get("code", "")).startswith("O") or not item.get("title_th") or not item.get("topic"):
+            raise FrameworkFileError(f"{path}: item {item.get('code')!r} needs code O<n>, topic and title_th")
+    return data
+
+
+@transaction.atomic
+def load_file(path: Path) -> LoadResult:
+    data = read_file(path)
+    try:
+        unit_type = UnitType.objects.get(code=data["unit_type"])
+    except UnitType.DoesNotExist:
+        raise FrameworkFileError(f"{path}: unknown unit type {data['unit_type']!r}")
+    framework = Framework.objects.filter(unit_type=unit_type, fiscal_year=data["fiscal_year"]).first()
+    if framework is not None and framework.version >= data["version"]:
+        status = "unchanged" if framework.version == data["version"] else "older"
+        return LoadResult(framework, status)
+    status = "created" if framework is None else "updated"
+    framework = framework or Framework(unit_type=unit_type, fiscal_year=data["fiscal_year"])
+    framework.version = data["version"]
+    framework.title_th = data["title_th"]
+    framework.title_en = data.get("title_en", "")
+    framework.source = data.get("source", "")
+    framework.data_file = Path(path).name
+    framework.save()
+    return _sync_items(framework, data["items"], status)
+
+
+def _sync_items(framework, items, status) -> LoadResult:
+    result = LoadResult(framework, status)
+    existing = {item.code: item for item in framework.items.all()}
+    for number, entry in enumerate(items, start=1):
+        item = existing.pop(entry["code"], None)
+        if item is None:
+            item = Item(framework=framework, code=entry["code"])
+            result.added += 1
+        else:
+            result.updated += 1
+        item.number = number
+        item.rules = entry["rules"]
+        item.retired = False
+        for field in ITEM_FIELDS:
+            setattr(item, field, entry.get(field, "" if field != "sub_requirements" else []))
+        item.save()
+    for item in existing.values():
+        if not item.retired:
+            item.retired = True
+            item.save(update_fields=["retired"])
+            result.retired += 1
+    return result
+
+
+def load_all(directory: Path = FRAMEWORK_DIR) -> list[LoadResult]:
+    return [load_file(path) for path in sorted(Path(directory).glob("*.yaml"))]

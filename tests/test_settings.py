@@ -1,0 +1,88 @@
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def run_manage(*args, **env):
+    full_env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=full_env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_mode_passes_check_deploy():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="ita.example.go.th",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/ita_portal", REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_mode_refuses_the_development_secret():
+    result = run_manage("check", DEBUG="false", ALLOWED_HOSTS="ita.example.go.th")
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_development_defaults_need_no_configuration():
+    assert settings.TIME_ZONE == "Asia/Bangkok" and settings.LANGUAGE_CODE == "th"
+    assert settings.CELERY_TASK_ALWAYS_EAGER is True  # no REDIS_URL in the suite: tasks run in-process
+    assert "locmem" in settings.CACHES["default"]["BACKEND"]
+
+
+def test_thai_is_the_default_whatever_the_browser_says(db, client):
+    body = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="th">' in body and "เข้าสู่ระบบ" in body
+
+
+def test_switching_language_keeps_the_page(db, client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/login/?next=/staff/"})
+    assert response.status_code == 302 and response["Location"] == "/login/?next=/staff/"
+    body = client.get("/login/").content.decode()
+    assert '<html lang="en">' in body and "Log in" in body
+    client.post(reverse("set_language"), {"language": "th", "next": "/"})
+    assert "เข้าสู่ระบบ" in client.get("/login/").content.decode()
+
+
+def test_thai_catalogue_is_complete():
+    po = BASE_DIR / "locale" / "th" / "LC_MESSAGES" / "django.po"
+    result = subprocess.run(["msgattrib", "--untranslated", "--no-obsolete", str(po)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    untranslated = re.findall(r'^msgid "(.+)"$', result.stdout, flags=re.M)
+    assert untranslated == []
+    fuzzy = subprocess.run(["msgattrib", "--only-fuzzy", str(po)], capture_output=True, text=True).stdout
+    assert "msgid" not in fuzzy
+
+
+def test_every_template_string_is_in_the_catalogue():
+    """No {% translate %} string in a template escaped the Thai catalogue."""
+    po = (BASE_DIR / "locale" / "th" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    po = po.replace('msgid ""\n"', 'msgid "').replace('"\n"', "")  # unwrap long entries
+    source_ids = set()
+    for path in list(BASE_DIR.glob("templates/**/*.html")):
+        for match in re.finditer(r'{% (?:translate|trans) "([^"]+)"', path.read_text(encoding="utf-8")):
+            source_ids.add(match.group(1))
+    missing = [s for s in source_ids if f'msgid "{s}"' not in po]
+    assert missing == []
+
+
+def test_assets_are_served_by_the_portal_not_a_cdn(db, client):
+    for path in ("vendor/bootstrap/css/bootstrap.min.css", "vendor/htmx/htmx.min.js", "vendor/sarabun/thai-400.css"):
+        assert finders.find(path), path
+    body = client.get(reverse("home")).content.decode()
+    external = [u for u in re.findall(r'(?:src|href)="([^"]+)"', body) if u.startswith(("http:", "https:", "//"))]
+    assert external == []
+    for path in BASE_DIR.glob("templates/**/*.html"):
+        assert not re.search(r'(?:src|href)="(?:https?:)?//', path.read_text(encoding="utf-8")), path

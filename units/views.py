@@ -1,0 +1,75 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ita_portal import thaidate
+from oit_items.models import Assignment, Framework
+
+from .forms import ReassignForm
+from .models import Officer, Unit
+from .permissions import get_unit_for
+
+
+def home(request):
+    units = Unit.objects.filter(unit_type__publishes_oit=True).select_related("unit_type", "parent")
+    return render(request, "home.html", {"units": units})
+
+
+@login_required
+def dashboard(request):
+    units = (
+        Unit.objects.visible_to(request.user)
+        .select_related("unit_type", "parent")
+        .annotate(officer_count=Count("officers", filter=Q(officers__is_active=True)))
+    )
+    return render(request, "units/dashboard.html", {"units": units})
+
+
+def _current_fiscal_year():
+    return thaidate.fiscal_year(timezone.localdate())
+
+
+@login_required
+def unit_detail(request, slug, fiscal_year=None):
+    unit, access = get_unit_for(request.user, slug, "view")
+    years = list(
+        Framework.objects.filter(unit_type_id=unit.unit_type_id).values_list("fiscal_year", flat=True).order_by("-fiscal_year")
+    )
+    if fiscal_year is None:
+        current = _current_fiscal_year()
+        fiscal_year = current if current in years else (years[0] if years else current)
+    officers = unit.officers.select_related("line_of_work", "user").order_by("-is_active", "last_name")
+    context = {
+        "unit": unit,
+        "access": access,
+        "fiscal_year": fiscal_year,
+        "years": years,
+        "assignments": Assignment.objects.for_unit(unit, fiscal_year),
+        "officers": officers,
+    }
+    return render(request, "units/unit_detail.html", context)
+
+
+@login_required
+def reassign_officer(request, slug, pk):
+    """Hand all of a leaver's items to a successor in one step (admins of the unit)."""
+    unit, access = get_unit_for(request.user, slug, "administer")
+    leaver = get_object_or_404(Officer, pk=pk, unit=unit)
+    form = ReassignForm(request.POST or None, leaver=leaver)
+    if request.method == "POST" and form.is_valid():
+        successor = form.cleaned_data["successor"]
+        count = Assignment.objects.filter(unit=unit).reassign(leaver, successor)
+        if form.cleaned_data["retire"]:
+            leaver.is_active = False
+            leaver.save(update_fields=["is_active"])
+        messages.success(
+            request,
+            _("%(count)s items of %(leaver)s now belong to %(successor)s.")
+            % {"count": count, "leaver": leaver.display_name, "successor": successor.display_name},
+        )
+        return redirect("unit-detail", slug=unit.slug)
+    items = Assignment.objects.filter(unit=unit).of_officer(leaver).select_related("item", "item__framework")
+    return render(request, "units/reassign.html", {"unit": unit, "access": access, "leaver": leaver, "form": form, "items": items})
