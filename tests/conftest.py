@@ -80,3 +80,109 @@ def users(db):
 @pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-2567")
+
+
+def service_up(url: str) -> bool:
+    import subprocess
+    import sys
+
+    script = settings.BASE_DIR / "scripts" / "service_up.py"
+    return subprocess.run([sys.executable, str(script), url]).returncode == 0
+
+
+@pytest.fixture
+def committed_demo(transactional_db):
+    """The demo data, committed, for tests whose other processes (worker, browser) must see it.
+    Transactional tests flush the database afterwards, so each loads it again."""
+    call_command("load_demo", force=True, verbosity=0, stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture
+def celery_worker_on_redis(committed_demo, tmp_path):
+    """A real `celery worker` process consuming a real Redis queue, on the real test database."""
+    import subprocess
+    import sys
+    import uuid
+
+    import redis
+    from django.db import connection
+
+    from ita_portal.celery import app
+
+    redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    require(service_up(redis_url), f"Redis does not answer at {redis_url}")
+    db = connection.settings_dict
+    require("postgresql" in db["ENGINE"], "the worker is another process: it needs the PostgreSQL test database")
+    redis.Redis.from_url(redis_url).flushdb()
+
+    db_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "ita_portal.settings"}
+    log_path = tmp_path / "worker.log"
+    log = open(log_path, "w")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "ita_portal", "worker", "--pool=solo", "--loglevel=INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:8]}@%h"],
+        cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+    _drop_broker_connections(app)  # earlier tests may have bound the pools to the in-memory broker
+    app.conf.update(broker_url=redis_url, task_always_eager=False)
+    try:
+        yield worker, log_path
+    finally:
+        app.conf.update(saved)
+        _drop_broker_connections(app)
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.close()
+
+
+def _drop_broker_connections(app):
+    """Celery caches its connection and producer pools on first use, bound to the broker URL of
+    that moment; drop them so the next publish connects to the broker configured now."""
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; never a downloaded browser."""
+    require(Path(CHROMIUM).exists(), f"{CHROMIUM} not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # still plain synchronous code, which Django would otherwise refuse.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="th-TH", device_scale_factor=2)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+def log_in(page, base_url, username):
+    page.goto(f"{base_url}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", settings.DEMO_PASSWORD)
+    page.click("button:has-text('เข้าสู่ระบบ')")
+    page.wait_for_load_state("networkidle")
