@@ -8,6 +8,7 @@ it passes `manage.py check --deploy`.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +48,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ita_portal.middleware.ThaiFirstLocaleMiddleware",
+    "ita_portal.middleware.record_unsafe_upload_names",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -137,7 +139,12 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "daily-digest": {
+        "task": "oit_items.tasks.send_daily_digest",
+        "schedule": crontab(hour=env.int("DIGEST_HOUR", default=7), minute=0),
+    },
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -162,6 +169,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Evidence uploads and deadlines.
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_MB", default=25) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields; files are limited above
+FILE_UPLOAD_PERMISSIONS = 0o640
+# A month's evidence is due on this day of the following month (the seed's internal deadline: the 28th).
+ITA_MONTHLY_DUE_DAY = env.int("ITA_MONTHLY_DUE_DAY", default=28)
+# Whole-year items are due by the end of OIT reporting (30 April of the fiscal year's end year).
+ITA_ITEM_DUE_MONTH, ITA_ITEM_DUE_DAY = 4, 30
+# How permission-checked files reach the browser: "django" streams them; "nginx" answers with
+# X-Accel-Redirect to FILE_SERVING_INTERNAL_URL (an `internal` location aliased to MEDIA_ROOT);
+# "sendfile" answers with X-Sendfile (Apache mod_xsendfile, lighttpd).
+FILE_SERVING = env("FILE_SERVING", default="django")
+FILE_SERVING_INTERNAL_URL = env("FILE_SERVING_INTERNAL_URL", default="/protected-media/")
+# Behind a reverse proxy that sets X-Forwarded-For, take the client address from it for the audit log.
+USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 
 # Demo logins exist only for development and the demo; `load_demo` refuses to run without DEBUG.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="ita-demo-2567")

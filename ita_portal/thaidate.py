@@ -71,12 +71,14 @@ def fiscal_year_months(fy: int, months=None) -> list[datetime.date]:
 
 
 def month_label(day: datetime.date, style: str = "abbr", language: str = "th", thai_digits: bool = False) -> str:
-    """`ต.ค.66` (abbr), `ตุลาคม 2566` (full); English `Oct 2023` / `October 2023`."""
+    """`ต.ค.66` (abbr), `ต.ค. 2566` (medium), `ตุลาคม 2566` (full); English `Oct 2023` / `October 2023`."""
     if language == "en":
-        names = MONTHS_EN_ABBR if style == "abbr" else MONTHS_EN
+        names = MONTHS_EN if style == "full" else MONTHS_EN_ABBR
         return f"{names[day.month - 1]} {day.year}"
     if style == "abbr":
         text = f"{MONTHS_TH_ABBR[day.month - 1]}{be_year(day.year) % 100:02d}"
+    elif style == "medium":
+        text = f"{MONTHS_TH_ABBR[day.month - 1]} {be_year(day.year)}"
     else:
         text = f"{MONTHS_TH[day.month - 1]} {be_year(day.year)}"
     return to_thai_digits(text) if thai_digits else text

@@ -14,5 +14,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("units.urls")),
+    path("staff/", include("oit_items.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,3 +8,23 @@ from .models import Framework
 def clone_framework(self, framework_id: int, fiscal_year: int) -> int:
     """Clone a framework (items and every unit's assignments) into `fiscal_year`. Idempotent."""
     return Framework.objects.get(pk=framework_id).clone_to(fiscal_year).pk
+
+
+@shared_task(bind=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
+def notify_transition(self, period_id: int, action: str, actor_id: int, comment: str) -> int:
+    from . import notifications
+
+    return notifications.send_transition_mail(period_id, action, actor_id, comment)
+
+
+@shared_task(bind=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=3)
+def send_daily_digest(self, day: str | None = None) -> int:
+    """Beat runs it every morning; a second run the same day sends nothing again."""
+    import datetime
+
+    from django.utils import timezone
+
+    from . import notifications
+
+    today = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    return notifications.send_digests(today)

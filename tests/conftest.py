@@ -186,3 +186,56 @@ def log_in(page, base_url, username):
     page.fill("input[name=password]", settings.DEMO_PASSWORD)
     page.click("button:has-text('เข้าสู่ระบบ')")
     page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files go to a fresh directory per test, never into the working tree."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def make_pdf(pages: int = 1) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def make_docx(text: str = "รายงานผลการปฏิบัติราชการ") -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def o7(station):
+    from oit_items.models import Item
+
+    return Item.objects.for_unit(station, 2567).get(code="O7")
+
+
+@pytest.fixture
+def upload_files():
+    """Upload files as the given user through the real view; returns the response."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def post(client, user, files, code="o7", period="m10", **fields):
+        client.force_login(user)
+        data = {"about_date": "31/10/2566", "language": "th", **fields,
+                "files": [SimpleUploadedFile(name, content) for name, content in files]}
+        return client.post(f"/staff/units/sn-buengkum/ita/2567/{code}/{period}/upload/", data)
+
+    return post

@@ -88,6 +88,7 @@ def _load_users(entries, units, officers) -> int:
         user, created = User.objects.get_or_create(username=entry["username"])
         if created or not user.has_usable_password():
             user.set_password(settings.DEMO_PASSWORD)
+        user.email = f"{user.username}@demo.ita-portal.local"  # notifications go to the console in development
         officer = officers.get(entry.get("officer"))
         if officer is not None:
             user.first_name, user.last_name = officer.first_name, officer.last_name

@@ -1,0 +1,68 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ita_portal.forms import BuddhistDateField
+
+from .models import Evidence
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one upload (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={
+            "multiple": True, "accept": ".pdf,.docx,.xlsx,.jpg,.jpeg,.png,.webp,image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class EvidenceMetaForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300, required=False,
+                            help_text=_("Leave empty to use the file name."))
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    about_date = BuddhistDateField(label=_("Date the evidence is about"))
+    language = forms.ChoiceField(label=_("Language"), choices=Evidence.LANGUAGES, initial="th")
+    is_news = forms.BooleanField(label=_("This is a news item (with photos and captions)"), required=False)
+
+
+class UploadForm(EvidenceMetaForm):
+    files = MultipleFileField(label=_("Files (PDF, Word, Excel, images)"))
+    field_order = ["files", "title", "description", "about_date", "language", "is_news"]
+
+
+class LinkForm(EvidenceMetaForm):
+    url = forms.URLField(label=_("Link"), max_length=1000, assume_scheme="https")
+    field_order = ["url", "title", "description", "about_date", "language", "is_news"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = True
+        self.fields["title"].help_text = _("e.g. the name of the news post or e-service")
+
+
+class NoneForm(forms.Form):
+    reason = forms.CharField(label=_("Why there is nothing this period"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("e.g. no procurement this month, no complaints received"))
+    about_date = BuddhistDateField(label=_("Date of the declaration"))
+
+
+class ReplaceForm(forms.Form):
+    file = forms.FileField(label=_("New version of the file"))
+
+
+class RemoveForm(forms.Form):
+    reason = forms.CharField(label=_("Why remove it"), max_length=500, required=False)
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

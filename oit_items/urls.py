@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+unit_item = "units/<slug:slug>/ita/<int:fiscal_year>/<str:code>/"
+
+urlpatterns = [
+    path("units/<slug:slug>/ita/<int:fiscal_year>/", views.workspace_view, name="workspace"),
+    path(unit_item, views.item_detail, name="item-detail"),
+    path(unit_item + "<str:period>/upload/", views.upload, name="evidence-upload"),
+    path(unit_item + "<str:period>/link/", views.add_link, name="evidence-link"),
+    path(unit_item + "<str:period>/none/", views.declare_none, name="evidence-none"),
+    path(unit_item + "<str:period>/<str:action>/", views.transition, name="period-transition"),
+    path("evidence/<int:pk>/replace/", views.replace, name="evidence-replace"),
+    path("evidence/<int:pk>/edit/", views.edit, name="evidence-edit"),
+    path("evidence/<int:pk>/remove/", views.remove, name="evidence-remove"),
+    path("files/<int:pk>/", views.download, name="file-download"),
+    path("files/<int:pk>/thumbnail/", views.thumbnail, name="file-thumbnail"),
+]
