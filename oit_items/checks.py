@@ -73,6 +73,8 @@ def check_periods(rule, ctx):
 def check_formats(rule, ctx):
     failures = []
     for month, evidence in ctx.periods():
+        if month and not evidence:
+            continue  # an empty month is reported once, by the periods rule
         if _declared_none(evidence) and not any(e.kind == e.FILE for e in evidence):
             continue
         present = {e.format for e in evidence if e.kind == e.FILE}
@@ -109,8 +111,8 @@ def check_min_count(rule, ctx):
     failures = []
     scopes = list(ctx.periods()) if ctx.item.months else [(None, list(ctx.all_evidence()))]
     for month, evidence in scopes:
-        if month and _declared_none(evidence) and not any(e.kind != e.NONE for e in evidence):
-            continue
+        if month and not any(e.kind != e.NONE for e in evidence):
+            continue  # empty or declared none: the periods rule speaks for that month
         found = sum(1 for e in evidence if count_of(e))
         if found < rule["count"]:
             failures.append(Failure(month, _("At least %(count)s %(kind)s are required%(in)s (found %(found)s).") % {

@@ -69,6 +69,8 @@ def add_link(period: ItemPeriod, meta: dict, user, ip=None) -> Evidence:
 
 @transaction.atomic
 def declare_none(period: ItemPeriod, reason: str, about_date, user, ip=None) -> Evidence:
+    if not period.item.none_allowed:
+        raise EvidenceError(_("This item does not accept a “none this period” declaration; it needs evidence."))
     if Evidence.objects.current().filter(item_period=period).exists():
         raise EvidenceError(_("This period already has evidence; remove it before declaring that there is none."))
     evidence = Evidence.objects.create(

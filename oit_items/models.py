@@ -122,6 +122,12 @@ class Item(models.Model):
     def is_monthly(self) -> bool:
         return bool(self.months)
 
+    @property
+    def none_allowed(self) -> bool:
+        """May a period be closed with an explicit "none this period" (no procurement, no complaints)?"""
+        periods = self.rule("periods")
+        return bool(periods and periods.get("none_allowed"))
+
 
 class AssignmentQuerySet(models.QuerySet):
     def for_unit(self, unit: Unit, fiscal_year: int):

@@ -139,9 +139,20 @@ def test_removed_evidence_is_kept(drafted, users):
     assert AuditEvent.objects.filter(evidence=piece, action="remove", comment="ไฟล์ผิด").exists()
 
 
-def test_none_declaration_refused_beside_evidence(drafted, users):
+def test_none_declaration_refused_beside_evidence(users, station):
+    from oit_items.models import Item
+
+    o15 = Item.objects.for_unit(station, 2567).get(code="O15")  # monthly procurement: "none" allowed
+    period = period_of(station, o15, OCT)
+    evidence_service.add_files(period, [validated("สขร.1.pdf", make_pdf())], {"about_date": OCT}, users["responsible"])
     with pytest.raises(evidence_service.EvidenceError):
-        evidence_service.declare_none(drafted, "ไม่มี", OCT, users["responsible"])
+        evidence_service.declare_none(period, "ไม่มี", OCT, users["responsible"])
+
+
+def test_none_declaration_refused_where_the_item_needs_evidence(users, station, o7):
+    with pytest.raises(evidence_service.EvidenceError, match="needs evidence|ต้องมีหลักฐาน"):
+        evidence_service.declare_none(period_of(station, o7, OCT), "ไม่มี", OCT, users["responsible"])
+    assert not Evidence.objects.exists()
 
 
 def test_audit_log_is_append_only(drafted):
