@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test setup system messages check-deploy clean
+.PHONY: run test setup system messages check-deploy bench clean
 
 run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -15,7 +15,7 @@ test: system $(VENV)/.installed node_modules/.installed messages
 # Everything `run` needs, without prompting: system packages, venv, assets, database, demo data.
 setup: system $(VENV)/.installed node_modules/.installed messages
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --samples
 
 system:
 	scripts/ensure-system.sh
@@ -32,6 +32,10 @@ node_modules/.installed: package.json package-lock.json
 
 messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+# Benchmarks: public page throughput vs a minimal view; report rendering (UNITS=N units).
+bench: system $(VENV)/.installed node_modules/.installed messages
+	scripts/bench.sh
 
 check-deploy: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \

@@ -34,11 +34,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "ita_portal",
     "units",
     "oit_items",
+    "oit_items.channels",
     "reports",
     "measures",
 ]
@@ -185,6 +187,8 @@ FILE_SERVING = env("FILE_SERVING", default="django")
 FILE_SERVING_INTERNAL_URL = env("FILE_SERVING_INTERNAL_URL", default="/protected-media/")
 # Behind a reverse proxy that sets X-Forwarded-For, take the client address from it for the audit log.
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
+# The public forms' rate limits count per client address, found the same way as for the audit log.
+RATELIMIT_IP_META_KEY = "oit_items.audit.client_ip"
 
 # Demo logins exist only for development and the demo; `load_demo` refuses to run without DEBUG.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="ita-demo-2567")

@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from ita_portal import views as portal_views
+from oit_items.channels import urls as channel_urls
 from units import views as unit_views
 
 admin.site.site_header = _("ITA Portal administration")
@@ -13,6 +15,11 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("lang/<str:language>/", portal_views.switch_language, name="switch-language"),
+    path("healthz/", portal_views.healthz, name="healthz"),
+    path("", include("oit_items.public_urls")),
+    path("", include(channel_urls.public_urlpatterns)),
+    path("staff/", include(channel_urls.staff_urlpatterns)),
     path("staff/", include("units.urls")),
     path("staff/", include("oit_items.urls")),
     path("admin/", admin.site.urls),

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import itap, views
 
 unit_item = "units/<slug:slug>/ita/<int:fiscal_year>/<str:code>/"
 
 urlpatterns = [
     path("units/<slug:slug>/ita/<int:fiscal_year>/", views.workspace_view, name="workspace"),
+    path("units/<slug:slug>/ita/<int:fiscal_year>/itap/", itap.itap_page, name="itap"),
+    path("units/<slug:slug>/ita/<int:fiscal_year>/itap.<str:fmt>", itap.itap_download, name="itap-download"),
     path(unit_item, views.item_detail, name="item-detail"),
     path(unit_item + "<str:period>/upload/", views.upload, name="evidence-upload"),
     path(unit_item + "<str:period>/link/", views.add_link, name="evidence-link"),

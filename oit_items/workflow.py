@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit, notifications
+from . import audit, notifications, publication
 from .models import Evidence, ItemPeriod
 
 ACTIONS = {
@@ -62,6 +62,8 @@ def transition(period: ItemPeriod, action: str, user, rights, comment: str = "",
         period.approved_at = timezone.now()
         period.approved_by = user
     period.save()
+    if action == "approve":
+        transaction.on_commit(lambda: publication.bump(period.unit))
     audit.record(user, period.unit, action, ip=ip, item_period=period, comment=comment, previous=previous,
                  evidence_ids=[e.pk for e in current])
     transaction.on_commit(lambda: notifications.transition_happened(period.pk, action, user.pk, comment))

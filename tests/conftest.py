@@ -239,3 +239,45 @@ def upload_files():
         return client.post(f"/staff/units/sn-buengkum/ita/2567/{code}/{period}/upload/", data)
 
     return post
+
+
+def approve_period(users, unit, item, month, files, publish=True):
+    """Take one period through upload → submit → check → approve with the real services."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oit_items import evidence as evidence_service
+    from oit_items import workflow
+    from oit_items.models import Assignment
+    from oit_items.permissions import item_access, period_of
+    from oit_items.uploads import validate_upload
+    from units.permissions import unit_access
+
+    period = period_of(unit, item, month)
+    validated = [validate_upload(SimpleUploadedFile(name, content)) for name, content in files]
+    evidence_service.add_files(period, validated, {"about_date": month or unit_today()}, users["responsible"])
+    assignment = Assignment.objects.get(unit=unit, item=item)
+    steps = [("submit", "responsible"), ("check", "controller")] + ([("approve", "commander")] if publish else [])
+    for action, role in steps:
+        user = users[role]
+        period = workflow.transition(period, action, user, item_access(user, unit_access(user, unit), assignment))
+    return period
+
+
+def unit_today():
+    import datetime
+
+    return datetime.date(2024, 1, 15)
+
+
+@pytest.fixture
+def approved_o7(users, station, o7):
+    import datetime
+
+    from units.models import Unit
+
+    period = approve_period(users, station, o7, datetime.date(2023, 10, 1), [
+        ("รายงานผลการปฏิบัติราชการ ต.ค.66.pdf", make_pdf(2)), ("รายงานผลการปฏิบัติราชการ ต.ค.66.docx", make_docx())])
+    from oit_items import publication
+
+    publication.bump(Unit.objects.get(pk=station.pk))  # on_commit does this in real requests
+    return period

@@ -22,7 +22,7 @@ def test_officer_logs_in_and_reads_the_unit_on_a_phone(live_server, committed_de
 
     unit_url = phone.url
     phone.click("nav button[data-bs-toggle=collapse]")
-    phone.click("button:has-text('English')")
+    phone.click("a:has-text('English')")
     phone.wait_for_load_state("networkidle")
     assert phone.url == unit_url
     assert "Responsible officers" in phone.inner_text("main")

@@ -49,12 +49,18 @@ def test_thai_is_the_default_whatever_the_browser_says(db, client):
 
 
 def test_switching_language_keeps_the_page(db, client):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/login/?next=/staff/"})
+    response = client.get(reverse("switch-language", args=["en"]), {"next": "/login/?next=/staff/"})
     assert response.status_code == 302 and response["Location"] == "/login/?next=/staff/"
     body = client.get("/login/").content.decode()
     assert '<html lang="en">' in body and "Log in" in body
-    client.post(reverse("set_language"), {"language": "th", "next": "/"})
+    client.get(reverse("switch-language", args=["th"]), {"next": "/"})
     assert "เข้าสู่ระบบ" in client.get("/login/").content.decode()
+
+
+def test_language_switch_never_redirects_off_site(db, client):
+    response = client.get(reverse("switch-language", args=["en"]), {"next": "https://evil.example.com/"})
+    assert response["Location"] == "/"
+    assert client.get(reverse("switch-language", args=["xx"]), {"next": "/"}).cookies.get("django_language") is None
 
 
 def test_thai_catalogue_is_complete():

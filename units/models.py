@@ -88,6 +88,8 @@ class Unit(models.Model):
     head = models.ForeignKey(
         "Officer", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("head of unit")
     )
+    # Changes whenever something of the unit is (re)published: the public pages' cache key.
+    published_at = models.DateTimeField(_("last published"), null=True, blank=True, editable=False)
 
     objects = UnitQuerySet.as_manager()
 

@@ -45,13 +45,24 @@ class Access:
         """Manage the unit's data: contact details, officers, assignments."""
         return self.has(Role.ADMIN)
 
+    @property
+    def itap(self) -> bool:
+        """Prepare the ITAP sheet and QR codes: the admin reports to ITAP, the commander approves it."""
+        return self.has(Role.ADMIN) or self.has(Role.COMMANDER)
+
+    @property
+    def channels(self) -> bool:
+        """Read and answer the public's questions, triage corruption complaints (sensitive: not
+        supervisors, not every officer)."""
+        return self.has(Role.ADMIN) or self.has(Role.COMMANDER)
+
     def may(self, need: str) -> bool:
         if need not in ACTIONS:
             raise ValueError(f"unknown permission {need!r}")
         return getattr(self, need)
 
 
-ACTIONS = ("view", "upload", "check", "approve", "administer")
+ACTIONS = ("view", "upload", "check", "approve", "administer", "itap", "channels")
 NO_ACCESS = Access()
 
 

@@ -51,3 +51,12 @@ def filesize(value) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return ""
+
+
+@register.filter
+def iso_date(value):
+    """A snapshot's ISO date string back to a date, for the BE date filters."""
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None

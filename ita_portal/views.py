@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def switch_language(request, language):
+    """A plain link switches language and stays on the same page. A GET (not Django's POST
+    set_language) so that public pages carry no per-visitor CSRF token and can be cached."""
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=settings.SESSION_COOKIE_SECURE)
+    return response
+
+
+def healthz(request):
+    """For load balancers and monitoring, and the benchmark's baseline: the smallest Django view."""
+    return HttpResponse("ok", content_type="text/plain")

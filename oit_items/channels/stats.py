@@ -1,0 +1,47 @@
+"""Monthly complaint statistics for the O17 (police) / O16 (immigration) item, computed from the
+complaints themselves: received in the month, finished in the month, in progress at its end."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from ita_portal import thaidate
+
+from .models import Complaint
+
+
+@dataclass
+class MonthStats:
+    month: datetime.date
+    received: int
+    finished: int
+    in_progress: int
+
+    @property
+    def none(self) -> bool:
+        return self.received == 0 and self.in_progress == 0
+
+
+def _end_of(month: datetime.date) -> datetime.datetime:
+    following = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return timezone.make_aware(datetime.datetime.combine(following, datetime.time()))
+
+
+def monthly(unit, fiscal_year: int, months=(10, 11, 12, 1, 2, 3)) -> list[MonthStats]:
+    """One query for the whole year, counted in Python (a unit has tens of complaints, not millions)."""
+    _first, last = thaidate.fiscal_year_bounds(fiscal_year)
+    rows = list(Complaint.objects.filter(unit=unit, created_at__lt=_end_of(last.replace(day=1)))
+                .values_list("created_at", "finished_at"))
+    result = []
+    for month in thaidate.fiscal_year_months(fiscal_year, months):
+        begin = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
+        end = _end_of(month)
+        result.append(MonthStats(
+            month=month,
+            received=sum(1 for created, _f in rows if begin <= created < end),
+            finished=sum(1 for _c, finished in rows if finished and begin <= finished < end),
+            # Open at the month's end, whenever received (an old complaint still open counts).
+            in_progress=sum(1 for created, finished in rows if created < end and not (finished and finished < end)),
+        ))
+    return result

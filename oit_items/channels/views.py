@@ -1,0 +1,174 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_ratelimit.decorators import ratelimit
+
+from units.permissions import get_unit_for
+
+from .. import uploads
+from ..audit import client_ip
+from ..public import _unit
+from . import stats
+from .forms import AnswerForm, ComplaintForm, QuestionForm, TrackForm, TriageForm
+from .models import Complaint, ComplaintAttachment, ComplaintEvent, Question
+
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _limited(request):
+    response = render(request, "channels/limited.html", status=429)
+    response["Retry-After"] = "3600"
+    return response
+
+
+@ratelimit(key="ip", rate="5/h", method="POST", block=False)
+def questions(request, slug):
+    unit = _unit(slug)
+    if request.method == "POST" and getattr(request, "limited", False):
+        return _limited(request)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("name", "email", "subject", "text")}
+        Question.objects.create(unit=unit, ip=client_ip(request), **data)
+        messages.success(request, _("Thank you. Your message has reached the unit; answers the unit publishes appear below."))
+        return redirect("public-questions", slug=slug)
+    answered = Question.objects.published().filter(unit=unit)[:100]
+    return render(request, "channels/questions.html", {"unit": unit, "form": form, "answered": answered},
+                  status=400 if form.is_bound else 200)
+
+
+def _validated_attachments(form, files):
+    if len(files) > ComplaintForm.MAX_FILES:
+        form.add_error("attachments", _("At most %(count)s files.") % {"count": ComplaintForm.MAX_FILES})
+        return []
+    validated = []
+    for uploaded in files:
+        try:
+            validated.append(uploads.validate_upload(uploaded, max_bytes=ATTACHMENT_MAX_BYTES))
+        except uploads.UploadRejected as rejected:
+            form.add_error("attachments", rejected.message)
+    return validated
+
+
+@transaction.atomic
+def _store_complaint(unit, data, attachments, ip) -> Complaint:
+    complaint = Complaint.objects.create(unit=unit, ip=ip, **data)
+    for item in attachments:
+        attachment = ComplaintAttachment(complaint=complaint, original_name=item.original_name, extension=item.extension,
+                                         content_type=item.content_type, size=item.size, sha256=item.sha256)
+        attachment.file.save(f"a.{item.extension}", ContentFile(item.content), save=False)
+        attachment.save()
+    return complaint
+
+
+@ratelimit(key="ip", rate="5/h", method="POST", block=False)
+def new_complaint(request, slug):
+    unit = _unit(slug)
+    if request.method == "POST" and getattr(request, "limited", False):
+        return _limited(request)
+    form = ComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        attachments = _validated_attachments(form, form.cleaned_data["attachments"]) if form.is_valid() else []
+        if form.is_valid():
+            data = {k: form.cleaned_data[k] for k in ("anonymous", "name", "contact", "subject", "text")}
+            complaint = _store_complaint(unit, data, attachments, client_ip(request))
+            request.session["complaint_code"] = complaint.code
+            return redirect("public-complaint-sent", slug=slug)
+    return render(request, "channels/complaint_form.html", {"unit": unit, "form": form},
+                  status=400 if form.is_bound else 200)
+
+
+def complaint_sent(request, slug):
+    unit = _unit(slug)
+    code = request.session.pop("complaint_code", None)
+    if not code:
+        return redirect("public-complaint-track", slug=slug)
+    return render(request, "channels/complaint_sent.html", {"unit": unit, "code": code})
+
+
+@ratelimit(key="ip", rate="30/h", method="GET", block=False)
+def track_complaint(request, slug):
+    """Anyone with the code sees the status and the unit's note — nothing else of the complaint."""
+    unit = _unit(slug)
+    form = TrackForm(request.GET or None)
+    complaint = None
+    if form.is_bound and getattr(request, "limited", False):
+        return _limited(request)
+    if form.is_valid():
+        code = form.cleaned_data["code"]
+        complaint = Complaint.objects.filter(unit=unit, code=f"{code[:4]}-{code[4:8]}-{code[8:]}").first()
+        if complaint is None:
+            form.add_error("code", _("No complaint of this unit has that code. Check the code and try again."))
+    return render(request, "channels/complaint_track.html", {"unit": unit, "form": form, "complaint": complaint})
+
+
+def complaint_statistics(unit, fiscal_year):
+    return stats.monthly(unit, fiscal_year)
+
+
+# Staff side -----------------------------------------------------------------------------------
+
+@login_required
+def staff_questions(request, slug):
+    unit, access = get_unit_for(request.user, slug, "channels")
+    return render(request, "channels/staff_questions.html",
+                  {"unit": unit, "questions": Question.objects.filter(unit=unit).select_related("answered_by")[:200]})
+
+
+@login_required
+def staff_answer(request, slug, pk):
+    unit, access = get_unit_for(request.user, slug, "channels")
+    question = get_object_or_404(Question, pk=pk, unit=unit)
+    form = AnswerForm(request.POST or None, instance=question)
+    if request.method == "POST" and form.is_valid():
+        question = form.save(commit=False)
+        question.answered_at, question.answered_by = timezone.now(), request.user
+        question.save()
+        messages.success(request, _("The answer was saved."))
+        return redirect("staff-questions", slug=slug)
+    return render(request, "channels/staff_answer.html", {"unit": unit, "question": question, "form": form})
+
+
+@login_required
+def staff_complaints(request, slug):
+    unit, access = get_unit_for(request.user, slug, "channels")
+    from ita_portal import thaidate
+
+    fiscal_year = thaidate.fiscal_year(timezone.localdate())
+    return render(request, "channels/staff_complaints.html", {
+        "unit": unit, "complaints": Complaint.objects.filter(unit=unit)[:300],
+        "stats": stats.monthly(unit, fiscal_year, months=range(1, 13)), "fiscal_year": fiscal_year})
+
+
+@login_required
+def staff_complaint(request, slug, pk):
+    unit, access = get_unit_for(request.user, slug, "channels")
+    complaint = get_object_or_404(Complaint.objects.prefetch_related("attachments", "events__by"), pk=pk, unit=unit)
+    form = TriageForm(request.POST or None, initial={"status": complaint.status, "public_note": complaint.public_note})
+    if request.method == "POST" and form.is_valid():
+        _triage(complaint, form.cleaned_data, request.user)
+        messages.success(request, _("Saved."))
+        return redirect("staff-complaint", slug=slug, pk=pk)
+    return render(request, "channels/staff_complaint.html", {"unit": unit, "complaint": complaint, "form": form})
+
+
+@transaction.atomic
+def _triage(complaint, data, user):
+    complaint.status = data["status"]
+    complaint.finished_at = (complaint.finished_at or timezone.now()) if data["status"] == Complaint.FINISHED else None
+    complaint.public_note = data["public_note"]
+    complaint.save()
+    ComplaintEvent.objects.create(complaint=complaint, by=user, status=complaint.status, note=data["note"])
+
+
+@login_required
+def staff_attachment(request, slug, pk):
+    from .. import files
+
+    unit, access = get_unit_for(request.user, slug, "channels")
+    attachment = get_object_or_404(ComplaintAttachment, pk=pk, complaint__unit=unit)
+    return files.serve(attachment.file, attachment.original_name, attachment.content_type)

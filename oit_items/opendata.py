@@ -1,0 +1,143 @@
+"""The public disclosures as open data: JSON (schema in oit_items/schemas/) and CSV.
+
+The same approved snapshots as the public pages, nothing else."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from . import publication
+from .public import _item, _unit, published_by_month
+from .models import Item
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "unit-ita-v1.json"
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _entry(slug, entry) -> dict:
+    data = {k: entry.get(k) for k in ("kind", "title", "description", "about_date", "language", "is_news")}
+    if entry["kind"] == "file":
+        data |= {"format": entry["format"], "extension": entry["extension"], "size": entry["size"],
+                 "original_name": entry["original_name"],
+                 "url": _absolute(reverse("public-file", args=[slug, entry["revision"]]))}
+    elif entry["kind"] == "link":
+        data["url"] = entry["url"]
+    else:
+        data["reason"] = entry["reason"]
+    return data
+
+
+def _item_data(unit, item, periods) -> dict:
+    return {
+        "code": item.code, "topic": item.topic, "title_th": item.title_th, "title_en": item.title_en,
+        "monthly": item.is_monthly,
+        "url": _absolute(reverse("public-item", args=[unit.slug, item.framework.fiscal_year, item.code.lower()])),
+        "periods": [
+            {"month": month.strftime("%Y-%m") if month else None, "approved_at": approved_at.isoformat() if approved_at else None,
+             "evidence": [_entry(unit.slug, e) for e in entries]}
+            for month, approved_at, entries in periods
+        ],
+    }
+
+
+def unit_data(unit, fiscal_year, items) -> dict:
+    published = published_by_month(unit, items)
+    return {
+        "$schema": _absolute(reverse("api-schema")),
+        "unit": {"slug": unit.slug, "name_th": unit.name_th, "name_en": unit.name_en,
+                 "url": _absolute(reverse("public-unit", args=[unit.slug]))},
+        "fiscal_year": fiscal_year,
+        "generated_at": timezone.now().isoformat(),
+        "items": [_item_data(unit, item, published.get(item.pk, [])) for item in items],
+    }
+
+
+def _json(data) -> HttpResponse:
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def unit_json(request, slug, fiscal_year):
+    def build():
+        unit = _unit(slug)
+        items = list(Item.objects.for_unit(unit, fiscal_year).select_related("framework"))
+        if not items:
+            raise Http404
+        return _json(unit_data(unit, fiscal_year, items))
+
+    return publication.cached(request, slug, build)
+
+
+def item_json(request, slug, fiscal_year, code):
+    def build():
+        unit = _unit(slug)
+        item = _item(unit, fiscal_year, code)
+        data = unit_data(unit, fiscal_year, [item])
+        data["item"] = data.pop("items")[0]
+        return _json(data)
+
+    return publication.cached(request, slug, build)
+
+
+CSV_COLUMNS = ["unit", "fiscal_year", "code", "title_th", "month", "kind", "title", "about_date", "format",
+               "size", "url", "reason"]
+
+
+def _csv(rows, filename) -> HttpResponse:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")  # BOM: Excel reads Thai
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def csv_rows(data) -> list[dict]:
+    items = data.get("items") or [data["item"]]
+    rows = []
+    for item in items:
+        for period in item["periods"]:
+            for entry in period["evidence"]:
+                rows.append({"unit": data["unit"]["slug"], "fiscal_year": data["fiscal_year"], "code": item["code"],
+                             "title_th": item["title_th"], "month": period["month"] or "", **entry})
+    return rows
+
+
+def unit_csv(request, slug, fiscal_year):
+    def build():
+        unit = _unit(slug)
+        items = list(Item.objects.for_unit(unit, fiscal_year).select_related("framework"))
+        if not items:
+            raise Http404
+        return _csv(csv_rows(unit_data(unit, fiscal_year, items)), f"{slug}-ita-{fiscal_year}.csv")
+
+    return publication.cached(request, slug, build)
+
+
+def item_csv(request, slug, fiscal_year, code):
+    def build():
+        unit = _unit(slug)
+        item = _item(unit, fiscal_year, code)
+        return _csv(csv_rows(unit_data(unit, fiscal_year, [item])), f"{slug}-ita-{fiscal_year}-{item.code.lower()}.csv")
+
+    return publication.cached(request, slug, build)
+
+
+def schema(request):
+    return HttpResponse(SCHEMA_PATH.read_text(encoding="utf-8"), content_type="application/schema+json")
+
+
+def load_schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

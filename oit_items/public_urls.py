@@ -1,0 +1,22 @@
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from . import itap, opendata, public
+from .sitemaps import PublicPagesSitemap
+
+unit_year = "units/<slug:slug>/ita/<int:fiscal_year>/"
+
+urlpatterns = [
+    path("u/<slug:slug>/", public.unit_home, name="public-unit"),
+    path("u/<slug:slug>/ita/<int:fiscal_year>/", public.ita_index, name="public-index"),
+    path("u/<slug:slug>/ita/<int:fiscal_year>/search/", public.search_view, name="public-search"),
+    path("u/<slug:slug>/ita/<int:fiscal_year>/<str:code>/", public.ita_item, name="public-item"),
+    path("u/<slug:slug>/files/<int:pk>/", public.public_file, name="public-file"),
+    path("u/<slug:slug>/qr.<str:fmt>", itap.qr_code, name="public-qr"),
+    path("api/v1/schema/unit-ita.json", opendata.schema, name="api-schema"),
+    path("api/v1/" + unit_year, opendata.unit_json, name="api-unit"),
+    path("api/v1/" + unit_year + "items.csv", opendata.unit_csv, name="api-unit-csv"),
+    path("api/v1/" + unit_year + "<str:code>/", opendata.item_json, name="api-item"),
+    path("api/v1/" + unit_year + "<str:code>/evidence.csv", opendata.item_csv, name="api-item-csv"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicPagesSitemap}}, name="sitemap"),
+]

@@ -1,0 +1,58 @@
+import csv
+import io
+
+import jsonschema
+import pytest
+
+from oit_items.opendata import load_schema
+
+UNIT_JSON = "/api/v1/units/sn-buengkum/ita/2567/"
+
+
+def validate(data):
+    jsonschema.validate(data, load_schema(), format_checker=jsonschema.FormatChecker())
+
+
+def test_unit_json_validates_against_the_documented_schema(client, approved_o7):
+    data = client.get(UNIT_JSON).json()
+    validate(data)
+    assert len(data["items"]) == 25 and data["unit"]["name_th"] == "สถานีตำรวจนครบาลบึงกุ่ม"
+    o7 = next(i for i in data["items"] if i["code"] == "O7")
+    october = o7["periods"][0]
+    assert october["month"] == "2023-10"
+    assert {e["original_name"] for e in october["evidence"]} == {
+        "รายงานผลการปฏิบัติราชการ ต.ค.66.pdf", "รายงานผลการปฏิบัติราชการ ต.ค.66.docx"}
+    for entry in october["evidence"]:
+        assert client.get(entry["url"].replace("http://127.0.0.1:8000", "")).status_code == 200
+
+
+def test_schema_refuses_what_it_should(client, approved_o7):
+    data = client.get(UNIT_JSON).json()
+    data["items"][0]["code"] = "7"
+    with pytest.raises(jsonschema.ValidationError):
+        validate(data)
+
+
+def test_item_json_and_csv(client, approved_o7):
+    item = client.get(UNIT_JSON + "o7/").json()
+    validate(item)
+    assert item["item"]["code"] == "O7"
+    text = client.get(UNIT_JSON + "o7/evidence.csv").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 2 and rows[0]["month"] == "2023-10" and "ต.ค.66" in rows[0]["title"]
+
+
+def test_unit_csv_lists_only_approved_evidence(client, approved_o7):
+    rows = list(csv.DictReader(io.StringIO(client.get(UNIT_JSON + "items.csv").content.decode("utf-8-sig"))))
+    assert {r["code"] for r in rows} == {"O7"}
+
+
+def test_schema_is_served(client, db):
+    response = client.get("/api/v1/schema/unit-ita.json")
+    assert response.status_code == 200 and response.json()["title"].startswith("ITA Portal")
+
+
+def test_sitemap_lists_every_public_page(client, db):
+    body = client.get("/sitemap.xml").content.decode()
+    assert body.count("/u/sn-buengkum/ita/2567/o") == 25 and body.count("/u/imm-buengkan/ita/2567/o") == 24
+    assert "/u/rtp/" not in body

@@ -1,0 +1,151 @@
+import datetime
+import time
+
+import pytest
+from django.core import signing
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from oit_items.channels import stats
+from oit_items.channels.forms import SALT
+from oit_items.channels.models import Complaint, ComplaintAttachment, Question
+from tests.conftest import make_pdf
+
+ASK = "/u/sn-buengkum/questions/"
+COMPLAIN = "/u/sn-buengkum/complaints/new/"
+TRACK = "/u/sn-buengkum/complaints/track/"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    cache.clear()
+
+
+def started(seconds_ago=10):
+    return signing.dumps(time.time() - seconds_ago, salt=SALT)
+
+
+def question(**fields):
+    return {"subject": "ขอทราบขั้นตอนแจ้งความออนไลน์", "text": "แจ้งความออนไลน์ได้ที่ไหนครับ", "website": "",
+            "started": started(), **fields}
+
+
+def complaint(**fields):
+    return {"subject": "เจ้าหน้าที่เรียกรับเงิน", "text": "วันที่ 3 ต.ค. 2566 ที่จุดตรวจ มีการเรียกเงิน 500 บาท",
+            "anonymous": "on", "website": "", "started": started(), **fields}
+
+
+def test_anyone_asks_and_the_answer_can_be_published(client, users):
+    assert client.post(ASK, question(name="สมชาย")).status_code == 302
+    asked = Question.objects.get()
+    assert asked.name == "สมชาย" and asked.ip == "127.0.0.1"
+    assert "แจ้งความออนไลน์ได้ที่ไหน" not in client.get(ASK).content.decode()  # not answered yet
+    client.force_login(users["admin"])
+    client.post(f"/staff/units/sn-buengkum/questions/{asked.pk}/", {"answer": "ที่ thaipoliceonline.go.th", "publish": "on"})
+    client.logout()
+    body = client.get(ASK).content.decode()
+    assert "แจ้งความออนไลน์ได้ที่ไหน" in body and "thaipoliceonline.go.th" in body
+
+
+def test_an_unpublished_answer_stays_private(client, users):
+    client.post(ASK, question())
+    client.force_login(users["commander"])
+    client.post(f"/staff/units/sn-buengkum/questions/{Question.objects.get().pk}/", {"answer": "ตอบเป็นการภายใน"})
+    client.logout()
+    assert "ตอบเป็นการภายใน" not in client.get(ASK).content.decode()
+
+
+ABUSE = {  # built when the test runs: a "fresh" timestamp must be fresh then, not at collection
+    "honeypot": (lambda: {"website": "http://spam.example"}, None),
+    "sent within seconds": (lambda: {"started": started(0)}, None),
+    "forged timestamp": (lambda: {"started": "forged"}, None),
+    "script": (lambda: {"text": "<script>alert(1)</script>"}, "text"),  # no HTML from the public
+    "link tag": (lambda: {"subject": "<a href='x'>คลิก</a>"}, "subject"),
+    "too long": (lambda: {"text": "ก" * 3001}, "text"),  # size limits
+}
+
+
+@pytest.mark.parametrize("case", sorted(ABUSE))
+def test_abuse_is_refused_and_what_was_typed_comes_back(client, case):
+    make, field = ABUSE[case]
+    bad = make()
+    response = client.post(ASK, question(**bad))
+    assert response.status_code == 400
+    assert not Question.objects.exists()
+    if field:
+        assert response.context["form"].errors[field]
+    assert "ขอทราบขั้นตอนแจ้งความออนไลน์" in response.content.decode() or bad.get("subject")
+
+
+def test_rate_limit_per_address(client):
+    for _ in range(5):
+        assert client.post(ASK, question()).status_code == 302
+    response = client.post(ASK, question())
+    assert response.status_code == 429 and "มากเกินไป" in response.content.decode()
+    assert Question.objects.count() == 5
+    other = client.post(ASK, question(), REMOTE_ADDR="10.1.2.3")
+    assert other.status_code == 302  # another address is not blocked
+
+
+def test_anonymous_complaint_is_followed_with_its_code(client, users):
+    pdf = SimpleUploadedFile("หลักฐาน.pdf", make_pdf())
+    response = client.post(COMPLAIN, complaint(name="ไม่ควรถูกเก็บ", attachments=[pdf]), follow=True)
+    body = response.content.decode()
+    filed = Complaint.objects.get()
+    assert filed.anonymous and filed.name == "" and filed.code in body
+    assert ComplaintAttachment.objects.get().original_name == "หลักฐาน.pdf"
+    # Shown once: refreshing does not show the code again.
+    assert filed.code not in client.get("/u/sn-buengkum/complaints/sent/", follow=True).content.decode()
+
+    tracked = client.get(TRACK, {"code": filed.code.lower().replace("-", " ")}).content.decode()
+    assert 'data-status="received"' in tracked and "เรียกรับเงิน" not in tracked  # status only
+    client.force_login(users["commander"])
+    client.post(f"/staff/units/sn-buengkum/complaints/{filed.pk}/", {"status": "finished", "note": "ตรวจสอบแล้ว",
+                                                                     "public_note": "ดำเนินการทางวินัยแล้ว"})
+    client.logout()
+    tracked = client.get(TRACK, {"code": filed.code}).content.decode()
+    assert 'data-status="finished"' in tracked and "ดำเนินการทางวินัยแล้ว" in tracked and "ตรวจสอบแล้ว" not in tracked
+
+
+def test_wrong_code_and_other_units_code(client):
+    client.post(COMPLAIN, complaint())
+    code = Complaint.objects.get().code
+    assert "ไม่พบ" in client.get(TRACK, {"code": "AAAA-BBBB-CCCC"}).content.decode()
+    assert 'data-status' not in client.get("/u/imm-buengkan/complaints/track/", {"code": code}).content.decode()
+
+
+def test_hostile_attachment_refuses_the_whole_complaint(client):
+    program = SimpleUploadedFile("หลักฐาน.pdf", b"MZ" + b"\0" * 200)
+    response = client.post(COMPLAIN, complaint(attachments=[program]))
+    assert response.status_code == 400 and "หลักฐาน.pdf" in response.content.decode()
+    assert not Complaint.objects.exists() and not ComplaintAttachment.objects.exists()
+
+
+def test_complaint_appears_in_that_months_statistics(client, station):
+    client.post(COMPLAIN, complaint())
+    filed = Complaint.objects.get()
+    october = timezone.make_aware(datetime.datetime(2023, 10, 12, 10))
+    Complaint.objects.filter(pk=filed.pk).update(created_at=october)
+    by_month = {s.month: s for s in stats.monthly(station, 2567)}
+    assert (by_month[datetime.date(2023, 10, 1)].received, by_month[datetime.date(2023, 10, 1)].in_progress) == (1, 1)
+    assert by_month[datetime.date(2023, 11, 1)].received == 0 and by_month[datetime.date(2023, 11, 1)].in_progress == 1
+    assert by_month[datetime.date(2023, 12, 1)].none is False
+    Complaint.objects.filter(pk=filed.pk).update(status="finished", finished_at=october + datetime.timedelta(days=40))
+    by_month = {s.month: s for s in stats.monthly(station, 2567)}
+    assert by_month[datetime.date(2023, 11, 1)].finished == 1
+    assert by_month[datetime.date(2023, 12, 1)].none  # nothing received, nothing open: "no complaints"
+    page = client.get("/u/sn-buengkum/ita/2567/o17/").content.decode()
+    assert 'data-month="2023-10"' in page and "ไม่มีเรื่องร้องเรียน" in page
+
+
+@pytest.mark.parametrize("role, status", [("admin", 200), ("commander", 200), ("controller", 403), ("responsible", 403),
+                                          ("viewer", 403), ("division-supervisor", 403), ("other-commander", 403)])
+def test_who_sees_complaints_and_questions(client, users, role, status):
+    client.post(COMPLAIN, complaint())
+    client.force_login(users[role])
+    filed = Complaint.objects.get()
+    assert client.get("/staff/units/sn-buengkum/complaints/").status_code == status
+    assert client.get(f"/staff/units/sn-buengkum/complaints/{filed.pk}/").status_code == status
+    assert client.get("/staff/units/sn-buengkum/questions/").status_code == status
