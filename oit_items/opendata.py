@@ -67,12 +67,17 @@ def _json(data) -> HttpResponse:
     return response
 
 
+def _unit_and_items(slug, fiscal_year):
+    unit = _unit(slug)
+    items = list(Item.objects.for_unit(unit, fiscal_year).select_related("framework"))
+    if not items:
+        raise Http404
+    return unit, items
+
+
 def unit_json(request, slug, fiscal_year):
     def build():
-        unit = _unit(slug)
-        items = list(Item.objects.for_unit(unit, fiscal_year).select_related("framework"))
-        if not items:
-            raise Http404
+        unit, items = _unit_and_items(slug, fiscal_year)
         return _json(unit_data(unit, fiscal_year, items))
 
     return publication.cached(request, slug, build)
@@ -117,10 +122,7 @@ def csv_rows(data) -> list[dict]:
 
 def unit_csv(request, slug, fiscal_year):
     def build():
-        unit = _unit(slug)
-        items = list(Item.objects.for_unit(unit, fiscal_year).select_related("framework"))
-        if not items:
-            raise Http404
+        unit, items = _unit_and_items(slug, fiscal_year)
         return _csv(csv_rows(unit_data(unit, fiscal_year, items)), f"{slug}-ita-{fiscal_year}.csv")
 
     return publication.cached(request, slug, build)
