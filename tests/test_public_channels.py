@@ -149,3 +149,14 @@ def test_who_sees_complaints_and_questions(client, users, role, status):
     assert client.get("/staff/units/sn-buengkum/complaints/").status_code == status
     assert client.get(f"/staff/units/sn-buengkum/complaints/{filed.pk}/").status_code == status
     assert client.get("/staff/units/sn-buengkum/questions/").status_code == status
+
+
+def test_the_unit_is_told_without_the_text(client, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(COMPLAIN, complaint())
+    sent = mail.outbox[-1]
+    assert sorted(sent.to) == ["bk-admin@demo.ita-portal.local", "bk-commander@demo.ita-portal.local"]
+    assert "/staff/units/sn-buengkum/complaints/" in sent.body and "500 บาท" not in sent.body

@@ -13,6 +13,7 @@ from .. import uploads
 from ..audit import client_ip
 from ..public import _unit
 from . import stats
+from .tasks import notify_new_message
 from .forms import AnswerForm, ComplaintForm, QuestionForm, TrackForm, TriageForm
 from .models import Complaint, ComplaintAttachment, ComplaintEvent, Question
 
@@ -33,7 +34,8 @@ def questions(request, slug):
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("name", "email", "subject", "text")}
-        Question.objects.create(unit=unit, ip=client_ip(request), **data)
+        asked = Question.objects.create(unit=unit, ip=client_ip(request), **data)
+        transaction.on_commit(lambda: notify_new_message.delay("question", asked.pk))
         messages.success(request, _("Thank you. Your message has reached the unit; answers the unit publishes appear below."))
         return redirect("public-questions", slug=slug)
     answered = Question.objects.published().filter(unit=unit)[:100]
@@ -76,6 +78,7 @@ def new_complaint(request, slug):
         if form.is_valid():
             data = {k: form.cleaned_data[k] for k in ("anonymous", "name", "contact", "subject", "text")}
             complaint = _store_complaint(unit, data, attachments, client_ip(request))
+            transaction.on_commit(lambda: notify_new_message.delay("complaint", complaint.pk))
             request.session["complaint_code"] = complaint.code
             return redirect("public-complaint-sent", slug=slug)
     return render(request, "channels/complaint_form.html", {"unit": unit, "form": form},
