@@ -141,10 +141,27 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Monthly reports: on this day of each month, last month's documents are rendered for every unit
+# with data and attached as drafts (1–28, so that every month has the day).
+REPORTS_RENDER_DAY = env.int("REPORTS_RENDER_DAY", default=28)
+# Reminders of ITA calendar deadlines go out this many days before.
+MEASURES_REMINDER_DAYS = env.int("MEASURES_REMINDER_DAYS", default=7)
+if not 1 <= REPORTS_RENDER_DAY <= 28:
+    raise ImproperlyConfigured("REPORTS_RENDER_DAY must be a day from 1 to 28.")
+# Where the patched Thai PDF fonts are built (default: a directory in the system's temp dir).
+REPORTS_FONT_CACHE = env("REPORTS_FONT_CACHE", default="")
 CELERY_BEAT_SCHEDULE = {
     "daily-digest": {
         "task": "oit_items.tasks.send_daily_digest",
         "schedule": crontab(hour=env.int("DIGEST_HOUR", default=7), minute=0),
+    },
+    "reports-previous-month": {
+        "task": "reports.tasks.render_previous_month",
+        "schedule": crontab(day_of_month=REPORTS_RENDER_DAY, hour=1, minute=30),
+    },
+    "measures-reminders": {
+        "task": "measures.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=15),
     },
 }
 

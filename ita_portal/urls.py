@@ -22,5 +22,7 @@ urlpatterns = [
     path("staff/", include(channel_urls.staff_urlpatterns)),
     path("staff/", include("units.urls")),
     path("staff/", include("oit_items.urls")),
+    path("staff/", include("reports.urls")),
+    path("staff/", include("measures.urls")),
     path("admin/", admin.site.urls),
 ]

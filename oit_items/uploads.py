@@ -525,7 +525,11 @@ def _image_too_large(name):
 
 
 def _check_image(name, kind, data):
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageFile, ImageOps
+
+    # Importing WeasyPrint (the PDF renderer, in the same worker process) switches this on for the
+    # whole process; a truncated image must be refused here whatever was imported before.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     expected_format = PILLOW_FORMAT[kind]
     try:

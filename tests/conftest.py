@@ -143,10 +143,13 @@ def celery_worker_on_redis(committed_demo, tmp_path):
 def _drop_broker_connections(app):
     """Celery caches its connection and producer pools on first use, bound to the broker URL of
     that moment; drop them so the next publish connects to the broker configured now."""
+    import kombu.pools
+
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    kombu.pools.reset()  # kombu's own registry would otherwise hand out the closed pool again
 
 
 CHROMIUM = "/usr/bin/chromium"

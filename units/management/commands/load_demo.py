@@ -21,6 +21,7 @@ class Command(BaseCommand):
         call_command("load_frameworks", stdout=self.stdout)
         counts = demo.load()
         self.stdout.write("demo data: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+        call_command("load_measures", stdout=self.stdout)  # the seeds' integrity measures (measures/data/)
         if samples:
             from oit_items.demo_evidence import publish_samples
             from units.models import Unit

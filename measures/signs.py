@@ -1,0 +1,131 @@
+"""Print-ready A4 signs for the service point: the No Gift Policy sign in Thai and in English with
+the head of unit's photo, rank and name, and the "download the service manual" and EIT survey
+signs with a QR code that must scan.
+
+Rendered with WeasyPrint from templates/measures/signs/, with the reports app's Thai fonts so the
+text copies out as Thai. A sign is printed in its own language whatever the officer's interface
+language, so its words are in the templates, not in the message catalogue; the No Gift statement
+can be replaced per plan.
+"""
+
+import base64
+import io
+import logging
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ita_portal import thaidate
+from oit_items.models import Item
+from reports.renderers import thai_fonts
+
+from .job_models import RenderJob
+from .models import MeasurePlan
+
+SERVICE_MANUAL_TOPIC = "service_manuals"  # O9 police / O8 immigration
+PHOTO_MAX_PX = 900
+
+NO_GIFT_TH = ("{unit} ขอประกาศเจตนารมณ์ว่า ข้าราชการตำรวจทุกนายในสังกัดจะไม่รับของขวัญ ของกำนัล "
+              "หรือประโยชน์อื่นใดจากการปฏิบัติหน้าที่ และขอความร่วมมือผู้มาติดต่อราชการงดให้ของขวัญและของกำนัลทุกชนิด")
+NO_GIFT_EN = ("{unit} and all of its officers do not accept gifts, hospitality or any other benefit "
+              "in the performance of their duties. Please do not offer any.")
+
+
+class SignError(Exception):
+    def __init__(self, message):
+        self.message = message
+        super().__init__(message)
+
+
+def unit_url(plan: MeasurePlan) -> str:
+    return settings.SITE_URL + reverse("public-unit", args=[plan.unit.slug])
+
+
+def manual_item(plan: MeasurePlan) -> Item | None:
+    return Item.objects.for_unit(plan.unit, plan.fiscal_year).filter(topic=SERVICE_MANUAL_TOPIC).first()
+
+
+def manual_url(plan: MeasurePlan) -> str:
+    """The public page of the unit's service-manual item: what the manual sign's QR code opens."""
+    item = manual_item(plan)
+    if item is None:
+        raise SignError(_("There is no public service manual item for this unit and fiscal year."))
+    return settings.SITE_URL + reverse("public-item", args=[plan.unit.slug, plan.fiscal_year, item.code.lower()])
+
+
+def qr_data_uri(url: str) -> str:
+    # Error correction M and a 4-module quiet zone: scans from a printed A4 sign at arm's length.
+    return segno.make(url, error="m").png_data_uri(scale=10, border=4)
+
+
+def head_photo_uri(unit) -> str:
+    """The head's photo as a JPEG data URI, or "" (the sign then shows an empty frame to fill in)."""
+    head = unit.head
+    if head is None or not head.photo:
+        return ""
+    from PIL import Image
+
+    try:
+        with head.photo.open("rb") as stored, Image.open(stored) as image:
+            image = image.convert("RGB")
+            image.thumbnail((PHOTO_MAX_PX, PHOTO_MAX_PX))
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=88)
+    except (OSError, ValueError):
+        logging.getLogger(__name__).warning("photo of officer %s cannot be read", head.pk)
+        return ""
+    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def _context(kind: str, plan: MeasurePlan) -> dict:
+    unit, head = plan.unit, plan.unit.head
+    context = {"plan": plan, "unit": unit, "head": head, "fiscal_year": plan.fiscal_year,
+               "fiscal_year_th": thaidate.to_thai_digits(plan.fiscal_year) if plan.thai_digits else plan.fiscal_year}
+    if kind in (RenderJob.SIGN_NO_GIFT_TH, RenderJob.SIGN_NO_GIFT_EN):
+        context.update(photo=head_photo_uri(unit), unit_url=unit_url(plan), unit_qr=qr_data_uri(unit_url(plan)),
+                       statement_th=plan.no_gift_text_th or NO_GIFT_TH.format(unit=unit.name_th),
+                       statement_en=plan.no_gift_text_en or NO_GIFT_EN.format(unit=unit.name_en or unit.name_th))
+    elif kind == RenderJob.SIGN_MANUAL:
+        url = manual_url(plan)
+        context.update(url=url, qr=qr_data_uri(url))
+    elif kind == RenderJob.SIGN_EIT:
+        if not plan.eit_survey_url:
+            raise SignError(_("The EIT survey address is not set: enter it in the plan first."))
+        context.update(url=plan.eit_survey_url, qr=qr_data_uri(plan.eit_survey_url))
+    return context
+
+
+TEMPLATES = {
+    RenderJob.SIGN_NO_GIFT_TH: "measures/signs/no_gift_th.html",
+    RenderJob.SIGN_NO_GIFT_EN: "measures/signs/no_gift_en.html",
+    RenderJob.SIGN_MANUAL: "measures/signs/manual.html",
+    RenderJob.SIGN_EIT: "measures/signs/eit.html",
+}
+
+
+def html(kind: str, plan: MeasurePlan) -> str:
+    context = _context(kind, plan)
+    context.update(font_faces=thai_fonts.font_face_css(), font_family=thai_fonts.font_family_css())
+    return render_to_string(TEMPLATES[kind], context)
+
+
+def render(kind: str, plan: MeasurePlan) -> bytes:
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    return thai_fonts.fix_to_unicode(HTML(string=html(kind, plan)).write_pdf())
+
+
+def file_name(kind: str, plan: MeasurePlan) -> str:
+    unit = plan.unit
+    names = {
+        RenderJob.SIGN_NO_GIFT_TH: f"ป้าย No Gift Policy {unit.short_name_th or unit.name_th}",
+        RenderJob.SIGN_NO_GIFT_EN: f"No Gift Policy sign {unit.short_name_en or unit.slug}",
+        RenderJob.SIGN_MANUAL: f"ป้าย Download คู่มือการให้บริการ {unit.short_name_th or unit.name_th}",
+        RenderJob.SIGN_EIT: f"ป้ายแบบวัด EIT {unit.short_name_th or unit.name_th} {plan.fiscal_year}",
+    }
+    return names[kind] + ".pdf"

@@ -1,0 +1,1 @@
+"""Staff pages of the integrity measures (staff/units/<slug>/measures/…), by feature."""

@@ -1,0 +1,94 @@
+"""Documents (O24/O25 police, O23/O24 immigration) and service-point signs: ask for them (a Celery
+job), follow the job, download signs; and the progress photos, through permission checks."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from oit_items import files
+
+from .. import jobs
+from ..job_models import RenderJob, RenderOutput
+from ..permissions import get_photo_for, get_plan_for
+from .common import base_context, check_year
+
+
+def _kind(kind: str) -> str:
+    if kind not in dict(RenderJob.KINDS):
+        raise Http404
+    return kind
+
+
+def _jobs(unit, fiscal_year) -> dict:
+    found = RenderJob.objects.filter(unit=unit, fiscal_year=fiscal_year).prefetch_related(
+        "outputs__evidence__current_revision", "outputs__evidence__item_period__item")
+    return {job.kind: job for job in found}
+
+
+@login_required
+def documents_view(request, slug, fiscal_year):
+    check_year(fiscal_year)
+    unit, plan, rights = get_plan_for(request.user, slug, fiscal_year)
+    by_kind = _jobs(unit, fiscal_year)
+    context = base_context(unit, plan, rights, fiscal_year, "documents")
+    context.update(
+        documents=[(kind, label, by_kind.get(kind)) for kind, label in RenderJob.KINDS if kind in RenderJob.DOCUMENTS],
+        signs=[(kind, label, by_kind.get(kind)) for kind, label in RenderJob.KINDS if kind in RenderJob.SIGNS],
+    )
+    return render(request, "measures/documents.html", context)
+
+
+@login_required
+@require_POST
+def render_view(request, slug, fiscal_year, kind):
+    check_year(fiscal_year)
+    unit, plan, rights = get_plan_for(request.user, slug, fiscal_year, "edit")
+    try:
+        jobs.request(_kind(kind), unit, fiscal_year, request.user)
+    except jobs.JobRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, dict(RenderJob.KINDS)[kind])
+    return redirect(reverse("measures-documents", args=[unit.slug, fiscal_year]) + f"#{kind}")
+
+
+@login_required
+def job_status(request, slug, fiscal_year, kind):
+    """The job's row, polled by the documents page while it runs (htmx)."""
+    check_year(fiscal_year)
+    unit, plan, rights = get_plan_for(request.user, slug, fiscal_year)
+    job = RenderJob.objects.filter(unit=unit, fiscal_year=fiscal_year, kind=_kind(kind)).prefetch_related(
+        "outputs__evidence__current_revision", "outputs__evidence__item_period__item").first()
+    context = base_context(unit, plan, rights, fiscal_year, "documents")
+    context.update(kind=kind, label=dict(RenderJob.KINDS)[kind], job=job)
+    return render(request, "measures/partials/job.html", context)
+
+
+@login_required
+def sign_file(request, slug, fiscal_year, kind):
+    check_year(fiscal_year)
+    unit, plan, rights = get_plan_for(request.user, slug, fiscal_year)
+    output = get_object_or_404(RenderOutput, job__unit=unit, job__fiscal_year=fiscal_year, job__kind=_kind(kind),
+                               key="pdf", evidence__isnull=True)
+    if not output.file:
+        raise Http404
+    return files.serve(output.file, output.file_name or "sign.pdf", "application/pdf", as_attachment=False)
+
+
+@login_required
+def photo(request, slug, pk):
+    found = get_photo_for(request.user, pk)
+    if found.update.target.plan.unit.slug != slug:
+        raise Http404
+    return files.serve(found.file, found.original_name, found.content_type, as_attachment=False)
+
+
+@login_required
+def photo_thumbnail(request, slug, pk):
+    found = get_photo_for(request.user, pk)
+    if found.update.target.plan.unit.slug != slug or not found.thumbnail:
+        raise Http404
+    return files.serve(found.thumbnail, f"{found.pk}.jpg", "image/jpeg", as_attachment=False)

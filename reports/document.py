@@ -1,0 +1,180 @@
+"""A format-neutral document: what a report says, never how a format draws it.
+
+A report (or an integrity-measures document) builds one `Document` from its data; the renderers
+in `reports.renderers` turn the same Document into PDF, Word and Excel bytes. Keep this module free
+of Django models and of any renderer: it is shared by `reports/` and `measures/`.
+
+Table cells are typed by their column: text, integer, money (Decimal, 2 places) or date. Values
+are checked and normalised when the table is built, so every renderer can rely on them, and the
+optional total row is computed here once — the three formats cannot disagree on a sum.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from ita_portal import thaidate
+
+TEXT, INTEGER, MONEY, DATE = "text", "integer", "money", "date"
+KINDS = (TEXT, INTEGER, MONEY, DATE)
+CENT = Decimal("0.01")
+
+
+class DocumentError(ValueError):
+    pass
+
+
+def money(value) -> Decimal:
+    """A Decimal of baht with 2 places; floats are refused (they cannot hold satang exactly)."""
+    if isinstance(value, float):
+        raise DocumentError("money must be Decimal, int or str, not float")
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_money(value: Decimal) -> str:
+    """1234567.5 → "1,234,567.50"."""
+    return f"{money(value):,.2f}"
+
+
+def format_integer(value: int) -> str:
+    return f"{value:,}"
+
+
+def format_value(value, kind: str) -> str:
+    """How PDF and Word print a cell (Excel keeps the typed value)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):  # text, or the total row's label in whatever column it sits
+        return value
+    if kind == MONEY:
+        return format_money(value)
+    if kind == INTEGER:
+        return format_integer(value)
+    if kind == DATE:
+        return thaidate.thai_date(value, "medium")
+    return str(value)
+
+
+def _normalise(value, kind: str):
+    if value is None:
+        return None
+    if kind == TEXT:
+        return str(value)
+    if kind == INTEGER:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise DocumentError(f"integer cell got {value!r}")
+        return value
+    if kind == MONEY:
+        return money(value)
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if not isinstance(value, datetime.date):
+        raise DocumentError(f"date cell got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    kind: str = TEXT
+    width: float = 1.0  # relative width
+    total: bool | None = None  # summed in the total row; by default money and integer columns are
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise DocumentError(f"unknown column kind {self.kind!r}")
+
+    @property
+    def summed(self) -> bool:
+        return self.kind in (INTEGER, MONEY) if self.total is None else self.total
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in (INTEGER, MONEY)
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 2
+
+
+@dataclass
+class Paragraph:
+    text: str
+    align: str = "left"  # left, center, right
+    bold: bool = False
+
+
+@dataclass
+class Image:
+    content: bytes  # JPEG or PNG
+    caption: str = ""
+    width_cm: float = 7.5
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
+    caption: str = ""
+    total_label: str | None = None  # when set, a total row sums the summed columns
+    empty_text: str = ""  # printed in place of the rows when there are none
+
+    def __post_init__(self):
+        if not self.columns:
+            raise DocumentError("a table needs columns")
+        normalised = []
+        for row in self.rows:
+            if len(row) != len(self.columns):
+                raise DocumentError(f"row has {len(row)} cells for {len(self.columns)} columns: {row!r}")
+            normalised.append([_normalise(v, c.kind) for v, c in zip(row, self.columns)])
+        self.rows = normalised
+
+    @property
+    def total_span(self) -> int:
+        """How many leading columns the total row's label spans: up to the first summed column."""
+        return max(next((i for i, c in enumerate(self.columns) if c.summed), len(self.columns)), 1)
+
+    @property
+    def total(self) -> list | None:
+        """The total row: the label in the first column that is not summed, sums where summed."""
+        if self.total_label is None:
+            return None
+        row = [None] * len(self.columns)
+        label_at = next((i for i, c in enumerate(self.columns) if not c.summed), None)
+        if label_at is not None:
+            row[label_at] = self.total_label
+        for i, column in enumerate(self.columns):
+            if column.summed:
+                values = [r[i] for r in self.rows if r[i] is not None]
+                row[i] = sum(values, money(0) if column.kind == MONEY else 0)
+        return row
+
+
+
+@dataclass
+class Document:
+    title: str
+    unit_name: str
+    period_label: str  # "ตุลาคม 2566", or "ปีงบประมาณ 2567"
+    blocks: list = field(default_factory=list)
+    addressee: str = ""  # "เรียน ผกก.สน.บึงกุ่ม"
+    subtitle: str = ""
+    landscape: bool = False
+    author: str = ""
+
+    @classmethod
+    def for_month(cls, title: str, unit_name: str, month: datetime.date, **kwargs) -> "Document":
+        return cls(title=title, unit_name=unit_name, period_label=thaidate.month_label(month, "full"), **kwargs)
+
+    def add(self, *blocks) -> "Document":
+        for block in blocks:
+            if not isinstance(block, (Heading, Paragraph, Table, Image)):
+                raise DocumentError(f"not a block: {block!r}")
+            self.blocks.append(block)
+        return self
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]

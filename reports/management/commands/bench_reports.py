@@ -1,0 +1,174 @@
+"""`manage.py bench_reports --units N`: how fast one worker turns a month of data into documents.
+
+Seeds N bench units ("bench-…") with a month of every dataset inside a transaction that is rolled
+back at the end (files go to a temporary media directory, removed afterwards), runs every render
+job in this process exactly as a worker would (jobs.run), and prints documents per second per
+worker, peak memory, and the median PDF time beside LibreOffice converting the same Word file.
+"""
+
+import datetime
+import io
+import resource
+import shutil
+import statistics as stats
+import subprocess
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.test import override_settings
+
+from ita_portal import thaidate
+from oit_items.models import Framework
+from oit_items.uploads import validate_upload
+from reports import jobs
+from reports.forms import store_photo
+from reports.kinds import DOCUMENT_KINDS
+from reports.models import (Activity, Announcement, Bid, BudgetLine, BudgetMonth, BudgetPlan, BudgetSpending, FundMonth,
+                            FundSpending, OperationsReport, ProcurementMonth, Purchase, RenderJob, StatisticsReport)
+from units.models import LineOfWork, Unit, UnitType
+
+
+class Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Seed N throwaway units with a month of data, render all their reports, and print the figures."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--units", type=int, default=5)
+        parser.add_argument("--fiscal-year", type=int, default=2567)
+        parser.add_argument("--month", type=int, default=10, help="calendar month 1-12 (default October)")
+        parser.add_argument("--soffice-samples", type=int, default=5, help="Word files converted by LibreOffice")
+
+    def handle(self, *args, units, fiscal_year, month, soffice_samples, **options):
+        unit_type = UnitType.objects.filter(code=UnitType.POLICE_STATION).first()
+        if unit_type is None or not Framework.objects.filter(unit_type=unit_type, fiscal_year=fiscal_year).exists():
+            raise CommandError(f"no police-station framework for {fiscal_year}: run `manage.py load_frameworks` first")
+        first_day = thaidate.fiscal_month_date(fiscal_year, month)
+        media = Path(tempfile.mkdtemp(prefix="bench-reports-"))
+        self.timings, self.samples = {"pdf": [], "docx": [], "xlsx": []}, []
+        try:
+            with override_settings(MEDIA_ROOT=media), transaction.atomic():
+                seeded = [self._seed(unit_type, first_day, n) for n in range(units)]
+                result = self._render(seeded, first_day)
+                office = self._soffice(media, soffice_samples)
+                raise Rollback  # leave nothing behind in the database
+        except Rollback:
+            pass
+        finally:
+            shutil.rmtree(media, ignore_errors=True)
+        self._report(units, result, office)
+
+    # --- seeding ------------------------------------------------------------------------------
+
+    def _seed(self, unit_type, month, n) -> Unit:
+        unit = Unit.objects.create(unit_type=unit_type, slug=f"bench-{n:04d}-{int(time.time())}",
+                                   name_th=f"สถานีตำรวจทดสอบประสิทธิภาพ {n + 1}", short_name_th=f"สน.ทดสอบ {n + 1}")
+        day = month.replace(day=5)
+        lines = list(LineOfWork.objects.filter(unit_type=unit_type))
+        report = OperationsReport.objects.create(unit=unit, month=month, summary="สรุปผลการปฏิบัติงานประจำเดือนของสถานีตำรวจ")
+        Activity.objects.bulk_create(Activity(report=report, date_from=day + datetime.timedelta(days=i),
+                                              description=f"กิจกรรมตรวจตราและบริการประชาชน ครั้งที่ {i + 1} ณ ชุมชนในพื้นที่รับผิดชอบ",
+                                              line_of_work=lines[i % len(lines)], responsible="ด.ต.ชาติชาย เจียมประเสริฐ")
+                                     for i in range(8))
+        for i in range(2):
+            store_photo(report, validate_upload(SimpleUploadedFile(f"ภาพกิจกรรม {i + 1}.jpg", _photo(i))))
+        StatisticsReport.objects.create(unit=unit, month=month, counts={
+            "crimes.group1.received": 2, "crimes.group3.received": 14, "crimes.group3.solved": 9,
+            "crimes.group5.arrests": 120, "checkpoints.checkpoint.set_up": 31})
+        plan = BudgetPlan.objects.create(unit=unit, fiscal_year=thaidate.fiscal_year(month))
+        for source, amount in (("operating", "500000.00"), ("investment", "1250000.25"), ("other", "80000.00")):
+            line = BudgetLine.objects.create(plan=plan, source=source, description=f"แผนงาน{source}", planned=Decimal(amount))
+            BudgetSpending.objects.create(line=line, month=month, amount=Decimal(amount) / 7)
+        BudgetMonth.objects.create(unit=unit, month=month, problems="การเบิกจ่ายล่าช้าเนื่องจากรอผลการจัดซื้อจัดจ้าง")
+        fund = FundMonth.objects.create(unit=unit, month=month, allocated=Decimal("30000.00"))
+        FundSpending.objects.bulk_create(FundSpending(fund_month=fund, date=day, description=f"ค่าใช้จ่ายสืบสวนคดีที่ {i + 1}",
+                                                      amount=Decimal("2500.50")) for i in range(4))
+        self._procurement(unit, month, day)
+        return unit
+
+    def _procurement(self, unit, month, day):
+        procurement = ProcurementMonth.objects.create(unit=unit, month=month)
+        Announcement.objects.create(procurement=procurement, kind="invitation", title="ประกาศเชิญชวนจัดซื้อวัสดุสำนักงาน", date=day)
+        for i in range(3):
+            purchase = Purchase.objects.create(
+                procurement=procurement, item=f"จัดซื้อวัสดุสำนักงานและน้ำดื่ม รายการที่ {i + 1}", budget=Decimal("12500.00"),
+                reference_price=Decimal("12500.00"), winner="ร้านน้ำใสบึงกุ่ม", agreed_price=Decimal("12000.00"),
+                reason="ราคาต่ำสุด", contract_number=f"บส {i + 1}/2567", contract_date=day)
+            Bid.objects.bulk_create([Bid(purchase=purchase, bidder="ร้านน้ำใสบึงกุ่ม", price=Decimal("12000.00")),
+                                     Bid(purchase=purchase, bidder="หจก. ธาราทิพย์", price=Decimal("12400.50"))])
+
+    # --- rendering ----------------------------------------------------------------------------
+
+    def _timed_render(self, document, fmt):
+        start = time.perf_counter()
+        content = self._real_render(document, fmt)
+        self.timings[fmt].append(time.perf_counter() - start)
+        if fmt == "docx":
+            self.samples.append(content)
+        return content
+
+    def _render(self, units, month) -> dict:
+        self._real_render, jobs.render = jobs.render, self._timed_render  # time exactly what the jobs render
+        try:
+            start, failed = time.perf_counter(), []
+            for unit in units:
+                for kind in DOCUMENT_KINDS:
+                    job = jobs.run(RenderJob.objects.create(kind=kind, unit=unit, month=month))
+                    if job.state != RenderJob.DONE:
+                        failed.append(f"{unit.slug} {kind}: {job.error}")
+            elapsed = time.perf_counter() - start
+        finally:
+            jobs.render = self._real_render
+        return {"elapsed": elapsed, "jobs": len(units) * len(DOCUMENT_KINDS), "failed": failed,
+                "documents": sum(len(t) for t in self.timings.values())}
+
+    def _soffice(self, media, samples) -> dict | str:
+        soffice = shutil.which("soffice")
+        if not soffice:
+            return "skipped: `soffice` is not on PATH (apt-get install libreoffice-writer to compare)"
+        times, work = [], media / "soffice"
+        work.mkdir()
+        for i, content in enumerate(self.samples[:samples]):
+            source = work / f"doc{i}.docx"
+            source.write_bytes(content)
+            start = time.perf_counter()
+            subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(work), str(source)],
+                           capture_output=True, timeout=300, check=True)
+            times.append(time.perf_counter() - start)
+        return {"median": stats.median(times), "samples": len(times)} if times else "skipped: no Word files rendered"
+
+    def _report(self, units, result, office):
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+        write = self.stdout.write
+        write(f"units: {units}, jobs: {result['jobs']}, documents: {result['documents']}, "
+              f"failed jobs: {len(result['failed'])}")
+        for failure in result["failed"]:
+            write(f"  failed: {failure}")
+        write(f"time: {result['elapsed']:.2f} s -> {result['documents'] / result['elapsed']:.2f} documents/s per worker "
+              f"({result['jobs'] / result['elapsed']:.2f} jobs/s)")
+        for fmt, times in self.timings.items():
+            if times:
+                write(f"median {fmt}: {1000 * stats.median(times):.0f} ms (n={len(times)})")
+        write(f"peak memory (ru_maxrss): {peak_mb:.0f} MB")
+        pdf = stats.median(self.timings["pdf"]) if self.timings["pdf"] else None
+        if isinstance(office, dict) and pdf:
+            write(f"LibreOffice docx->pdf median: {1000 * office['median']:.0f} ms (n={office['samples']}) vs "
+                  f"WeasyPrint pdf median: {1000 * pdf:.0f} ms -> {office['median'] / pdf:.1f}x")
+        else:
+            write(f"LibreOffice comparison {office}")
+        write("all bench data was rolled back and its files removed")
+
+
+def _photo(seed: int) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1280, 960), (40 + 60 * seed, 120, 160)).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()

@@ -1,0 +1,259 @@
+"""Thai fonts for PDFs whose text copies out as the Thai that was typed.
+
+Two problems stand between WeasyPrint and selectable Thai, both in the PDF's ToUnicode map (the
+table a viewer uses to turn glyphs back into text):
+
+1. WeasyPrint maps each glyph to the text of the first *cluster* it appears in. HarfBuzz merges
+   Thai marks into clusters (น้ำ becomes one cluster "้ำ"), so a glyph first seen there is mapped
+   to the wrong text for the rest of the document (ค่า copies out as ค่้ำ).
+2. HarfBuzz always splits SARA AM (ำ) into NIKHAHIT + SARA AA, so the ำ glyph pair shares the
+   SARA AA glyph with every plain า; no glyph-to-text map can tell them apart.
+
+So we (a) patch a copy of Laksaman (the TLWG font metric-compatible with the government's TH
+Sarabun) so that the SARA AA coming from SARA AM becomes a glyph of its own, and (b) rewrite the
+ToUnicode map of those fonts in the finished PDF glyph by glyph from the glyph names. The patched
+fonts are built once per machine into a cache directory from the installed fonts-thai-tlwg files.
+Limitation: a stand-alone NIKHAHIT (ํ, rare outside Pali) copies out as nothing.
+"""
+
+import copy
+import functools
+import hashlib
+import io
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+
+log = logging.getLogger(__name__)
+
+FAMILY = "ITA Laksaman"  # the patched copy; BaseFont names in the PDF start with "ITA-Laksaman"
+SOURCE_FAMILY = "Laksaman"
+FALLBACK_FAMILIES = ["Laksaman", "Garuda", "Loma", "sans-serif"]
+PATCH_VERSION = "2"
+AM_GLYPH = "uni0E32.am"
+SARA_AA = "uni0E32"
+_UNI_NAME = re.compile(r"^uni([0-9A-F]{4})(?:\.|$)")
+
+
+def _fc_match(pattern: str) -> Path | None:
+    if not shutil.which("fc-match"):
+        return None
+    result = subprocess.run(["fc-match", "-f", "%{file}\n%{family}", pattern], capture_output=True, text=True)
+    lines = result.stdout.splitlines()
+    if result.returncode != 0 or len(lines) < 2 or SOURCE_FAMILY not in lines[1]:
+        return None
+    return Path(lines[0])
+
+
+def _cache_dir() -> Path:
+    configured = getattr(settings, "REPORTS_FONT_CACHE", "")
+    return Path(configured) if configured else Path(tempfile.gettempdir()) / "ita-portal-fonts"
+
+
+def _patch(source: Path, target: Path, bold: bool) -> None:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(source))
+    _add_am_glyph(font)
+    _add_am_lookup(font)
+    style = "Bold" if bold else "Regular"
+    for record in font["name"].names:
+        if record.nameID in (1, 16):
+            record.string = FAMILY
+        elif record.nameID == 4:
+            record.string = f"{FAMILY} {style}"
+        elif record.nameID == 6:
+            record.string = f"{FAMILY.replace(' ', '')}-{style}"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(f".{os.getpid()}.tmp")
+    font.save(str(partial))
+    os.replace(partial, target)  # atomic: workers building it at once never read half a file
+
+
+def _add_am_glyph(font) -> None:
+    order = font.getGlyphOrder()
+    glyf, hmtx = font["glyf"], font["hmtx"]
+    glyf.glyphs[AM_GLYPH] = copy.deepcopy(glyf[SARA_AA])
+    hmtx.metrics[AM_GLYPH] = hmtx.metrics[SARA_AA]
+    font.setGlyphOrder(order + [AM_GLYPH])
+    glyf.glyphOrder = font.getGlyphOrder()
+    if "GDEF" in font and font["GDEF"].table.GlyphClassDef:
+        font["GDEF"].table.GlyphClassDef.classDefs[AM_GLYPH] = 1  # a base glyph, like SARA AA
+
+
+def _coverage(font, glyphs):
+    from fontTools.ttLib.tables import otTables
+
+    coverage = otTables.Coverage()
+    coverage.glyphs = sorted(set(glyphs), key=font.getGlyphID)
+    return coverage
+
+
+def _add_am_lookup(font) -> None:
+    """Replace the font's OpenType layout with one GSUB lookup: SARA AA right after NIKHAHIT
+    (perhaps with a tone mark between, as HarfBuzz reorders them) becomes AM_GLYPH.
+
+    Without a `thai` script in GSUB, HarfBuzz shapes Thai the way TLWG fonts were designed for:
+    the pre-positioned variant glyphs (tone marks lowered, moved left over ป ฝ ฟ, ญ ฐ without
+    descender). Marks then need no x-offsets, which text extractors would read as spaces; and with
+    GPOS gone, nothing adds them back."""
+    from fontTools.ttLib.tables import otTables
+
+    names = font.getGlyphOrder()
+    nikhahit = [n for n in names if n.startswith("uni0E4D")]
+    tones = [n for n in names if n[:7] in ("uni0E48", "uni0E49", "uni0E4A", "uni0E4B")] + [
+        name for codepoint, name in font.getBestCmap().items() if 0xF705 <= codepoint <= 0xF716]
+
+    single = otTables.SingleSubst()
+    single.mapping = {SARA_AA: AM_GLYPH}
+    rules = []
+    for backtrack in ([nikhahit], [tones, nikhahit]):  # closest glyph first
+        rule = otTables.ChainContextSubst()
+        rule.Format = 3
+        rule.BacktrackCoverage = [_coverage(font, glyphs) for glyphs in backtrack]
+        rule.InputCoverage = [_coverage(font, [SARA_AA])]
+        rule.LookAheadCoverage = []
+        record = otTables.SubstLookupRecord()
+        record.SequenceIndex, record.LookupListIndex = 0, 0
+        rule.SubstLookupRecord = [record]
+        rules.append(rule)
+
+    gsub = font["GSUB"].table
+    gsub.LookupList.Lookup = [_lookup(1, [single]), _lookup(6, rules)]
+    gsub.LookupList.LookupCount = 2
+    feature = otTables.FeatureRecord()
+    feature.FeatureTag = "ccmp"
+    feature.Feature = otTables.Feature()
+    feature.Feature.FeatureParams = None
+    feature.Feature.LookupListIndex, feature.Feature.LookupCount = [1], 1
+    gsub.FeatureList.FeatureRecord, gsub.FeatureList.FeatureCount = [feature], 1
+    langsys = otTables.LangSys()
+    langsys.LookupOrder, langsys.ReqFeatureIndex = None, 0xFFFF
+    langsys.FeatureIndex, langsys.FeatureCount = [0], 1
+    script = otTables.ScriptRecord()
+    script.ScriptTag = "DFLT"
+    script.Script = otTables.Script()
+    script.Script.DefaultLangSys, script.Script.LangSysRecord, script.Script.LangSysCount = langsys, [], 0
+    gsub.ScriptList.ScriptRecord, gsub.ScriptList.ScriptCount = [script], 1
+    if "GPOS" in font:
+        del font["GPOS"]
+
+
+def _lookup(lookup_type, subtables):
+    from fontTools.ttLib.tables import otTables
+
+    lookup = otTables.Lookup()
+    lookup.LookupType, lookup.LookupFlag = lookup_type, 0
+    lookup.SubTable, lookup.SubTableCount = subtables, len(subtables)
+    return lookup
+
+
+@functools.lru_cache(maxsize=1)
+def patched_fonts() -> dict[str, Path]:
+    """{"regular": path, "bold": path} of the patched fonts, built on first use; {} without TLWG."""
+    found = {}
+    for weight, pattern in (("regular", f"{SOURCE_FAMILY}:style=Regular"), ("bold", f"{SOURCE_FAMILY}:style=Bold")):
+        source = _fc_match(pattern)
+        if source is None or not source.exists():
+            log.warning("font %s not found (install fonts-thai-tlwg); PDFs use fallback fonts", pattern)
+            return {}
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
+        target = _cache_dir() / f"ita-laksaman-{weight}-{digest}-v{PATCH_VERSION}.ttf"
+        if not target.exists():
+            _patch(source, target, bold=weight == "bold")
+        found[weight] = target
+    return found
+
+
+def font_face_css() -> str:
+    rules = []
+    for weight, path in patched_fonts().items():
+        css_weight = 700 if weight == "bold" else 400
+        rules.append(f'@font-face {{ font-family: "{FAMILY}"; font-weight: {css_weight}; '
+                     f'src: url("{path.as_uri()}"); }}')
+    return "\n".join(rules)
+
+
+def font_family_css() -> str:
+    families = ([FAMILY] if patched_fonts() else []) + FALLBACK_FAMILIES
+    return ", ".join(f'"{f}"' if " " in f else f for f in families)
+
+
+@functools.lru_cache(maxsize=4)
+def glyph_texts(path: Path) -> dict[int, str]:
+    """Glyph id → the text it stands for, from the glyph names (uni0E49.low → ้)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path))
+    cmap = font.getBestCmap()
+    reverse = {}
+    for codepoint, name in sorted(cmap.items()):
+        if not 0xE000 <= codepoint <= 0xF8FF:  # private-use variants are named uniXXXX.suffix
+            reverse.setdefault(name, chr(codepoint))
+    texts = {}
+    for gid, name in enumerate(font.getGlyphOrder()):
+        if name == AM_GLYPH:
+            texts[gid] = "\u0e33"
+        elif name.startswith("uni0E4D"):
+            texts[gid] = ""  # NIKHAHIT is drawn for SARA AM; AM_GLYPH carries the text
+        elif match := _UNI_NAME.match(name):
+            texts[gid] = chr(int(match.group(1), 16))
+        elif name in reverse:
+            texts[gid] = reverse[name]
+    return texts
+
+
+def _cmap_stream(mapping: dict[int, str]) -> bytes:
+    lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
+             "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+             "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
+             "1 begincodespacerange", "<0000> <ffff>", "endcodespacerange"]
+    items = sorted(mapping.items())
+    for start in range(0, len(items), 100):
+        batch = items[start:start + 100]
+        lines.append(f"{len(batch)} beginbfchar")
+        lines += [f"<{gid:04x}> <{text.encode('utf-16-be').hex()}>" for gid, text in batch]
+        lines.append("endbfchar")
+    lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(lines).encode("ascii")
+
+
+_BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]*)>")
+
+
+def _existing_map(font) -> dict[int, str]:
+    data = font["/ToUnicode"].get_object().get_data()
+    return {int(gid, 16): bytes.fromhex(text.decode()).decode("utf-16-be") for gid, text in _BFCHAR.findall(data)}
+
+
+def fix_to_unicode(pdf: bytes) -> bytes:
+    """Rewrite the ToUnicode maps of the patched fonts in a WeasyPrint PDF, glyph by glyph."""
+    fonts = patched_fonts()
+    if not fonts:
+        return pdf
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, StreamObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    seen = set()
+    for page in writer.pages:
+        for ref in page.get("/Resources", {}).get("/Font", {}).values():
+            font = ref.get_object()
+            base = str(font.get("/BaseFont", ""))
+            key = getattr(ref, "idnum", id(font))
+            if key in seen or FAMILY.replace(" ", "-") not in base or "/ToUnicode" not in font:
+                continue
+            seen.add(key)
+            texts = glyph_texts(fonts["bold" if "Bold" in base else "regular"])
+            stream = StreamObject()
+            stream.set_data(_cmap_stream({gid: texts.get(gid, text) for gid, text in _existing_map(font).items()}))
+            font[NameObject("/ToUnicode")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

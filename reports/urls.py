@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+unit_reports = "units/<slug:slug>/reports/"
+year = unit_reports + "<int:fiscal_year>/"
+
+urlpatterns = [
+    path(unit_reports, views.home, name="reports-home"),
+    path(year, views.index, name="reports-index"),
+    path(year + "data/<str:dataset>/<str:period>/", views.edit, name="reports-edit"),
+    path(year + "documents/<str:kind>/<str:period>/render/", views.render_documents, name="reports-render"),
+    path(year + "documents/<str:kind>/<str:period>/status/", views.status, name="reports-status"),
+    path(unit_reports + "photos/<int:pk>/<str:size>/", views.photo, name="reports-photo"),
+]
