@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from oit_items.models import Evidence, Item, ItemPeriod, Revision
 from tests.conftest import make_docx, make_pdf
+from tests.test_upload_validation import bilevel_png
 from units.models import Officer, Role
 
 BASE = "/staff/units/sn-buengkum/ita/2567/o7/"
@@ -110,6 +111,7 @@ def _zip_bomb():
 
 
 HOSTILE = {
+    "image bomb": ("ภาพกิจกรรม.png", bilevel_png(20000, 20000)),  # 50 KB on disk, 400 million pixels
     "program renamed to .pdf": ("รายงาน.pdf", b"MZ\x90\x00\x03" + b"\x00" * 500),
     "truncated PDF": ("รายงาน.pdf", make_pdf(2)[:300]),
     "HTML renamed to .docx": ("รายงาน.docx", b"<html><script>alert(1)</script></html>"),

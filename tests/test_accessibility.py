@@ -1,0 +1,40 @@
+"""WCAG 2.1 A and AA rules checked by axe-core (npm, served from node_modules, never a CDN) in
+Chromium, on the public pages and the main staff pages."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.conftest import log_in
+
+pytestmark = [pytest.mark.browser]
+
+AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PUBLIC = ["/u/sn-buengkum/", "/u/sn-buengkum/ita/2567/", "/u/sn-buengkum/ita/2567/o7/", "/u/sn-buengkum/ita/2567/o17/",
+          "/u/sn-buengkum/ita/2567/search/?q=รายงาน", "/u/sn-buengkum/questions/", "/u/sn-buengkum/complaints/new/",
+          "/u/sn-buengkum/complaints/track/"]
+STAFF = ["/staff/", "/staff/units/sn-buengkum/", "/staff/units/sn-buengkum/ita/2567/",
+         "/staff/units/sn-buengkum/ita/2567/o7/", "/staff/units/sn-buengkum/ita/2567/itap/"]
+
+
+def violations(page, url):
+    page.goto(url)
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(r => r.violations)", TAGS)
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in found]
+
+
+def test_public_pages(live_server, committed_demo, approved_o7, phone):
+    problems = {path: v for path in PUBLIC if (v := violations(phone, live_server.url + path))}
+    assert problems == {}
+
+
+def test_staff_pages(live_server, committed_demo, approved_o7, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, live_server.url, "bk-admin")
+    problems = {path: v for path in STAFF if (v := violations(page, live_server.url + path))}
+    context.close()
+    assert problems == {}
