@@ -6,6 +6,7 @@
 #   Pango (libpango*)              — WeasyPrint renders PDFs with it
 #   fonts-thai-tlwg                — Thai fonts for PDFs (Sarabun for the web comes from npm)
 #   chromium                       — browser tests (Playwright drives /usr/bin/chromium)
+#   zbar-tools, poppler-utils      — tests decode QR codes (zbarimg) from rasterised PDFs (pdftoppm)
 set -euo pipefail
 
 missing=()
@@ -13,8 +14,12 @@ command -v python3.11 >/dev/null || missing+=(python3.11 python3.11-venv)
 command -v npm >/dev/null || missing+=(nodejs npm)
 command -v msgfmt >/dev/null || missing+=(gettext)
 command -v msgattrib >/dev/null || missing+=(gettext)
-ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
-fc-list 2>/dev/null | grep -qi -E "tlwg|garuda|loma" || missing+=(fonts-thai-tlwg)
+# No `grep -q` after a pipe: it stops reading at the first match, the writer dies of SIGPIPE, and
+# with pipefail the check would report the package missing when it is there.
+ldconfig -p 2>/dev/null | grep libpangoft2-1.0 >/dev/null || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+fc-list 2>/dev/null | grep -i -E "tlwg|garuda|laksaman" >/dev/null || missing+=(fonts-thai-tlwg)
+command -v zbarimg >/dev/null || missing+=(zbar-tools)     # tests decode the QR codes
+command -v pdftoppm >/dev/null || missing+=(poppler-utils) # tests rasterise the signs
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
