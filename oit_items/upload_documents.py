@@ -1,0 +1,126 @@
+"""PDF and OOXML (DOCX/XLSX) checks: strict parsing, truncation, encryption, zip bombs, macros."""
+
+import io
+import zipfile
+
+from django.utils.translation import gettext_lazy as _
+
+from .upload_base import MAX_CONTENT_TYPES_XML, MAX_ZIP_ENTRIES, MAX_ZIP_RATIO, MAX_ZIP_TOTAL_UNCOMPRESSED, PDF_EOF_WINDOW, UploadRejected, ZIP_RATIO_APPLIES_ABOVE, _damaged, _reject
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF
+
+
+def _resolve(obj):
+    return obj.get_object() if hasattr(obj, "get_object") else obj
+
+
+def _check_pdf(name, data):
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, NullObject, StreamObject
+
+    # pypdf accepts a %%EOF anywhere in the file; a complete PDF ends with "startxref <offset> %%EOF".
+    ending = data.rstrip(b"\x00\t\n\f\r ")
+    eof = ending.rfind(b"%%EOF")
+    if eof < 0 or eof < len(ending) - PDF_EOF_WINDOW or b"startxref" not in ending[max(0, eof - 128):eof]:
+        raise _damaged(name, "pdf")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=True)
+        encrypted = reader.is_encrypted
+    except Exception:
+        raise _damaged(name, "pdf") from None
+    if encrypted:
+        raise _reject(
+            _("%(name)s is protected with a password or encrypted, so the public could not open it. Save it again without a password and upload the new file."),
+            name,
+        )
+    try:
+        pages = reader.pages
+        page_count = len(pages)
+        for page in pages:
+            # Every page, its size and its content streams must be readable objects.
+            page.mediabox  # noqa: B018 - reading it resolves the inherited /MediaBox
+            contents = _resolve(page.get("/Contents"))
+            if contents is None or isinstance(contents, NullObject):
+                continue  # a page with no content stream is a blank page
+            for part in contents if isinstance(contents, ArrayObject) else [contents]:
+                if not isinstance(_resolve(part), StreamObject):
+                    raise ValueError("page content is not a stream")
+    except Exception:
+        raise _damaged(name, "pdf") from None
+    if page_count < 1:
+        raise _reject(_("%(name)s has no pages."), name)
+    return page_count
+
+
+# ---------------------------------------------------------------------------------------------
+# DOCX / XLSX
+
+
+def _check_ooxml(name, kind, data):
+    main_part = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}[kind]
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise _damaged(name, kind) from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ZIP_ENTRIES:
+            raise _zip_bomb(name)
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if info.file_size > ZIP_RATIO_APPLIES_ABOVE and (
+                info.compress_size == 0 or info.file_size / info.compress_size > MAX_ZIP_RATIO
+            ):
+                raise _zip_bomb(name)
+        if total > MAX_ZIP_TOTAL_UNCOMPRESSED:
+            raise _zip_bomb(name)
+        names = {info.filename for info in infos}
+        if "[Content_Types].xml" not in names or main_part not in names:
+            raise _damaged(name, kind)
+        if any(n.lower().endswith("vbaproject.bin") for n in names):
+            raise _macros(name)
+        try:
+            content_types_info = archive.getinfo("[Content_Types].xml")
+            if content_types_info.file_size > MAX_CONTENT_TYPES_XML:
+                raise _damaged(name, kind)
+            content_types = archive.read(content_types_info)
+        except UploadRejected:
+            raise
+        except Exception:
+            raise _damaged(name, kind) from None
+        if b"macroenabled" in content_types.lower():
+            raise _macros(name)
+    try:
+        if kind == "docx":
+            import docx
+
+            document = docx.Document(io.BytesIO(data))
+            document.paragraphs  # noqa: B018 - parses the body
+        else:
+            import openpyxl
+
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                if not workbook.sheetnames:
+                    raise ValueError("no sheets")
+            finally:
+                workbook.close()
+    except Exception:
+        raise _damaged(name, kind) from None
+
+
+def _zip_bomb(name):
+    return _reject(
+        _("%(name)s expands to far more data than a normal document (it looks like a zip bomb) and was refused."),
+        name,
+    )
+
+
+def _macros(name):
+    return _reject(
+        _("%(name)s contains macros, which are not allowed. Save it as a normal .docx or .xlsx without macros and upload it again."),
+        name,
+    )
