@@ -284,3 +284,15 @@ def approved_o7(users, station, o7):
 
     publication.bump(Unit.objects.get(pk=station.pk))  # on_commit does this in real requests
     return period
+
+
+def wait_for(predicate, timeout=90, every=0.5) -> bool:
+    """Poll until `predicate()` is true (another process — a worker — is doing the work)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(every)
+    return False

@@ -1,5 +1,4 @@
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
 from oit_items.models import Framework

@@ -1,6 +1,5 @@
 """The production path for background jobs: web → transaction.on_commit → Redis → worker → PostgreSQL."""
 
-import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -8,16 +7,10 @@ from django.urls import reverse
 
 from oit_items.models import Assignment, Framework
 
+from tests.conftest import wait_for
+
 pytestmark = [pytest.mark.services]
 
-
-def wait_for(predicate, timeout=90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.5)
-    return False
 
 
 def test_a_real_worker_runs_the_clone_job_taken_from_redis(client, celery_worker_on_redis):

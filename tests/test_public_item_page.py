@@ -1,7 +1,6 @@
 import datetime
 import urllib.parse
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from oit_items import evidence as evidence_service

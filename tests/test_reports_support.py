@@ -9,7 +9,6 @@ import io
 import unicodedata
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 
 OCT, NOV, DEC, APR = (datetime.date(2023, 10, 1), datetime.date(2023, 11, 1), datetime.date(2023, 12, 1),

@@ -1,7 +1,6 @@
 """The production path of a render job: web → transaction.on_commit → Redis → a real Celery worker
 → files and evidence in PostgreSQL, while the web side polls the status partial."""
 
-import time
 
 import pytest
 from django.conf import settings
@@ -12,16 +11,10 @@ from reports.models import RenderJob
 from tests.test_reports_support import (OCT, PURCHASES, enter_procurement, in_pdf, pdf_text,  # noqa: F401
                                         render_url, status_url, stored)
 
+from tests.conftest import wait_for
+
 pytestmark = [pytest.mark.services]
 
-
-def wait_for(predicate, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.5)
-    return False
 
 
 @pytest.fixture
