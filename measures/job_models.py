@@ -7,15 +7,15 @@ job model with the same behaviour: re-running replaces, never duplicates.
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from oit_items.models import Evidence
+from reports.job_base import RenderJobBase
 from units.models import Unit
 
 
-class RenderJob(models.Model):
+class RenderJob(RenderJobBase):
     MEASURES_DOCUMENT = "measures_document"
     PROGRESS_REPORT = "progress_report"
     SIGN_NO_GIFT_TH = "sign_no_gift_th"
@@ -33,25 +33,11 @@ class RenderJob(models.Model):
     DOCUMENTS = (MEASURES_DOCUMENT, PROGRESS_REPORT)
     SIGNS = (SIGN_NO_GIFT_TH, SIGN_NO_GIFT_EN, SIGN_MANUAL, SIGN_EIT)
 
-    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-    STATES = [(QUEUED, _("Queued")), (RUNNING, _("Running")), (DONE, _("Done")), (FAILED, _("Failed"))]
-    BADGES = {QUEUED: "secondary", RUNNING: "primary", DONE: "success", FAILED: "danger"}
-
     kind = models.CharField(_("document"), max_length=30, choices=KINDS)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (BE)"))
-    state = models.CharField(_("status"), max_length=10, choices=STATES, default=QUEUED)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("requested by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(RenderJobBase.Meta):
         ordering = ["unit", "fiscal_year", "kind"]
         constraints = [models.UniqueConstraint(fields=["kind", "unit", "fiscal_year"], name="measures_unique_render_job")]
         verbose_name = _("measures render job")
@@ -59,14 +45,6 @@ class RenderJob(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.unit} · {self.fiscal_year}"
-
-    @property
-    def active(self) -> bool:
-        return self.state in (self.QUEUED, self.RUNNING)
-
-    @property
-    def badge(self) -> str:
-        return self.BADGES[self.state]
 
     @property
     def is_sign(self) -> bool:

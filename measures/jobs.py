@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F
-from django.utils import timezone, translation
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ita_portal import thaidate
@@ -24,6 +23,7 @@ from oit_items import evidence as evidence_service
 from oit_items.models import Item
 from oit_items.permissions import period_of
 from oit_items.uploads import UploadRejected, ValidatedFile, validate_upload
+from reports.job_base import run_job
 from reports.renderers import render
 from reports.system import system_user
 
@@ -33,7 +33,6 @@ from .models import MeasurePlan
 
 log = logging.getLogger(__name__)
 
-TRANSIENT = (OperationalError, InterfaceError, OSError)  # the task retries these with back-off
 STALE_AFTER = datetime.timedelta(minutes=15)  # a job "running" this long lost its worker
 TOPICS = {RenderJob.MEASURES_DOCUMENT: "integrity_measures", RenderJob.PROGRESS_REPORT: "integrity_measures_report"}
 DOCUMENT_FORMATS = ("pdf", "docx")
@@ -96,43 +95,19 @@ def request(kind: str, unit, fiscal_year: int, user) -> RenderJob:
     return job
 
 
-def _set(job: RenderJob, **fields) -> None:
-    """Write job fields at once (autocommit), so that a polling page sees the progress."""
-    for name, value in fields.items():
-        if not isinstance(value, F):
-            setattr(job, name, value)
-    RenderJob.objects.filter(pk=job.pk).update(updated_at=timezone.now(), **fields)
-
-
-def fail(job: RenderJob, message: str) -> None:
-    _set(job, state=RenderJob.FAILED, error=str(message), finished_at=timezone.now())
-
 
 def run(job: RenderJob) -> RenderJob:
-    """Render and store; a failure is recorded on the job with its reason. Transient errors are
-    raised for the task to retry."""
-    _set(job, state=RenderJob.RUNNING, progress=5, error="", started_at=timezone.now(), attempts=F("attempts") + 1)
-    try:
-        with translation.override("th"):  # the documents and their messages are Thai
-            check(job.kind, job.unit, job.fiscal_year)
-            plan = plan_of(job.unit, job.fiscal_year)
-            if job.kind in RenderJob.DOCUMENTS:
-                _attach(job, item_for(job.kind, job.unit, job.fiscal_year), _render_document(job, plan))
-            else:
-                _store(job, [Output("pdf", signs.file_name(job.kind, plan), signs.render(job.kind, plan))])
-    except TRANSIENT:
-        _set(job, state=RenderJob.QUEUED, error=_("A temporary error occurred; trying again."))
-        raise
-    except (JobRefused, signs.SignError, evidence_service.EvidenceError) as refused:
-        fail(job, refused.message)
-    except UploadRejected as rejected:
-        fail(job, str(rejected.message))
-    except Exception as error:  # a bug: recorded for the officer, logged for us
-        log.exception("measures render job %s failed", job.pk)
-        fail(job, _("The document could not be produced (%(error)s).") % {"error": f"{type(error).__name__}: {error}"})
-    else:
-        _set(job, state=RenderJob.DONE, progress=100, finished_at=timezone.now())
-    return job
+    """Render and store, as a render job (see reports.job_base.run_job)."""
+
+    def work():
+        check(job.kind, job.unit, job.fiscal_year)
+        plan = plan_of(job.unit, job.fiscal_year)
+        if job.kind in RenderJob.DOCUMENTS:
+            _attach(job, item_for(job.kind, job.unit, job.fiscal_year), _render_document(job, plan))
+        else:
+            _store(job, [Output("pdf", signs.file_name(job.kind, plan), signs.render(job.kind, plan))])
+
+    return run_job(job, work, refusals=(JobRefused, signs.SignError, evidence_service.EvidenceError, UploadRejected))
 
 
 def document_title(job: RenderJob, plan: MeasurePlan, item: Item) -> str:
@@ -143,12 +118,12 @@ def document_title(job: RenderJob, plan: MeasurePlan, item: Item) -> str:
 def _render_document(job: RenderJob, plan: MeasurePlan) -> list[Output]:
     item = item_for(job.kind, job.unit, job.fiscal_year)
     document = documents.build(job.kind, plan, title=item.title_th)
-    _set(job, progress=20)
+    job.set_fields(progress=20)
     stem = f"{item.code} {document_title(job, plan, item)} {plan.unit.short_name_th or plan.unit.slug}"
     outputs = []
     for done, fmt in enumerate(DOCUMENT_FORMATS, start=1):
         outputs.append(Output(fmt, f"{stem[:180]}.{fmt}", render(document, fmt)))
-        _set(job, progress=20 + 60 * done // len(DOCUMENT_FORMATS))
+        job.set_fields(progress=20 + 60 * done // len(DOCUMENT_FORMATS))
     return outputs
 
 

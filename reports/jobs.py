@@ -12,8 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -24,6 +23,7 @@ from oit_items.permissions import period_of
 from oit_items.uploads import UploadRejected, ValidatedFile, validate_upload
 
 from .builders import NoData
+from .job_base import run_job
 from .kinds import DOCUMENT_KINDS, DocumentKind, units_with_data
 from .models import OperationsReport, RenderJob, RenderOutput
 from .renderers import FORMATS, render
@@ -32,7 +32,6 @@ from .system import system_user
 log = logging.getLogger(__name__)
 
 # Worth retrying (the task does, with back-off): the database or the disk hiccuped.
-TRANSIENT = (OperationalError, InterfaceError, OSError)
 # A job queued or running for longer than this is taken as lost (a worker died) and may be asked again.
 STALE_AFTER = datetime.timedelta(minutes=15)
 
@@ -115,7 +114,7 @@ def enqueue(job_id: int) -> None:
         job = RenderJob.objects.filter(pk=job_id).first()
         if job is not None and job.state != RenderJob.DONE:
             with translation.override("th"):
-                fail(job, _("The job could not be run (%(error)s). Try again later.") % {
+                job.fail(_("The job could not be run (%(error)s). Try again later.") % {
                     "error": f"{type(error).__name__}: {error}"})
 
 
@@ -137,41 +136,16 @@ def schedule_month(today: datetime.date | None = None) -> int:
 
 # --- running --------------------------------------------------------------------------------------
 
-def _set(job: RenderJob, **fields) -> None:
-    """Write job fields at once (autocommit), so that a polling page sees the progress."""
-    for name, value in fields.items():
-        if not isinstance(value, F):
-            setattr(job, name, value)
-    RenderJob.objects.filter(pk=job.pk).update(updated_at=timezone.now(), **fields)
-
 
 def run(job: RenderJob) -> RenderJob:
-    """Render and attach; a failure is recorded on the job with its reason. Transient errors are
-    raised for the task to retry (and recorded as failed by the task when retries run out)."""
+    """Render and attach, as a render job (see job_base.run_job)."""
     kind = DOCUMENT_KINDS[job.kind]
-    _set(job, state=RenderJob.RUNNING, progress=5, error="", started_at=timezone.now(), attempts=F("attempts") + 1)
-    try:
-        with translation.override("th"):  # the documents are published in Thai
-            item = item_for(kind, job.unit, job.month)
-            outputs = _render(job, kind, item)
-            _attach(job, item, outputs)
-    except TRANSIENT:
-        _set(job, state=RenderJob.QUEUED, error=_("A temporary error occurred; trying again."))
-        raise
-    except (NoData, evidence_service.EvidenceError) as refused:
-        fail(job, refused.message)
-    except UploadRejected as rejected:
-        fail(job, str(rejected.message))
-    except Exception as error:  # a bug: recorded for the officer, logged for us
-        log.exception("render job %s failed", job.pk)
-        fail(job, _("The documents could not be produced (%(error)s).") % {"error": f"{type(error).__name__}: {error}"})
-    else:
-        _set(job, state=RenderJob.DONE, progress=100, finished_at=timezone.now())
-    return job
 
+    def work():
+        item = item_for(kind, job.unit, job.month)
+        _attach(job, item, _render(job, kind, item))
 
-def fail(job: RenderJob, message: str) -> None:
-    _set(job, state=RenderJob.FAILED, error=str(message), finished_at=timezone.now())
+    return run_job(job, work, refusals=(NoData, evidence_service.EvidenceError, UploadRejected))
 
 
 def file_name(kind: DocumentKind, month, fmt: str) -> str:
@@ -182,14 +156,14 @@ def file_name(kind: DocumentKind, month, fmt: str) -> str:
 def _render(job: RenderJob, kind: DocumentKind, item: Item) -> list[Output]:
     period_month(item, job.month)
     document = kind.build(job.unit, job.month)
-    _set(job, progress=20)
+    job.set_fields(progress=20)
     formats = required_formats(item)
     title = f"{kind.title} {thaidate.month_label(job.month, 'full')}"
     outputs = []
     for done, fmt in enumerate(formats, start=1):
         content = render(document, fmt)
         outputs.append(Output(fmt, validate_upload(SimpleUploadedFile(file_name(kind, job.month, fmt), content)), title))
-        _set(job, progress=20 + 60 * done // len(formats))
+        job.set_fields(progress=20 + 60 * done // len(formats))
     if kind.attach_photos and _photos_counted(item):
         outputs += _photo_outputs(job)
     return outputs

@@ -14,6 +14,8 @@ from ita_portal import thaidate
 from oit_items.models import Evidence
 from units.models import LineOfWork, Unit
 
+from .job_base import RenderJobBase
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -270,30 +272,16 @@ class RenderJobQuerySet(models.QuerySet):
         return self.filter(unit=unit, month__range=(start, end))
 
 
-class RenderJob(models.Model):
+class RenderJob(RenderJobBase):
     """One per (report kind, unit, month): running it again replaces its files, never adds more."""
-
-    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-    STATES = [(QUEUED, _("Queued")), (RUNNING, _("Running")), (DONE, _("Done")), (FAILED, _("Failed"))]
-    BADGES = {QUEUED: "secondary", RUNNING: "primary", DONE: "success", FAILED: "danger"}
 
     kind = models.CharField(_("report"), max_length=40)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     month = models.DateField(_("month"))
-    state = models.CharField(_("status"), max_length=10, choices=STATES, default=QUEUED)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", verbose_name=_("requested by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = RenderJobQuerySet.as_manager()
 
-    class Meta:
+    class Meta(RenderJobBase.Meta):
         ordering = ["unit", "month", "kind"]
         constraints = [models.UniqueConstraint(fields=["kind", "unit", "month"], name="reports_unique_render_job")]
         verbose_name = _("render job")
@@ -301,14 +289,6 @@ class RenderJob(models.Model):
 
     def __str__(self):
         return f"{self.kind} · {self.unit} · {thaidate.month_label(self.month)}"
-
-    @property
-    def active(self) -> bool:
-        return self.state in (self.QUEUED, self.RUNNING)
-
-    @property
-    def badge(self) -> str:
-        return self.BADGES[self.state]
 
     def run(self):
         from . import jobs

@@ -2,29 +2,12 @@
 
 import datetime
 
-from celery import Task, shared_task
+from celery import shared_task
 
-from .jobs import TRANSIENT
-
-
-class RenderTask(Task):
-    def on_failure(self, exc, task_id, args, kwargs, einfo):
-        """Retries ran out on a transient error (or the task itself broke): say so on the job,
-        so that the officer sees a reason and a Retry button instead of a job queued forever."""
-        from django.utils import translation
-        from django.utils.translation import gettext as _
-
-        from . import jobs
-        from .models import RenderJob
-
-        job = RenderJob.objects.filter(pk=args[0] if args else kwargs.get("job_id")).first()
-        if job is not None:
-            with translation.override("th"):
-                jobs.fail(job, _("The documents could not be produced after several attempts (%(error)s).") % {
-                    "error": f"{type(exc).__name__}: {exc}"})
+from .job_base import TRANSIENT, RenderTask
 
 
-@shared_task(bind=True, base=RenderTask, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600,
+@shared_task(bind=True, base=RenderTask, job_model="reports.RenderJob", autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600,
              max_retries=5)
 def render_report(self, job_id: int) -> str | None:
     from .models import RenderJob
