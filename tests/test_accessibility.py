@@ -16,7 +16,10 @@ PUBLIC = ["/u/sn-buengkum/", "/u/sn-buengkum/ita/2567/", "/u/sn-buengkum/ita/256
           "/u/sn-buengkum/ita/2567/search/?q=รายงาน", "/u/sn-buengkum/questions/", "/u/sn-buengkum/complaints/new/",
           "/u/sn-buengkum/complaints/track/"]
 STAFF = ["/staff/", "/staff/units/sn-buengkum/", "/staff/units/sn-buengkum/ita/2567/",
-         "/staff/units/sn-buengkum/ita/2567/o7/", "/staff/units/sn-buengkum/ita/2567/itap/"]
+         "/staff/units/sn-buengkum/ita/2567/o7/", "/staff/units/sn-buengkum/ita/2567/itap/",
+         "/staff/units/sn-buengkum/questions/", "/staff/units/sn-buengkum/complaints/",
+         "/staff/units/sn-buengkum/reports/2567/", "/staff/units/sn-buengkum/measures/2567/",
+         "/staff/units/sn-buengkum/measures/2567/calendar/", "/staff/units/sn-buengkum/measures/2567/quotas/"]
 
 
 def violations(page, url):
@@ -28,7 +31,7 @@ def violations(page, url):
 
 def test_public_pages(live_server, committed_demo, approved_o7, phone):
     problems = {path: v for path in PUBLIC if (v := violations(phone, live_server.url + path))}
-    assert problems == {}
+    assert problems == {}, problems
 
 
 def test_staff_pages(live_server, committed_demo, approved_o7, browser):
@@ -37,4 +40,4 @@ def test_staff_pages(live_server, committed_demo, approved_o7, browser):
     log_in(page, live_server.url, "bk-admin")
     problems = {path: v for path in STAFF if (v := violations(page, live_server.url + path))}
     context.close()
-    assert problems == {}
+    assert problems == {}, problems
