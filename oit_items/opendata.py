@@ -7,11 +7,11 @@ import io
 import json
 from pathlib import Path
 
-from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from ita_portal.site import site_url
 from . import publication
 from .public import _item, _unit, published_by_month
 from .models import Item
@@ -20,7 +20,7 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "unit-ita-v1.json"
 
 
 def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
+    return site_url() + path
 
 
 def _entry(slug, entry) -> dict:
