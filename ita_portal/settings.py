@@ -168,7 +168,7 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "ita_portal.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
                           "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_TASK_IGNORE_RESULT = True  # state lives on the models (jobs, PendingTask), not in results
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -186,9 +186,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 RENDER_JOB_TIME_LIMIT = env.int("RENDER_JOB_TIME_LIMIT", default=600)  # seconds; the longest job
 # A job "running" longer than this lost its worker: the sweeper marks it failed, with a Retry button.
 RENDER_JOB_DEADLINE = env.int("RENDER_JOB_DEADLINE", default=RENDER_JOB_TIME_LIMIT + 120)
+# Publishing gives up after one quick try (1 s to connect, 2 s to answer): a web request never hangs
+# on a broker that is down, and enqueue() keeps the task for the sweeper.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * RENDER_JOB_TIME_LIMIT + 600,
-                                   "socket_connect_timeout": 2, "socket_timeout": 5}
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
+                                   "socket_connect_timeout": 1, "socket_timeout": 2,
+                                   "max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 # Publishing a task never waits on a broker that is down: enqueue() keeps it for the sweeper.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from ita_portal import thaidate
+from ita_portal.queue import enqueue
 from ita_portal.site import site_url
 from units.models import Role, Unit
 
@@ -25,7 +26,7 @@ def transition_happened(period_id: int, action: str, actor_id: int, comment: str
     from .tasks import notify_transition
 
     if action in NOTIFIED_ACTIONS:
-        notify_transition.delay(period_id, action, actor_id, comment)
+        enqueue(notify_transition, period_id, action, actor_id, comment)
 
 
 def _emails(users) -> list[str]:

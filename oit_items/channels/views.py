@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
+from ita_portal.queue import enqueue
 from units.permissions import get_unit_for
 
 from .. import uploads
@@ -35,7 +36,7 @@ def questions(request, slug):
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("name", "email", "subject", "text")}
         asked = Question.objects.create(unit=unit, ip=client_ip(request), **data)
-        transaction.on_commit(lambda: notify_new_message.delay("question", asked.pk))
+        enqueue(notify_new_message, "question", asked.pk)
         messages.success(request, _("Thank you. Your message has reached the unit; answers the unit publishes appear below."))
         return redirect("public-questions", slug=slug)
     answered = Question.objects.published().filter(unit=unit)[:100]
@@ -78,7 +79,7 @@ def new_complaint(request, slug):
         if form.is_valid():
             data = {k: form.cleaned_data[k] for k in ("anonymous", "name", "contact", "subject", "text")}
             complaint = _store_complaint(unit, data, attachments, client_ip(request))
-            transaction.on_commit(lambda: notify_new_message.delay("complaint", complaint.pk))
+            enqueue(notify_new_message, "complaint", complaint.pk)
             request.session["complaint_code"] = complaint.code
             return redirect("public-complaint-sent", slug=slug)
     return render(request, "channels/complaint_form.html", {"unit": unit, "form": form},
