@@ -39,6 +39,7 @@ bench: system $(VENV)/.installed node_modules/.installed messages
 
 check-deploy: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  REDIS_URL=redis://127.0.0.1:6379/0 SITE_URL=https://ita.example.go.th \
 	  ALLOWED_HOSTS=ita.example.go.th $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
