@@ -6,4 +6,5 @@ class PortalConfig(AppConfig):
     verbose_name = "ITA Portal"
 
     def ready(self):
-        from . import checks  # noqa: F401 (registers the production configuration checks)
+        # The production configuration checks and the login signal of two-step verification.
+        from . import checks, two_factor  # noqa: F401

@@ -48,7 +48,8 @@ def backup(target: Path) -> dict:
         if connection.vendor == "postgresql" and outermost:  # one snapshot for every table
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        call_command("dumpdata", natural_foreign=True, natural_primary=True, exclude=EXCLUDED,
+        # Primary keys kept: public addresses name them (/u/<unit>/files/<id>/).
+        call_command("dumpdata", natural_foreign=True, exclude=EXCLUDED,
                      output=str(target / "database.json"), verbosity=0)
         for model, field in file_fields():
             for name in model._default_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True):

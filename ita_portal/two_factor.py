@@ -7,6 +7,7 @@ login and kept in the session: the pages themselves pay no query for it.
 """
 
 import base64
+import time
 
 import segno
 from django import forms
@@ -42,6 +43,7 @@ def _remember_at_login(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[ENROLLED] = user_has_device(user, confirmed=True)
         request.session[REQUIRED] = needs_second_factor(user)
+        request.session["seen"] = int(time.time())  # the idle timeout counts from here
 
 
 def require_second_factor(get_response):

@@ -23,7 +23,7 @@ def test_unit_json_validates_against_the_documented_schema(client, approved_o7):
     assert {e["original_name"] for e in october["evidence"]} == {
         "รายงานผลการปฏิบัติราชการ ต.ค.66.pdf", "รายงานผลการปฏิบัติราชการ ต.ค.66.docx"}
     for entry in october["evidence"]:
-        assert client.get(entry["url"].replace("http://127.0.0.1:8000", "")).status_code == 200
+        assert client.get(entry["url"].replace("http://testserver", "")).status_code == 200
 
 
 def test_schema_refuses_what_it_should(client, approved_o7):

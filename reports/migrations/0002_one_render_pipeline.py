@@ -11,6 +11,12 @@ def fiscal_year(month):
     return month.year + 543 + (1 if month.month >= 10 else 0)
 
 
+def settle(schema_editor):
+    """Check the new rows' foreign keys now: PostgreSQL refuses to ALTER a table with pending checks."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def merge(apps, schema_editor):
     Job, Output = apps.get_model("reports", "RenderJob"), apps.get_model("reports", "RenderOutput")
     for job in Job.objects.filter(fiscal_year__isnull=True):
@@ -25,6 +31,7 @@ def merge(apps, schema_editor):
         for output in OldOutput.objects.filter(job=old):
             Output.objects.create(job=new, key=output.key, evidence_id=output.evidence_id, file=output.file.name,
                                   file_name=output.file_name, sha256=output.sha256)
+    settle(schema_editor)
 
 
 def split(apps, schema_editor):
@@ -38,6 +45,7 @@ def split(apps, schema_editor):
             OldOutput.objects.create(job=old, key=output.key, evidence_id=output.evidence_id, file=output.file.name,
                                      file_name=output.file_name, sha256=output.sha256)
         job.delete()
+    settle(schema_editor)
 
 
 class Migration(migrations.Migration):
