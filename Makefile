@@ -1,15 +1,18 @@
 # ITA Portal — two commands: `make run` and `make test`.
-PYTHON ?= python3.11
+# The newest Python 3.11–3.13 found on PATH (not a hard-coded python3.11).
+PYTHON ?= $(shell scripts/find-python.sh)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test setup system messages check-deploy bench clean
+.PHONY: run test setup system test-system messages check-deploy bench clean
 
 run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: system $(VENV)/.installed node_modules/.installed messages
+# Testing needs more than running: the test packages (requirements-test.txt) and system packages
+# (TEST_NEEDS in scripts/ensure-system.sh: Chromium, poppler, zbar, redis-server, …).
+test: test-system $(VENV)/.installed $(VENV)/.test-installed node_modules/.installed messages
 	scripts/run-tests.sh
 
 # Everything `run` needs, without prompting: system packages, venv, assets, database, demo data.
@@ -18,12 +21,19 @@ setup: system $(VENV)/.installed node_modules/.installed messages
 	$(PY) manage.py load_demo --samples
 
 system:
-	scripts/ensure-system.sh
+	scripts/ensure-system.sh run
+
+test-system:
+	scripts/ensure-system.sh test
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-test.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -34,11 +44,12 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
 # Benchmarks: public page throughput vs a minimal view; report rendering (UNITS=N units).
-bench: system $(VENV)/.installed node_modules/.installed messages
+bench: test-system $(VENV)/.installed $(VENV)/.test-installed node_modules/.installed messages
 	scripts/bench.sh
 
 check-deploy: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  REDIS_URL=redis://127.0.0.1:6379/0 SITE_URL=https://ita.example.go.th \
 	  ALLOWED_HOSTS=ita.example.go.th $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

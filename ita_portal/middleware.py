@@ -50,3 +50,41 @@ def record_unsafe_upload_names(get_response):
         return get_response(request)
 
     return middleware
+
+
+def site_url_from_request(get_response):
+    """In development without SITE_URL, links and QR codes follow the address actually served
+    (`make run PORT=8080`); in production SITE_URL is required (ita_portal.checks)."""
+    if not settings.SITE_URL_FOLLOWS_REQUEST:
+        from django.core.exceptions import MiddlewareNotUsed
+
+        raise MiddlewareNotUsed
+
+    from .site import serving
+
+    def middleware(request):
+        with serving(request.build_absolute_uri("/").rstrip("/")):
+            return get_response(request)
+
+    return middleware
+
+
+SESSION_TOUCH_EVERY = 300  # seconds
+
+
+def staff_session_timeout(get_response):
+    """A signed-in session ends SESSION_COOKIE_AGE seconds after the *last* request (Django's
+    default counts from the login). Saving the session slides its expiry; it is saved at most every
+    few minutes, not on every request."""
+    import time
+
+    def middleware(request):
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            if now - request.session.get("seen", 0) > SESSION_TOUCH_EVERY:
+                request.session["seen"] = now
+        return response
+
+    return middleware

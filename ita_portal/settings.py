@@ -20,11 +20,14 @@ if (BASE_DIR / ".env").exists():
 DEBUG = env.bool("DEBUG", default=True)
 _DEV_SECRET = "dev-only-not-secret-ita-portal"
 SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET)
-if not DEBUG and SECRET_KEY == _DEV_SECRET:
-    raise ImproperlyConfigured("Set SECRET_KEY when DEBUG is false.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The public address, for QR codes, signs, e-mail links and the ITAP sheet. Required in production
+# (a system check refuses the default); in development, when unset, it follows the address served
+# (ita_portal.middleware.site_url_from_request), so `make run PORT=8080` links to 8080.
+SITE_URL_DEFAULT = "http://127.0.0.1:8000"
+SITE_URL = env("SITE_URL", default=SITE_URL_DEFAULT).rstrip("/")
+SITE_URL_FOLLOWS_REQUEST = DEBUG and not env("SITE_URL", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -37,6 +40,10 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ita_portal",
     "units",
     "oit_items",
@@ -47,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ita_portal.middleware.ThaiFirstLocaleMiddleware",
@@ -54,8 +62,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ita_portal.two_factor.require_second_factor",
+    "ita_portal.middleware.staff_session_timeout",
+    "ita_portal.middleware.site_url_from_request",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "ita_portal.urls"
@@ -89,6 +102,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Password guessing (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account from one
+# address, that account is locked for that address — the others behind the same address (a station's
+# NAT) keep logging in. An admin unlocks in the Django admin (Access attempts) or with
+# `manage.py axes_reset_username <name>`; the lock also lifts after AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "ita_portal.two_factor.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env.bool(
+    "USE_X_FORWARDED_FOR", default=False) else ["REMOTE_ADDR"]
+AXES_VERBOSE = False
+# Second factor (TOTP with recovery codes, django-otp): required for admins, commanders and
+# supervisors when TWO_FACTOR_REQUIRED (default: on in production, off in development so that the
+# README's demo logins work; it is offered there all the same).
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+# Paths a logged-in user may open before the second factor (the lead adds the invitation pages).
+TWO_FACTOR_EXEMPT_PATHS = ["/account/2fa/", "/logout/", "/lang/", "/i18n/", "/static/", "/healthz/"]
+OTP_TOTP_ISSUER = "ITA Portal"
+# Staff sessions end after this many minutes without a request (and when the browser closes).
+SESSION_COOKIE_AGE = env.int("SESSION_MINUTES", default=60) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -126,11 +162,13 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Redis, when configured, is the cache and the Celery broker; without it tasks run in-process.
+# The cache degrades to "no cache" when Redis does not answer (ita_portal/cache.py): short timeouts.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "ita_portal.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
+                          "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_TASK_IGNORE_RESULT = True  # state lives on the models (jobs, PendingTask), not in results
     CELERY_TASK_ALWAYS_EAGER = False
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -138,8 +176,25 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Jobs survive killed workers: a message is acknowledged only when its task finished, and handed
+# back to the queue when the pool process running it died (the out-of-memory killer); the broker
+# redelivers an unacknowledged message after the visibility timeout, set above the longest job.
+# The work is idempotent, so a redelivered job replaces its files, never adds a second set.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+RENDER_JOB_TIME_LIMIT = env.int("RENDER_JOB_TIME_LIMIT", default=600)  # seconds; the longest job
+# A job "running" longer than this lost its worker: the sweeper marks it failed, with a Retry button.
+RENDER_JOB_DEADLINE = env.int("RENDER_JOB_DEADLINE", default=RENDER_JOB_TIME_LIMIT + 120)
+# Publishing gives up after one quick try (1 s to connect, 2 s to answer): a web request never hangs
+# on a broker that is down, and enqueue() keeps the task for the sweeper.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * RENDER_JOB_TIME_LIMIT + 600,
+                                   "socket_connect_timeout": 1, "socket_timeout": 2,
+                                   "max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# Publishing a task never waits on a broker that is down: enqueue() keeps it for the sweeper.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Monthly reports: on this day of each month, last month's documents are rendered for every unit
 # with data and attached as drafts (1–28, so that every month has the day).
@@ -163,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "measures.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=15),
     },
+    "sweep-queue": {  # tasks the broker refused, jobs whose worker died
+        "task": "ita_portal.tasks.sweep",
+        "schedule": 60.0,
+    },
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -182,11 +241,30 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images only from the portal
+# itself; no inline scripts anywhere. Inline *style attributes* stay allowed: progress bars set
+# their width with one.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},  # one line per login is noise; lockouts still show
 }
 
 # Evidence uploads and deadlines.
@@ -202,10 +280,15 @@ ITA_ITEM_DUE_MONTH, ITA_ITEM_DUE_DAY = 4, 30
 # "sendfile" answers with X-Sendfile (Apache mod_xsendfile, lighttpd).
 FILE_SERVING = env("FILE_SERVING", default="django")
 FILE_SERVING_INTERNAL_URL = env("FILE_SERVING_INTERNAL_URL", default="/protected-media/")
-# Behind a reverse proxy that sets X-Forwarded-For, take the client address from it for the audit log.
+# Behind a reverse proxy that sets X-Forwarded-For, take the client address from it (audit log,
+# rate limits, login throttling). Turn it on ONLY behind a proxy that overwrites the header: the
+# address is then its first entry. Off, every citizen behind the proxy shares one rate limit.
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 # The public forms' rate limits count per client address, found the same way as for the audit log.
 RATELIMIT_IP_META_KEY = "oit_items.audit.client_ip"
+# With the cache down the limit cannot be counted: let the citizen through rather than refuse.
+RATELIMIT_FAIL_OPEN = True
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]  # our Redis cache wrapper is Django's Redis cache
 
 # Demo logins exist only for development and the demo; `load_demo` refuses to run without DEBUG.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="ita-demo-2567")

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from ita_portal import two_factor
 from ita_portal import views as portal_views
 from oit_items.channels import urls as channel_urls
 from units import views as unit_views
@@ -14,6 +15,10 @@ urlpatterns = [
     path("", unit_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/2fa/", two_factor.overview, name="two-factor"),
+    path("account/2fa/setup/", two_factor.setup, name="two-factor-setup"),
+    path("account/2fa/verify/", two_factor.verify, name="two-factor-verify"),
+    path("account/2fa/codes/", two_factor.recovery_codes, name="two-factor-codes"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/<str:language>/", portal_views.switch_language, name="switch-language"),
     path("healthz/", portal_views.healthz, name="healthz"),

@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from .job_models import RenderJob
 from .models import Activity, CalendarPhase, IndicatorAnalysis, Measure, MeasurePlan, SurveyQuota
 
 
@@ -51,10 +50,3 @@ class SurveyQuotaAdmin(admin.ModelAdmin):
 
 
 admin.site.register(IndicatorAnalysis)
-
-
-@admin.register(RenderJob)
-class RenderJobAdmin(admin.ModelAdmin):
-    list_display = ("kind", "unit", "fiscal_year", "state", "progress", "attempts", "updated_at")
-    list_filter = ("kind", "state")
-    readonly_fields = [f.name for f in RenderJob._meta.fields]

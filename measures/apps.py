@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MeasuresConfig(AppConfig):
     name = "measures"
     verbose_name = _("Integrity measures")
+
+    def ready(self):
+        from reports import jobs
+
+        from . import kinds, production
+
+        jobs.register(production, kinds.LABELS)

@@ -273,9 +273,9 @@ def photo_jpeg(photo) -> bytes:
 
 
 def build(kind: str, plan: MeasurePlan, title: str = "") -> doc.Document:
-    from .job_models import RenderJob
+    from . import kinds
 
-    if kind == RenderJob.MEASURES_DOCUMENT:
+    if kind == kinds.MEASURES_DOCUMENT:
         return measures_document(plan)
     return progress_document(plan, title=title)
 

@@ -20,7 +20,6 @@ from oit_items.models import Item
 from units.models import LineOfWork, Officer, Unit
 
 from . import indicators
-from .job_models import ReminderSent, RenderJob, RenderOutput  # noqa: F401 (models of this app)
 
 
 class MeasurePlan(models.Model):
@@ -337,3 +336,15 @@ class ProgressPhoto(models.Model):
 
     def __str__(self):
         return self.caption or self.original_name
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail per recipient, unit and day, however often the task runs."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    email = models.EmailField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "day", "email"], name="measures_unique_reminder")]

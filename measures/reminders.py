@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from ita_portal import thaidate
+from ita_portal.site import site_url
 from units.models import Role
 
-from .job_models import ReminderSent
+from .models import ReminderSent
 from .models import MeasurePlan
 from .schedule import deadlines
 
@@ -79,7 +80,7 @@ def _send_once(plan, user, items, today) -> int:
 
 
 def _send(plan, user, items, today) -> None:
-    url = settings.SITE_URL + reverse("measures-plan", args=[plan.unit.slug, plan.fiscal_year])
+    url = site_url() + reverse("measures-plan", args=[plan.unit.slug, plan.fiscal_year])
     lines = [{"date": d.date, "label": d.label, "kind": d.kind, "days": d.days_from(today)} for d in items]
     context = {"unit": plan.unit, "plan": plan, "user": user, "lines": lines, "url": url, "count": len(lines)}
     with translation.override("th"):

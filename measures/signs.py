@@ -13,16 +13,16 @@ import io
 import logging
 
 import segno
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ita_portal import thaidate
+from ita_portal.site import site_url
 from oit_items.models import Item
 from reports.renderers import thai_fonts
 
-from .job_models import RenderJob
+from . import kinds
 from .models import MeasurePlan
 
 SERVICE_MANUAL_TOPIC = "service_manuals"  # O9 police / O8 immigration
@@ -41,7 +41,7 @@ class SignError(Exception):
 
 
 def unit_url(plan: MeasurePlan) -> str:
-    return settings.SITE_URL + reverse("public-unit", args=[plan.unit.slug])
+    return site_url() + reverse("public-unit", args=[plan.unit.slug])
 
 
 def manual_item(plan: MeasurePlan) -> Item | None:
@@ -53,7 +53,7 @@ def manual_url(plan: MeasurePlan) -> str:
     item = manual_item(plan)
     if item is None:
         raise SignError(_("There is no public service manual item for this unit and fiscal year."))
-    return settings.SITE_URL + reverse("public-item", args=[plan.unit.slug, plan.fiscal_year, item.code.lower()])
+    return site_url() + reverse("public-item", args=[plan.unit.slug, plan.fiscal_year, item.code.lower()])
 
 
 def qr_data_uri(url: str) -> str:
@@ -84,14 +84,14 @@ def _context(kind: str, plan: MeasurePlan) -> dict:
     unit, head = plan.unit, plan.unit.head
     context = {"plan": plan, "unit": unit, "head": head, "fiscal_year": plan.fiscal_year,
                "fiscal_year_th": thaidate.to_thai_digits(plan.fiscal_year) if plan.thai_digits else plan.fiscal_year}
-    if kind in (RenderJob.SIGN_NO_GIFT_TH, RenderJob.SIGN_NO_GIFT_EN):
+    if kind in (kinds.SIGN_NO_GIFT_TH, kinds.SIGN_NO_GIFT_EN):
         context.update(photo=head_photo_uri(unit), unit_url=unit_url(plan), unit_qr=qr_data_uri(unit_url(plan)),
                        statement_th=plan.no_gift_text_th or NO_GIFT_TH.format(unit=unit.name_th),
                        statement_en=plan.no_gift_text_en or NO_GIFT_EN.format(unit=unit.name_en or unit.name_th))
-    elif kind == RenderJob.SIGN_MANUAL:
+    elif kind == kinds.SIGN_MANUAL:
         url = manual_url(plan)
         context.update(url=url, qr=qr_data_uri(url))
-    elif kind == RenderJob.SIGN_EIT:
+    elif kind == kinds.SIGN_EIT:
         if not plan.eit_survey_url:
             raise SignError(_("The EIT survey address is not set: enter it in the plan first."))
         context.update(url=plan.eit_survey_url, qr=qr_data_uri(plan.eit_survey_url))
@@ -99,10 +99,10 @@ def _context(kind: str, plan: MeasurePlan) -> dict:
 
 
 TEMPLATES = {
-    RenderJob.SIGN_NO_GIFT_TH: "measures/signs/no_gift_th.html",
-    RenderJob.SIGN_NO_GIFT_EN: "measures/signs/no_gift_en.html",
-    RenderJob.SIGN_MANUAL: "measures/signs/manual.html",
-    RenderJob.SIGN_EIT: "measures/signs/eit.html",
+    kinds.SIGN_NO_GIFT_TH: "measures/signs/no_gift_th.html",
+    kinds.SIGN_NO_GIFT_EN: "measures/signs/no_gift_en.html",
+    kinds.SIGN_MANUAL: "measures/signs/manual.html",
+    kinds.SIGN_EIT: "measures/signs/eit.html",
 }
 
 
@@ -123,9 +123,9 @@ def render(kind: str, plan: MeasurePlan) -> bytes:
 def file_name(kind: str, plan: MeasurePlan) -> str:
     unit = plan.unit
     names = {
-        RenderJob.SIGN_NO_GIFT_TH: f"ป้าย No Gift Policy {unit.short_name_th or unit.name_th}",
-        RenderJob.SIGN_NO_GIFT_EN: f"No Gift Policy sign {unit.short_name_en or unit.slug}",
-        RenderJob.SIGN_MANUAL: f"ป้าย Download คู่มือการให้บริการ {unit.short_name_th or unit.name_th}",
-        RenderJob.SIGN_EIT: f"ป้ายแบบวัด EIT {unit.short_name_th or unit.name_th} {plan.fiscal_year}",
+        kinds.SIGN_NO_GIFT_TH: f"ป้าย No Gift Policy {unit.short_name_th or unit.name_th}",
+        kinds.SIGN_NO_GIFT_EN: f"No Gift Policy sign {unit.short_name_en or unit.slug}",
+        kinds.SIGN_MANUAL: f"ป้าย Download คู่มือการให้บริการ {unit.short_name_th or unit.name_th}",
+        kinds.SIGN_EIT: f"ป้ายแบบวัด EIT {unit.short_name_th or unit.name_th} {plan.fiscal_year}",
     }
     return names[kind] + ".pdf"

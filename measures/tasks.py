@@ -1,19 +1,9 @@
-"""Celery tasks: thin — they take ids, load, and call idempotent code in jobs.py and reminders.py."""
+"""Celery tasks: thin — they take ids, load, and call idempotent code in reminders.py. (The
+documents and signs go through the one render task, reports.tasks.render_job.)"""
 
 from celery import shared_task
 
-from reports.job_base import TRANSIENT, RenderTask
-
-
-@shared_task(bind=True, base=RenderTask, job_model="measures.RenderJob", autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600,
-             max_retries=5)
-def render_measures(self, job_id: int) -> str | None:
-    from .job_models import RenderJob
-
-    job = RenderJob.objects.select_related("unit__unit_type", "unit__head", "requested_by").filter(pk=job_id).first()
-    if job is None:
-        return None
-    return job.run().state
+from reports.jobs import TRANSIENT
 
 
 @shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)

@@ -1,9 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal.forms import BuddhistYearField
+from ita_portal.queue import enqueue
 
 from .models import Assignment, Framework, Item
 from .tasks import clone_framework
@@ -40,7 +40,7 @@ class FrameworkAdmin(admin.ModelAdmin):
             if Framework.objects.filter(unit_type=framework.unit_type, fiscal_year=target).exists():
                 self.message_user(request, _("%(fw)s: fiscal year %(year)s already exists.") % {"fw": framework, "year": target}, messages.WARNING)
                 continue
-            transaction.on_commit(lambda pk=framework.pk, year=target: clone_framework.delay(pk, year))
+            enqueue(clone_framework, framework.pk, target)
             self.message_user(request, _("%(fw)s is being cloned into %(year)s in the background.") % {"fw": framework, "year": target})
 
 

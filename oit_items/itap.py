@@ -5,7 +5,6 @@ import csv
 import io
 
 import segno
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ita_portal.site import site_url
 from units.permissions import get_unit_for
 
 from . import workspace
@@ -28,7 +28,7 @@ def sheet_rows(unit, fiscal_year) -> list[dict]:
     paths = {row.item.pk: reverse("public-item", args=[unit.slug, fiscal_year, row.item.code.lower()]) for row in space.rows}
     return [{
         "code": row.item.code, "title_th": row.item.title_th, "title_en": row.item.title_en,
-        "path": paths[row.item.pk], "url": settings.SITE_URL + paths[row.item.pk],
+        "path": paths[row.item.pk], "url": site_url() + paths[row.item.pk],
         "passes": row.check.passed, "approved": sum(c.state == "approved" for c in row.cells), "periods": len(row.cells),
         "ready": row.ready,
     } for row in space.rows]
@@ -110,7 +110,7 @@ def qr_code(request, slug, fmt):
         raise Http404
     if match.url_name not in PUBLIC_PAGES or match.kwargs.get("slug") != slug:
         raise Http404
-    qr = segno.make(settings.SITE_URL + path, error="m")
+    qr = segno.make(site_url() + path, error="m")
     buffer = io.BytesIO()
     if fmt == "svg":
         qr.save(buffer, kind="svg", scale=8, border=4, xmldecl=False)

@@ -3,7 +3,6 @@ controllers and the commander, and a daily digest of what is due, overdue or wai
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.mail import send_mail
@@ -12,6 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from ita_portal import thaidate
+from ita_portal.queue import enqueue
+from ita_portal.site import site_url
 from units.models import Role, Unit
 
 from .models import Assignment, ItemPeriod
@@ -25,7 +26,7 @@ def transition_happened(period_id: int, action: str, actor_id: int, comment: str
     from .tasks import notify_transition
 
     if action in NOTIFIED_ACTIONS:
-        notify_transition.delay(period_id, action, actor_id, comment)
+        enqueue(notify_transition, period_id, action, actor_id, comment)
 
 
 def _emails(users) -> list[str]:
@@ -51,7 +52,7 @@ def recipients_for(period: ItemPeriod, action: str) -> list[str]:
 
 def item_url(period: ItemPeriod) -> str:
     path = reverse("item-detail", args=[period.unit.slug, period.item.framework.fiscal_year, period.item.code.lower()])
-    return settings.SITE_URL + path
+    return site_url() + path
 
 
 def send_transition_mail(period_id: int, action: str, actor_id: int, comment: str) -> int:
@@ -91,7 +92,7 @@ def send_digests(today: datetime.date) -> int:
 
 
 def _send_digest(user, unit, fiscal_year, lines) -> int:
-    url = settings.SITE_URL + reverse("workspace", args=[unit.slug, fiscal_year])
+    url = site_url() + reverse("workspace", args=[unit.slug, fiscal_year])
     with translation.override("th"):
         body = render_to_string("oit_items/email/digest_body.txt", {"unit": unit, "lines": lines, "user": user, "url": url})
         subject = render_to_string("oit_items/email/digest_subject.txt", {"unit": unit, "count": len(lines)}).strip()

@@ -7,10 +7,12 @@ import io
 import json
 from pathlib import Path
 
-from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
+
+from ita_portal.site import site_url
 
 from . import publication
 from .public import _item, _unit, published_by_month
@@ -20,7 +22,18 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "unit-ita-v1.json"
 
 
 def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
+    return iri_to_uri(site_url() + path)
+
+
+# A cell starting with one of these is a formula to a spreadsheet (OWASP: CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value):
+    """A text cell a spreadsheet shows as text: a leading apostrophe before a formula prefix."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
 
 
 def _entry(slug, entry) -> dict:
@@ -30,7 +43,7 @@ def _entry(slug, entry) -> dict:
                  "original_name": entry["original_name"],
                  "url": _absolute(reverse("public-file", args=[slug, entry["revision"]]))}
     elif entry["kind"] == "link":
-        data["url"] = entry["url"]
+        data["url"] = iri_to_uri(entry["url"])  # JSON carries URIs: Thai in a link is percent-encoded
     else:
         data["reason"] = entry["reason"]
     return data
@@ -102,7 +115,7 @@ def _csv(rows, filename) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: neutralised(value) for key, value in row.items()} for row in rows)
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")  # BOM: Excel reads Thai
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"

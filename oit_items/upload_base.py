@@ -10,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 MAX_NAME_LENGTH = 200
-MAX_IMAGE_PIXELS = 40_000_000
+# Phones take 48, 50 and 108 MP photos: up to 200 MP are accepted (the header's pixel count is
+# checked before anything is decoded) and stored downscaled to MAX_IMAGE_EDGE on the long side.
+MAX_IMAGE_PIXELS = 200_000_000
+MAX_IMAGE_EDGE = 4096
 THUMBNAIL_SIZE = (320, 320)
 JPEG_QUALITY = 90
 THUMBNAIL_QUALITY = 85
@@ -34,11 +37,14 @@ EXTENSIONS = {
     "jpeg": ("jpeg", "image", "image/jpeg"),
     "png": ("png", "image", "image/png"),
     "webp": ("webp", "image", "image/webp"),
+    "heic": ("heic", "image", "image/jpeg"),  # iPhone photos: converted to JPEG
+    "heif": ("heic", "image", "image/jpeg"),
 }
-NORMALISED_EXTENSION = {"jpeg": "jpg"}
+NORMALISED_EXTENSION = {"jpeg": "jpg", "heic": "jpg", "heif": "jpg"}
 # The extension a file of an accepted kind should carry.
-EXTENSION_FOR_KIND = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "jpeg": "jpg", "png": "png", "webp": "webp"}
-PILLOW_FORMAT = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
+EXTENSION_FOR_KIND = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "jpeg": "jpg", "png": "png", "webp": "webp",
+                      "heic": "heic"}
+PILLOW_FORMAT = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP", "heic": "HEIF"}
 
 # What each detected kind is, for messages. Noun phrases, so that each language can use its own article.
 KIND_DESCRIPTIONS = {
@@ -53,6 +59,7 @@ KIND_DESCRIPTIONS = {
     "bmp": _("a BMP image"),
     "tiff": _("a TIFF image"),
     "heic": _("a HEIC photo (the iPhone format)"),
+    "avif": _("an AVIF image"),
     "svg": _("an SVG image"),
     "html": _("an HTML web page"),
     "xml": _("an XML file"),
@@ -67,7 +74,7 @@ KIND_DESCRIPTIONS = {
     "script": _("a script"),
 }
 PROGRAM_KINDS = {"program", "script"}
-ACCEPTED_TYPES = "PDF, Word (.docx), Excel (.xlsx), JPEG (.jpg, .jpeg), PNG, WebP"
+ACCEPTED_TYPES = "PDF, Word (.docx), Excel (.xlsx), JPEG (.jpg, .jpeg), PNG, WebP, HEIC (.heic, .heif)"
 
 # Characters refused in names: control characters, surrogates, line/paragraph separators and the
 # bidirectional embedding/override/isolate controls that can disguise an extension ("fdp.exe").

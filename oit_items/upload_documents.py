@@ -16,6 +16,15 @@ def _resolve(obj):
     return obj.get_object() if hasattr(obj, "get_object") else obj
 
 
+def _opens_without_password(reader) -> bool:
+    from pypdf import PasswordType
+
+    try:
+        return reader.decrypt("") != PasswordType.NOT_DECRYPTED
+    except Exception:  # an encryption method that cannot be read: as good as a password
+        return False
+
+
 def _check_pdf(name, data):
     from pypdf import PdfReader
     from pypdf.generic import ArrayObject, NullObject, StreamObject
@@ -30,9 +39,11 @@ def _check_pdf(name, data):
         encrypted = reader.is_encrypted
     except Exception:
         raise _damaged(name, "pdf") from None
-    if encrypted:
+    # Encrypted with permissions only (no printing, no copying: what office software offers as
+    # "protect") it opens without a password, for the public too: accepted. A password to *open* is not.
+    if encrypted and not _opens_without_password(reader):
         raise _reject(
-            _("%(name)s is protected with a password or encrypted, so the public could not open it. Save it again without a password and upload the new file."),
+            _("%(name)s asks for a password to open, so the public could not open it. Save it again without an opening password (restrictions on printing or copying may stay) and upload the new file."),
             name,
         )
     try:

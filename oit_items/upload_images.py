@@ -1,10 +1,11 @@
 """Image checks: decompression bombs refused before decoding; re-encoding without metadata; thumbnails."""
 
 import io
+import warnings
 
 from django.utils.translation import gettext_lazy as _
 
-from .upload_base import JPEG_QUALITY, MAX_IMAGE_PIXELS, PILLOW_FORMAT, THUMBNAIL_QUALITY, THUMBNAIL_SIZE, UploadRejected, _damaged, _reject
+from .upload_base import JPEG_QUALITY, MAX_IMAGE_EDGE, MAX_IMAGE_PIXELS, PILLOW_FORMAT, THUMBNAIL_QUALITY, THUMBNAIL_SIZE, UploadRejected, _damaged, _reject
 
 
 # ---------------------------------------------------------------------------------------------
@@ -80,15 +81,25 @@ def _check_image(name, kind, data):
     # Importing WeasyPrint (the PDF renderer, in the same worker process) switches this on for the
     # whole process; a truncated image must be refused here whatever was imported before.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
+    # Pillow's own bomb guard follows ours (it raises at twice this), checked on the header's size.
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    if kind == "heic":
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
 
     expected_format = PILLOW_FORMAT[kind]
     try:
-        with Image.open(io.BytesIO(data), formats=[expected_format]) as probe:
+        with warnings.catch_warnings():  # over the limit: refused just below, not a warning
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data), formats=[expected_format])
+        with probe:
             width, height = probe.size
             if width * height > MAX_IMAGE_PIXELS:
                 raise _image_too_large(name)
-            # (A JPEG with several pictures, MPO from phone cameras, is fine: its first one is kept.)
-            if kind != "jpeg" and getattr(probe, "n_frames", 1) > 1:
+            # (A JPEG with several pictures, MPO from phone cameras, or a HEIC burst is fine: its
+            # first picture is kept.)
+            if kind not in ("jpeg", "heic") and getattr(probe, "n_frames", 1) > 1:
                 raise _reject(
                     _("%(name)s is an animated image. Upload a still image (one frame) instead."), name
                 )
@@ -105,9 +116,13 @@ def _check_image(name, kind, data):
         with Image.open(io.BytesIO(data), formats=[expected_format]) as image:
             if image.size != (width, height) or image.size[0] * image.size[1] > MAX_IMAGE_PIXELS:
                 raise _image_too_large(name)
+            if kind == "jpeg":  # decode a 200 MP photo at 1/2, 1/4 or 1/8 scale: a fraction of the memory
+                image.draft(image.mode, (MAX_IMAGE_EDGE, MAX_IMAGE_EDGE))
             image.load()
             icc_profile = image.info.get("icc_profile")
             upright = ImageOps.exif_transpose(image)
+            if max(upright.size) > MAX_IMAGE_EDGE:
+                upright.thumbnail((MAX_IMAGE_EDGE, MAX_IMAGE_EDGE), Image.Resampling.LANCZOS, reducing_gap=3.0)
     except UploadRejected:
         raise
     except Exception:
@@ -115,11 +130,11 @@ def _check_image(name, kind, data):
 
     try:
         # `upright` is already a new image (exif_transpose copies), so it may be changed here.
-        clean = _storage_mode(_to_srgb(upright, icc_profile), kind)
+        clean = _storage_mode(_to_srgb(upright, icc_profile), "jpeg" if kind == "heic" else kind)
         # Nothing from the original travels with the pixels: no EXIF, GPS, XMP, ICC or text chunks.
         clean.info = {}
         out = io.BytesIO()
-        if kind == "jpeg":
+        if kind in ("jpeg", "heic"):
             clean.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
         elif kind == "png":
             clean.save(out, "PNG")

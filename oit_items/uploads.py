@@ -164,7 +164,9 @@ def detect_kind(data):
         return "bmp"
     if head.startswith((b"II*\x00", b"MM\x00*")):
         return "tiff"
-    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif"):
+    if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis"):
+        return "avif"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"):
         return "heic"
     if head.startswith(
         (b"MZ", b"\x7fELF", b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", b"\xcf\xfa\xed\xfe",
@@ -259,6 +261,8 @@ def validate_upload(uploaded_file, max_bytes: int | None = None) -> ValidatedFil
     else:
         content, (width, height), thumbnail = _check_image(name, kind, data)
 
+    if kind == "heic":  # what is stored is a JPEG: so is the name it is downloaded under
+        name = f"{name.rpartition('.')[0]}.jpg"
     return ValidatedFile(
         original_name=name,
         extension=NORMALISED_EXTENSION.get(ext, ext),

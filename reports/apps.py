@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Monthly reports")
+
+    def ready(self):
+        from . import jobs, production
+        from .kinds import DOCUMENT_KINDS
+
+        jobs.register(production, DOCUMENT_KINDS)

@@ -8,13 +8,13 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal import thaidate
 from oit_items.models import Evidence
 from units.models import LineOfWork, Unit
-
-from .job_base import RenderJobBase
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -265,30 +265,77 @@ class Announcement(models.Model):
 
 
 # --- Render jobs ----------------------------------------------------------------------------------
+# One model for every generated document, whatever app asks for it (monthly reports here, the
+# integrity measures' documents and signs in `measures`); the pipeline is reports/jobs.py.
 
 class RenderJobQuerySet(models.QuerySet):
     def for_unit_year(self, unit, fiscal_year: int):
-        start, end = thaidate.fiscal_year_bounds(fiscal_year)
-        return self.filter(unit=unit, month__range=(start, end))
+        return self.filter(unit=unit, fiscal_year=fiscal_year)
+
+    def lost(self, now=None):
+        """Jobs "running" past their deadline: their worker died (SIGKILL, out of memory, a restart)."""
+        deadline = (now or timezone.now()) - timezone.timedelta(seconds=settings.RENDER_JOB_DEADLINE)
+        return self.filter(state=RenderJob.RUNNING, started_at__lt=deadline)
 
 
-class RenderJob(RenderJobBase):
-    """One per (report kind, unit, month): running it again replaces its files, never adds more."""
+class RenderJob(models.Model):
+    """One per (kind, unit, month) for monthly kinds and per (kind, unit, fiscal year) for yearly ones:
+    running it again replaces its files, never adds more."""
 
-    kind = models.CharField(_("report"), max_length=40)
+    QUEUED, WAITING, RUNNING, DONE, FAILED = "queued", "waiting", "running", "done", "failed"
+    STATES = [(QUEUED, _("Queued")), (WAITING, _("Waiting for the queue")), (RUNNING, _("Running")),
+              (DONE, _("Done")), (FAILED, _("Failed"))]
+    BADGES = {QUEUED: "secondary", WAITING: "warning", RUNNING: "primary", DONE: "success", FAILED: "danger"}
+
+    kind = models.CharField(_("document"), max_length=40)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
-    month = models.DateField(_("month"))
+    month = models.DateField(_("month"), null=True, blank=True)  # monthly kinds only
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (BE)"))
+    state = models.CharField(_("status"), max_length=10, choices=STATES, default=QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("requested by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = RenderJobQuerySet.as_manager()
 
-    class Meta(RenderJobBase.Meta):
-        ordering = ["unit", "month", "kind"]
-        constraints = [models.UniqueConstraint(fields=["kind", "unit", "month"], name="reports_unique_render_job")]
+    class Meta:
+        ordering = ["unit", "fiscal_year", "month", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "unit", "month"], condition=Q(month__isnull=False),
+                                    name="reports_unique_monthly_render_job"),
+            models.UniqueConstraint(fields=["kind", "unit", "fiscal_year"], condition=Q(month__isnull=True),
+                                    name="reports_unique_yearly_render_job"),
+        ]
         verbose_name = _("render job")
         verbose_name_plural = _("render jobs")
 
     def __str__(self):
-        return f"{self.kind} · {self.unit} · {thaidate.month_label(self.month)}"
+        period = thaidate.month_label(self.month) if self.month else self.fiscal_year
+        return f"{self.kind} · {self.unit} · {period}"
+
+    @property
+    def active(self) -> bool:
+        return self.state in (self.QUEUED, self.WAITING, self.RUNNING)
+
+    @property
+    def badge(self) -> str:
+        return self.BADGES[self.state]
+
+    def set_fields(self, **fields) -> None:
+        """Write at once (autocommit), so that the page polling the job sees its progress."""
+        for name, value in fields.items():
+            if not isinstance(value, F):
+                setattr(self, name, value)
+        type(self).objects.filter(pk=self.pk).update(updated_at=timezone.now(), **fields)
+
+    def fail(self, message) -> None:
+        self.set_fields(state=self.FAILED, error=str(message), finished_at=timezone.now())
 
     def run(self):
         from . import jobs
@@ -296,12 +343,20 @@ class RenderJob(RenderJobBase):
         return jobs.run(self)
 
 
+def output_path(instance, filename):
+    return f"renders/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.pdf"
+
+
 class RenderOutput(models.Model):
-    """The evidence a job produced under a key ("pdf", "xlsx", "photo-12"): replaced on re-run."""
+    """What a job produced under a key ("pdf", "xlsx", "photo-12"): draft evidence, or a private file
+    (the measures' signs). Replaced on re-run."""
 
     job = models.ForeignKey(RenderJob, on_delete=models.CASCADE, related_name="outputs")
     key = models.CharField(max_length=40)
-    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="+")
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    file = models.FileField(upload_to=output_path, max_length=200, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["job", "key"]

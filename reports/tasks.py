@@ -2,14 +2,31 @@
 
 import datetime
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
-from .job_base import TRANSIENT, RenderTask
+from .jobs import TRANSIENT
 
 
-@shared_task(bind=True, base=RenderTask, job_model="reports.RenderJob", autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600,
-             max_retries=5)
-def render_report(self, job_id: int) -> str | None:
+class RenderTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """Retries ran out, the time limit struck, or the task itself broke: say so on the job, so
+        that the officer sees a reason and a Retry button instead of a job queued forever."""
+        from .models import RenderJob
+
+        job = RenderJob.objects.filter(pk=args[0] if args else kwargs.get("job_id")).first()
+        if job is not None:
+            with translation.override("th"):
+                job.fail(_("The documents could not be produced after several attempts (%(error)s).") % {
+                    "error": f"{type(exc).__name__}: {exc}"})
+
+
+@shared_task(bind=True, base=RenderTask, autoretry_for=TRANSIENT, retry_backoff=True, retry_backoff_max=600, max_retries=5,
+             time_limit=settings.RENDER_JOB_TIME_LIMIT, soft_time_limit=settings.RENDER_JOB_TIME_LIMIT - 30)
+def render_job(self, job_id: int) -> str | None:
+    """Every generated document (reports and measures) goes through this one task."""
     from .models import RenderJob
 
     job = RenderJob.objects.select_related("unit__unit_type", "unit__head", "requested_by").filter(pk=job_id).first()
@@ -21,6 +38,6 @@ def render_report(self, job_id: int) -> str | None:
 @shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
 def render_previous_month(self, day: str | None = None) -> int:
     """Beat runs it on REPORTS_RENDER_DAY: last month's documents for every unit with data."""
-    from . import jobs
+    from . import production
 
-    return jobs.schedule_month(datetime.date.fromisoformat(day) if day else None)
+    return production.schedule_month(datetime.date.fromisoformat(day) if day else None)

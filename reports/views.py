@@ -20,7 +20,7 @@ from oit_items.models import Assignment, Item
 from oit_items.permissions import get_item_for, item_access
 from units.permissions import get_unit_for
 
-from . import jobs
+from . import jobs, production
 from .forms import EDITORS
 from .kinds import DATASETS, DOCUMENT_KINDS, months_with_data
 from .models import Photo, RenderJob
@@ -97,10 +97,10 @@ def _documents(unit, fiscal_year, month, dataset, user) -> list[dict]:
 def _status_context(unit, fiscal_year, month, kind, item, rights, refused="") -> dict:
     job = (RenderJob.objects.filter(kind=kind.key, unit=unit, month=month)
            .prefetch_related("outputs__evidence__current_revision").first())
-    outputs = [o for o in job.outputs.all() if o.evidence.removed_at is None] if job else []
+    outputs = jobs.output_files(job)
     return {"unit": unit, "fiscal_year": fiscal_year, "month": month, "period": _period(month), "kind": kind,
             "item": item, "rights": rights, "job": job, "outputs": outputs, "refused": refused,
-            "formats": jobs.required_formats(item)}
+            "formats": production.required_formats(item)}
 
 
 @login_required

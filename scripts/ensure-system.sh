@@ -1,31 +1,64 @@
 #!/usr/bin/env bash
-# Installs the system packages the portal needs where they are missing (Debian), or says exactly
-# what to install when it cannot (not root). Safe to run every time: it installs nothing present.
-#   Python 3.11 + venv, Node/npm   — the interpreter and the asset packages
-#   gettext                        — compiles the Thai message catalogue
-#   Pango (libpango*)              — WeasyPrint renders PDFs with it
-#   fonts-thai-tlwg                — Thai fonts for PDFs (Sarabun for the web comes from npm)
-#   chromium                       — browser tests (Playwright drives /usr/bin/chromium)
-#   zbar-tools, poppler-utils      — tests decode QR codes (zbarimg) from rasterised PDFs (pdftoppm)
+# Installs the Debian packages the portal needs where they are missing, or says exactly what to
+# install when it cannot (not root). Safe to run every time: it installs nothing present.
+#   scripts/ensure-system.sh run    what running needs (`make run`)
+#   scripts/ensure-system.sh test   that, and what the tests need (`make test`)
+# To add a package, add one line to RUN_NEEDS or TEST_NEEDS: "<check> <packages…>", where the check
+# is cmd:NAME (a command on PATH), file:PATH (a file that exists), lib:NAME (a shared library
+# ldconfig knows), font:PATTERN (fc-list matches) or py:MODULE (the chosen Python imports it).
 set -euo pipefail
+mode=${1:-run}
+# Debian keeps ldconfig in /sbin, which a normal user's PATH leaves out.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
+RUN_NEEDS=(
+  "cmd:npm nodejs npm"                                # the asset packages (Bootstrap, htmx, Sarabun)
+  "cmd:msgfmt gettext"                                # compiles the Thai message catalogue
+  "cmd:msgattrib gettext"
+  "lib:libpangoft2-1.0 libpango-1.0-0 libpangoft2-1.0-0"  # WeasyPrint renders PDFs with Pango
+  "font:tlwg|garuda|laksaman fonts-thai-tlwg"         # Thai fonts for PDFs
+)
+TEST_NEEDS=(
+  "file:/usr/bin/chromium chromium"                   # browser tests (Playwright drives it)
+  "cmd:zbarimg zbar-tools"                            # decode QR codes
+  "cmd:pdftoppm poppler-utils"                        # rasterise PDFs
+  "cmd:redis-server redis-server"                     # the fault tests kill a Redis of their own
+)
+
+here=$(cd "$(dirname "$0")" && pwd)
 missing=()
-command -v python3.11 >/dev/null || missing+=(python3.11 python3.11-venv)
-command -v npm >/dev/null || missing+=(nodejs npm)
-command -v msgfmt >/dev/null || missing+=(gettext)
-command -v msgattrib >/dev/null || missing+=(gettext)
-# No `grep -q` after a pipe: it stops reading at the first match, the writer dies of SIGPIPE, and
-# with pipefail the check would report the package missing when it is there.
-ldconfig -p 2>/dev/null | grep libpangoft2-1.0 >/dev/null || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
-fc-list 2>/dev/null | grep -i -E "tlwg|garuda|laksaman" >/dev/null || missing+=(fonts-thai-tlwg)
-command -v zbarimg >/dev/null || missing+=(zbar-tools)     # tests decode the QR codes
-command -v pdftoppm >/dev/null || missing+=(poppler-utils) # tests rasterise the signs
-[ -x /usr/bin/chromium ] || missing+=(chromium)
+if python=$("$here/find-python.sh"); then
+  "$python" -c "import ensurepip, venv" 2>/dev/null || missing+=("$(basename "$python")-venv")
+else
+  missing+=(python3 python3-venv)
+fi
+
+present() {
+  local check=$1
+  case "$check" in
+    cmd:*) command -v "${check#cmd:}" >/dev/null ;;
+    file:*) [ -e "${check#file:}" ] ;;
+    # No `grep -q` after a pipe: it stops reading at the first match, the writer dies of SIGPIPE,
+    # and with pipefail the check would report the package missing when it is there.
+    lib:*) ldconfig -p 2>/dev/null | grep "${check#lib:}" >/dev/null ;;
+    font:*) fc-list 2>/dev/null | grep -i -E "${check#font:}" >/dev/null ;;
+    py:*) [ -n "${python:-}" ] && "$python" -c "import ${check#py:}" 2>/dev/null ;;
+  esac
+}
+
+needs=("${RUN_NEEDS[@]}")
+[ "$mode" = "test" ] && needs+=("${TEST_NEEDS[@]}")
+for line in "${needs[@]}"; do
+  read -r check packages <<<"$line"
+  if ! present "$check"; then
+    read -r -a more <<<"$packages"
+    missing+=("${more[@]}")
+  fi
+done
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
-# de-duplicate
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
   echo "Installing system packages: ${missing[*]}"

@@ -97,47 +97,75 @@ def committed_demo(transactional_db):
     call_command("load_demo", force=True, verbosity=0, stdout=open(os.devnull, "w"))
 
 
-@pytest.fixture
-def celery_worker_on_redis(committed_demo, tmp_path):
-    """A real `celery worker` process consuming a real Redis queue, on the real test database."""
+def start_worker(redis_url: str, log_path, pool: str = "solo", **env):
+    """A real `celery worker` process on `redis_url` and the PostgreSQL test database."""
     import subprocess
     import sys
     import uuid
 
-    import redis
     from django.db import connection
 
+    db = connection.settings_dict
+    require("postgresql" in db["ENGINE"], "the worker is another process: it needs the PostgreSQL test database")
+    db_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    full_env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "ita_portal.settings",
+                **env}
+    log = open(log_path, "a")
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "ita_portal", "worker", f"--pool={pool}", "--concurrency=1",
+         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
+         "-n", f"test-{uuid.uuid4().hex[:8]}@%h"],
+        cwd=settings.BASE_DIR, env=full_env, stdout=log, stderr=subprocess.STDOUT,
+    )
+
+
+def stop_worker(worker) -> None:
+    import subprocess
+
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+
+
+@pytest.fixture
+def broker_at():
+    """Point this process's Celery at a broker (tasks really queued, not run in-process); restored after."""
     from ita_portal.celery import app
+
+    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
+
+    def point(url):
+        _drop_broker_connections(app)  # earlier tests may have bound the pools to another broker
+        app.conf.update(broker_url=url, task_always_eager=False)
+
+    yield point
+    app.conf.update(saved)
+    _drop_broker_connections(app)
+
+
+@pytest.fixture
+def test_redis_url():
+    import redis
 
     redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     require(service_up(redis_url), f"Redis does not answer at {redis_url}")
-    db = connection.settings_dict
-    require("postgresql" in db["ENGINE"], "the worker is another process: it needs the PostgreSQL test database")
     redis.Redis.from_url(redis_url).flushdb()
+    return redis_url
 
-    db_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "DJANGO_SETTINGS_MODULE": "ita_portal.settings"}
+
+@pytest.fixture
+def celery_worker_on_redis(committed_demo, tmp_path, test_redis_url, broker_at):
+    """A real `celery worker` process consuming a real Redis queue, on the real test database."""
     log_path = tmp_path / "worker.log"
-    log = open(log_path, "w")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "ita_portal", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{uuid.uuid4().hex[:8]}@%h"],
-        cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
-    _drop_broker_connections(app)  # earlier tests may have bound the pools to the in-memory broker
-    app.conf.update(broker_url=redis_url, task_always_eager=False)
+    worker = start_worker(test_redis_url, log_path)
+    broker_at(test_redis_url)
     try:
         yield worker, log_path
     finally:
-        app.conf.update(saved)
-        _drop_broker_connections(app)
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        log.close()
+        stop_worker(worker)
 
 
 def _drop_broker_connections(app):
@@ -296,3 +324,47 @@ def wait_for(predicate, timeout=90, every=0.5) -> bool:
             return True
         time.sleep(every)
     return False
+
+
+def free_port(first=8130, last=8149) -> int:
+    """A free loopback port in this suite's range (ports of our own throwaway services)."""
+    import socket
+
+    for port in range(first, last + 1):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) != 0:
+                return port
+    raise RuntimeError("no free port in the range")
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A throwaway redis-server of this test's own, so that it can be killed mid-test (never the
+    machine's shared one). Yields an object with .url, .kill() and .start()."""
+    import shutil
+    import subprocess
+
+    require(shutil.which("redis-server") is not None, "redis-server not installed (apt-get install redis-server)")
+
+    class OwnRedis:
+        def __init__(self):
+            self.port = free_port()
+            self.url = f"redis://127.0.0.1:{self.port}/0"
+            self.process = None
+
+        def start(self):
+            self.process = subprocess.Popen(
+                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                 "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+            assert wait_for(lambda: service_up(self.url), timeout=10), "redis-server did not start"
+
+        def kill(self):
+            if self.process is not None:
+                self.process.kill()
+                self.process.wait()
+                self.process = None
+
+    server = OwnRedis()
+    server.start()
+    yield server
+    server.kill()

@@ -21,10 +21,10 @@ def test_itap_sheet_lists_25_urls_that_all_answer(client, users, approved_o7):
     assert len(rows) == 25
     assert sheet.freeze_panes == "A2"
     o7 = next(r for r in rows if r[0] == "O7")
-    assert o7[3] == "http://127.0.0.1:8000/u/sn-buengkum/ita/2567/o7/" and o7[5] == "1/6"
+    assert o7[3] == "http://testserver/u/sn-buengkum/ita/2567/o7/" and o7[5] == "1/6"
     client.logout()
     for row in rows:
-        path = row[3].replace("http://127.0.0.1:8000", "")
+        path = row[3].replace("http://testserver", "")
         assert client.get(path).status_code == 200, path
 
 
@@ -55,7 +55,7 @@ def test_qr_codes_decode_to_the_public_pages(client, db, tmp_path):
         image = tmp_path / "qr.png"
         image.write_bytes(png.content)
         decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True).stdout.strip()
-        assert decoded == "http://127.0.0.1:8000" + path
+        assert decoded == "http://testserver" + path
         svg = client.get("/u/sn-buengkum/qr.svg", {"path": path})
         root = ET.fromstring(svg.content)
         assert root.tag.endswith("svg") and svg["Content-Type"] == "image/svg+xml"

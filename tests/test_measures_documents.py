@@ -9,10 +9,11 @@ import pytest
 from pypdf import PdfReader
 
 from ita_portal import thaidate
-from measures import documents, jobs, progress
-from measures.job_models import RenderJob
+from measures import documents, kinds, progress
 from measures.models import Measure, MeasurePlan
 from oit_items.models import Evidence, Item, ItemPeriod
+from reports import jobs
+from reports.models import RenderJob
 from reports.renderers import render
 from tests.data import measures_seed_rows as seed
 from tests.data.measures_files import jpeg
@@ -145,7 +146,7 @@ def run_job(kind, unit, user, capture):
 
 def test_the_job_attaches_pdf_and_word_as_draft_whole_year_evidence_and_reruns_replace(
         users, other_unit, django_capture_on_commit_callbacks):
-    job = run_job(RenderJob.MEASURES_DOCUMENT, other_unit, users["other-admin"], django_capture_on_commit_callbacks)
+    job = run_job(kinds.MEASURES_DOCUMENT, other_unit, users["other-admin"], django_capture_on_commit_callbacks)
     assert job.state == RenderJob.DONE and job.progress == 100 and job.attempts == 1
     item, period = whole_year_period(other_unit, "integrity_measures")
     assert item.code == "O23" and period.state == ItemPeriod.DRAFT
@@ -158,7 +159,7 @@ def test_the_job_attaches_pdf_and_word_as_draft_whole_year_evidence_and_reruns_r
     period.state = ItemPeriod.APPROVED  # approved meanwhile, then the measures change: checked again
     period.save()
     Measure.objects.filter(plan__unit=other_unit, code="O1").update(points="ปรับปรุงแผนผังโครงสร้างแล้ว")
-    job = run_job(RenderJob.MEASURES_DOCUMENT, other_unit, users["other-commander"], django_capture_on_commit_callbacks)
+    job = run_job(kinds.MEASURES_DOCUMENT, other_unit, users["other-commander"], django_capture_on_commit_callbacks)
     assert job.state == RenderJob.DONE and job.attempts == 2
     again = Evidence.objects.current().filter(item_period=period)
     assert sorted(e.pk for e in again) == sorted(e.pk for e in current)  # replaced, not added
@@ -178,7 +179,7 @@ def test_the_report_on_the_measures_holds_progress_and_photos(users, station, dj
     photos = progress.validate_photos([SimpleUploadedFile("ป้าย.jpg", jpeg())])
     progress.add_update(sign, users["admin"], thaidate.parse_thai_date("5/3/2567"), "ติดป้าย No Gift Policy ที่ห้อง One Stop Service แล้ว",
                         Measure.DONE, photos, caption="ป้ายหน้าห้อง")
-    job = run_job(RenderJob.PROGRESS_REPORT, station, users["commander"], django_capture_on_commit_callbacks)
+    job = run_job(kinds.PROGRESS_REPORT, station, users["commander"], django_capture_on_commit_callbacks)
     assert job.state == RenderJob.DONE, job.error
     item, period = whole_year_period(station, "integrity_measures_report")
     assert item.code == "O25"
@@ -195,8 +196,8 @@ def test_the_report_on_the_measures_holds_progress_and_photos(users, station, dj
 
 def test_asking_twice_while_queued_enqueues_once(users, station, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
-        first = jobs.request(RenderJob.MEASURES_DOCUMENT, station, FY, users["admin"])
-        second = jobs.request(RenderJob.MEASURES_DOCUMENT, station, FY, users["commander"])
+        first = jobs.request(kinds.MEASURES_DOCUMENT, station, FY, users["admin"])
+        second = jobs.request(kinds.MEASURES_DOCUMENT, station, FY, users["commander"])
     assert first.pk == second.pk and len(callbacks) == 1
     assert RenderJob.objects.get(pk=first.pk).state == RenderJob.QUEUED
 
@@ -206,7 +207,7 @@ def test_a_failure_is_recorded_on_the_job(users, station, django_capture_on_comm
         raise ValueError("no font")
 
     monkeypatch.setattr(jobs, "render", broken)
-    job = run_job(RenderJob.MEASURES_DOCUMENT, station, users["admin"], django_capture_on_commit_callbacks)
+    job = run_job(kinds.MEASURES_DOCUMENT, station, users["admin"], django_capture_on_commit_callbacks)
     assert job.state == RenderJob.FAILED and "ValueError: no font" in job.error
     assert not Evidence.objects.filter(item_period__unit=station, item_period__item__topic="integrity_measures").exists()
 
@@ -214,4 +215,4 @@ def test_a_failure_is_recorded_on_the_job(users, station, django_capture_on_comm
 def test_refused_when_there_is_no_plan(users, station):
     MeasurePlan.objects.filter(unit=station).delete()
     with pytest.raises(jobs.JobRefused):
-        jobs.request(RenderJob.MEASURES_DOCUMENT, station, FY, users["admin"])
+        jobs.request(kinds.MEASURES_DOCUMENT, station, FY, users["admin"])

@@ -11,9 +11,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from pypdf import PdfReader
 
-from measures import jobs
-from measures.job_models import RenderJob, RenderOutput
+from measures import kinds
 from measures.models import MeasurePlan
+from reports import jobs
+from reports.models import RenderJob, RenderOutput
 from tests.conftest import require
 from tests.data.measures_files import jpeg
 
@@ -53,36 +54,36 @@ def public(name, *args) -> str:
 
 
 def test_manual_sign_scans_to_the_public_service_manual_page(client, users, station, tmp_path, django_capture_on_commit_callbacks):
-    pdf = produce(client, users["admin"], station, RenderJob.SIGN_MANUAL, django_capture_on_commit_callbacks)
+    pdf = produce(client, users["admin"], station, kinds.SIGN_MANUAL, django_capture_on_commit_callbacks)
     assert scan(pdf, tmp_path) == {public("public-item", "sn-buengkum", FY, "o9")}  # O9: the police service manuals
 
 
 def test_immigration_manual_sign_points_to_its_own_item(client, users, other_unit, tmp_path, django_capture_on_commit_callbacks):
-    pdf = produce(client, users["other-commander"], other_unit, RenderJob.SIGN_MANUAL, django_capture_on_commit_callbacks)
+    pdf = produce(client, users["other-commander"], other_unit, kinds.SIGN_MANUAL, django_capture_on_commit_callbacks)
     assert scan(pdf, tmp_path) == {public("public-item", "imm-buengkan", FY, "o8")}
 
 
 def test_eit_sign_scans_to_the_survey_address_the_unit_set(client, users, station, tmp_path, django_capture_on_commit_callbacks):
     MeasurePlan.objects.filter(unit=station, fiscal_year=FY).update(eit_survey_url="https://itap.nacc.go.th/eit/sn-buengkum?y=2567")
-    pdf = produce(client, users["commander"], station, RenderJob.SIGN_EIT, django_capture_on_commit_callbacks)
+    pdf = produce(client, users["commander"], station, kinds.SIGN_EIT, django_capture_on_commit_callbacks)
     assert scan(pdf, tmp_path) == {"https://itap.nacc.go.th/eit/sn-buengkum?y=2567"}
 
 
 def test_eit_sign_is_refused_without_an_address(client, users, other_unit, django_capture_on_commit_callbacks):
     client.force_login(users["other-admin"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("measures-render", args=[other_unit.slug, FY, RenderJob.SIGN_EIT]), follow=True)
-    assert not RenderJob.objects.filter(unit=other_unit, kind=RenderJob.SIGN_EIT).exists()
+        response = client.post(reverse("measures-render", args=[other_unit.slug, FY, kinds.SIGN_EIT]), follow=True)
+    assert not RenderJob.objects.filter(unit=other_unit, kind=kinds.SIGN_EIT).exists()
     assert "EIT" in response.content.decode()
 
 
 def test_no_gift_signs_carry_the_head_and_scan_to_the_unit_page(client, users, station, tmp_path, django_capture_on_commit_callbacks):
-    thai = produce(client, users["admin"], station, RenderJob.SIGN_NO_GIFT_TH, django_capture_on_commit_callbacks)
+    thai = produce(client, users["admin"], station, kinds.SIGN_NO_GIFT_TH, django_capture_on_commit_callbacks)
     text = PdfReader(io.BytesIO(thai)).pages[0].extract_text()
     assert "No Gift Policy" in text and "พ.ต.อ.อิทธิวัฒน์ นุชถาวร" in text and "ผกก.สน.บึงกุ่ม" in text
     assert "ภาพถ่ายหัวหน้าหน่วย" in text  # no photo yet: a frame to fill in
     assert scan(thai, tmp_path) == {public("public-unit", "sn-buengkum")}
-    english = produce(client, users["admin"], station, RenderJob.SIGN_NO_GIFT_EN, django_capture_on_commit_callbacks)
+    english = produce(client, users["admin"], station, kinds.SIGN_NO_GIFT_EN, django_capture_on_commit_callbacks)
     text = PdfReader(io.BytesIO(english)).pages[0].extract_text()
     assert "Pol.Col." in text and "Bueng Kum Metropolitan Police Station" in text
     assert scan(english, tmp_path) == {public("public-unit", "sn-buengkum")}
@@ -91,17 +92,17 @@ def test_no_gift_signs_carry_the_head_and_scan_to_the_unit_page(client, users, s
 def test_no_gift_sign_shows_the_heads_photo(client, users, station, tmp_path, django_capture_on_commit_callbacks):
     head = station.head
     head.photo.save("head.jpg", ContentFile(jpeg(size=(300, 400), colour=(20, 120, 40))))
-    pdf = produce(client, users["admin"], station, RenderJob.SIGN_NO_GIFT_TH, django_capture_on_commit_callbacks)
+    pdf = produce(client, users["admin"], station, kinds.SIGN_NO_GIFT_TH, django_capture_on_commit_callbacks)
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     assert "ภาพถ่ายหัวหน้าหน่วย" not in page.extract_text()
     assert len(page.images) == 2  # the photo and the QR code
 
 
 def test_signs_are_replaced_not_added(client, users, station, django_capture_on_commit_callbacks):
-    produce(client, users["admin"], station, RenderJob.SIGN_MANUAL, django_capture_on_commit_callbacks)
-    first = RenderOutput.objects.get(job__kind=RenderJob.SIGN_MANUAL).file.name
-    produce(client, users["commander"], station, RenderJob.SIGN_MANUAL, django_capture_on_commit_callbacks)
-    outputs = RenderOutput.objects.filter(job__unit=station, job__kind=RenderJob.SIGN_MANUAL)
+    produce(client, users["admin"], station, kinds.SIGN_MANUAL, django_capture_on_commit_callbacks)
+    first = RenderOutput.objects.get(job__kind=kinds.SIGN_MANUAL).file.name
+    produce(client, users["commander"], station, kinds.SIGN_MANUAL, django_capture_on_commit_callbacks)
+    outputs = RenderOutput.objects.filter(job__unit=station, job__kind=kinds.SIGN_MANUAL)
     assert outputs.count() == 1 and outputs.get().file.name != first
 
 
@@ -109,9 +110,9 @@ def test_signs_are_replaced_not_added(client, users, station, django_capture_on_
 def test_staff_who_may_view_download_signs_but_not_produce_them(client, users, station, role, django_capture_on_commit_callbacks):
     client.force_login(users["admin"])
     with django_capture_on_commit_callbacks(execute=True):
-        jobs.request(RenderJob.SIGN_MANUAL, station, FY, users["admin"])
+        jobs.request(kinds.SIGN_MANUAL, station, FY, users["admin"])
     client.force_login(users[role])
-    assert client.get(reverse("measures-sign-file", args=[station.slug, FY, RenderJob.SIGN_MANUAL])).status_code == 200
-    assert client.post(reverse("measures-render", args=[station.slug, FY, RenderJob.SIGN_MANUAL])).status_code == 403
+    assert client.get(reverse("measures-sign-file", args=[station.slug, FY, kinds.SIGN_MANUAL])).status_code == 200
+    assert client.post(reverse("measures-render", args=[station.slug, FY, kinds.SIGN_MANUAL])).status_code == 403
     client.force_login(users["other-admin"])
-    assert client.get(reverse("measures-sign-file", args=[station.slug, FY, RenderJob.SIGN_MANUAL])).status_code == 403
+    assert client.get(reverse("measures-sign-file", args=[station.slug, FY, kinds.SIGN_MANUAL])).status_code == 403

@@ -4,8 +4,9 @@ pages cost (the same however many rows)."""
 import pytest
 from django.urls import reverse
 
-from measures.job_models import RenderJob
+from measures import kinds
 from measures.models import Measure, MeasurePlan
+from reports.models import RenderJob
 
 FY = 2567
 BASE = "/staff/units/sn-buengkum/measures/2567/"
@@ -21,7 +22,7 @@ def plan(station):
 def view_pages(plan):
     measure, activity = plan.measures.first(), plan.activities.first()
     return [BASE, BASE + "calendar/", BASE + "quotas/", BASE + "documents/", f"{BASE}measures/{measure.pk}/",
-            f"{BASE}activities/{activity.pk}/", BASE + f"documents/{RenderJob.SIGN_MANUAL}/status/"]
+            f"{BASE}activities/{activity.pk}/", BASE + f"documents/{kinds.SIGN_MANUAL}/status/"]
 
 
 def edit_pages(plan):

@@ -23,7 +23,7 @@ def test_unit_json_validates_against_the_documented_schema(client, approved_o7):
     assert {e["original_name"] for e in october["evidence"]} == {
         "รายงานผลการปฏิบัติราชการ ต.ค.66.pdf", "รายงานผลการปฏิบัติราชการ ต.ค.66.docx"}
     for entry in october["evidence"]:
-        assert client.get(entry["url"].replace("http://127.0.0.1:8000", "")).status_code == 200
+        assert client.get(entry["url"].replace("http://testserver", "")).status_code == 200
 
 
 def test_schema_refuses_what_it_should(client, approved_o7):
@@ -56,3 +56,44 @@ def test_sitemap_lists_every_public_page(client, db):
     body = client.get("/sitemap.xml").content.decode()
     assert body.count("/u/sn-buengkum/ita/2567/o") == 25 and body.count("/u/imm-buengkan/ita/2567/o") == 24
     assert "/u/rtp/" not in body
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/","คลิก")', "+1+1", "-2+3", "@SUM(A1:A2)", "\tข้อความ", "\rข้อความ"]
+THAI_LINK = "https://www.bangkok.go.th/ข่าวประชาสัมพันธ์/ประกาศ?เรื่อง=จัดซื้อ#ส่วนที่ 2"
+
+
+@pytest.fixture
+def hostile_titles(users, station, o7):
+    import datetime
+
+    from oit_items import evidence as evidence_service
+    from oit_items import publication
+    from oit_items.permissions import period_of
+    from tests.conftest import approve_period, make_pdf
+
+    october = datetime.date(2023, 10, 1)
+    period = period_of(station, o7, october)
+    for title in FORMULAS:
+        evidence_service.add_link(period, {"title": title, "url": THAI_LINK, "about_date": october}, users["responsible"])
+    approve_period(users, station, o7, october, [("รายงาน ต.ค.66.pdf", make_pdf())])
+    publication.bump(station)
+
+
+def test_csv_cells_never_start_a_formula(client, hostile_titles):
+    for url in (UNIT_JSON + "items.csv", UNIT_JSON + "o7/evidence.csv"):
+        rows = list(csv.DictReader(io.StringIO(client.get(url).content.decode("utf-8-sig"), newline="")))
+        titles = {r["title"] for r in rows if r["kind"] == "link"}
+        assert titles == {"'" + t for t in FORMULAS}
+        for row in rows:
+            assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row.values() if cell)
+
+
+def test_json_links_are_valid_uris_even_with_thai(client, hostile_titles):
+    from urllib.parse import unquote
+
+    data = client.get(UNIT_JSON).json()
+    validate(data)  # format "uri" is checked (rfc3986-validator)
+    links = [e for i in data["items"] for p in i["periods"] for e in p["evidence"] if e["kind"] == "link"]
+    assert len(links) == len(FORMULAS)
+    assert all(link["url"].isascii() and unquote(link["url"]) == THAI_LINK for link in links)
+    assert {link["title"] for link in links} == set(FORMULAS)  # JSON carries the text as typed

@@ -61,8 +61,6 @@ ABUSE = {  # built when the test runs: a "fresh" timestamp must be fresh then, n
     "honeypot": (lambda: {"website": "http://spam.example"}, None),
     "sent within seconds": (lambda: {"started": started(0)}, None),
     "forged timestamp": (lambda: {"started": "forged"}, None),
-    "script": (lambda: {"text": "<script>alert(1)</script>"}, "text"),  # no HTML from the public
-    "link tag": (lambda: {"subject": "<a href='x'>คลิก</a>"}, "subject"),
     "too long": (lambda: {"text": "ก" * 3001}, "text"),  # size limits
 }
 
@@ -160,3 +158,60 @@ def test_the_unit_is_told_without_the_text(client, django_capture_on_commit_call
     sent = mail.outbox[-1]
     assert sorted(sent.to) == ["bk-admin@demo.ita-portal.local", "bk-commander@demo.ita-portal.local"]
     assert "/staff/units/sn-buengkum/complaints/" in sent.body and "500 บาท" not in sent.body
+
+
+# --- fairness of the limits, text as typed ---------------------------------------------------------
+
+def test_only_accepted_sends_count_toward_the_limit(client):
+    for _ in range(5):  # five mistakes: a missing subject
+        assert client.post(ASK, question(subject="")).status_code == 400
+    for _ in range(5):
+        assert client.post(ASK, question()).status_code == 302
+    assert Question.objects.count() == 5
+
+
+def test_the_limit_page_keeps_what_was_typed(client):
+    for _ in range(5):
+        client.post(ASK, question())
+    typed = "คำถามยาวที่พิมพ์มาอย่างตั้งใจ ขอให้ระบบเก็บไว้"
+    response = client.post(ASK, question(text=typed))
+    page = response.content.decode()
+    assert response.status_code == 429 and "มากเกินไป" in page and typed in page
+    assert Question.objects.count() == 5
+
+
+@pytest.mark.parametrize("typed", ["ราคา <US$20", "Somchai <somchai@example.com>", "<script>alert(1)</script>"])
+def test_angle_brackets_are_written_as_typed_and_escaped_on_output(client, users, typed):
+    assert client.post(ASK, question(text=typed)).status_code == 302
+    asked = Question.objects.get()
+    assert asked.text == typed
+    client.force_login(users["admin"])
+    staff = client.get(f"/staff/units/sn-buengkum/questions/{asked.pk}/").content.decode()
+    client.post(f"/staff/units/sn-buengkum/questions/{asked.pk}/", {"answer": "ตอบแล้ว", "publish": "on"})
+    client.logout()
+    public = client.get(ASK).content.decode()
+    escaped = typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for page in (staff, public):
+        assert escaped in page and typed not in page
+
+
+def test_bidi_controls_are_stripped(client):
+    reversed_text = "ร้องเรียน \u202eabc\u202c ท้ายข้อความ \u2066x\u2069"
+    assert client.post(COMPLAIN, complaint(subject="\u202eเรียกรับเงิน", text=reversed_text)).status_code == 302
+    filed = Complaint.objects.get()
+    assert filed.subject == "เรียกรับเงิน" and filed.text == "ร้องเรียน abc ท้ายข้อความ x"
+
+
+def test_an_anonymous_complaint_keeps_no_address(client):
+    assert client.post(COMPLAIN, complaint(anonymous="on")).status_code == 302
+    assert Complaint.objects.get().ip is None
+    assert client.post(COMPLAIN, complaint(anonymous="", name="สมชาย", contact="081")).status_code == 302
+    assert Complaint.objects.get(anonymous=False).ip == "127.0.0.1"  # a named one may be answered
+
+
+def test_behind_a_trusted_proxy_each_citizen_has_their_own_limit(client, settings):
+    settings.USE_X_FORWARDED_FOR = True
+    for _ in range(5):
+        assert client.post(ASK, question(), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 302
+    assert client.post(ASK, question(), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
+    assert client.post(ASK, question(), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 302

@@ -95,7 +95,7 @@ def test_a_period_outside_the_year_is_not_found(client, users):
 def test_the_list_page_shows_months_with_data_and_job_states(client, users, station):
     client.force_login(users["responsible"])
     enter_procurement(client, purchases=PURCHASES)
-    RenderJob.objects.create(kind="procurement_summary", unit=station, month=OCT, state=RenderJob.FAILED, error="x")
+    RenderJob.objects.create(kind="procurement_summary", unit=station, month=OCT, fiscal_year=2567, state=RenderJob.FAILED, error="x")
     page = client.get(INDEX).content.decode()
     procurement = page.split('data-dataset="procurement"')[1].split("</section>")[0]
     assert 'data-month="m10" data-entered="1" data-state="failed"' in procurement
@@ -111,7 +111,7 @@ def test_the_list_page_runs_a_fixed_number_of_queries(client, users, station, dj
         assert client.get(INDEX).status_code == 200
     for month in (10, 11, 12):
         StatisticsReport.objects.create(unit=station, month=OCT.replace(month=month), counts={"crimes.group1.received": 3})
-        RenderJob.objects.create(kind="statistics", unit=station, month=OCT.replace(month=month), state=RenderJob.DONE)
+        RenderJob.objects.create(kind="statistics", unit=station, month=OCT.replace(month=month), fiscal_year=2567, state=RenderJob.DONE)
     enter_procurement(client, purchases=PURCHASES)
     with django_assert_num_queries(16):  # more data, same queries
         assert client.get(INDEX).status_code == 200

@@ -39,7 +39,7 @@ def test_a_real_worker_renders_the_procurement_summary_taken_from_redis(client, 
     job = RenderJob.objects.get()
     assert job.state == RenderJob.DONE, job.error
     assert worker.poll() is None, log
-    assert "reports.tasks.render_report" in log and "succeeded" in log
+    assert "reports.tasks.render_job" in log and "succeeded" in log
 
     partial = client.get(status_url("procurement_summary", "m10")).content.decode()
     assert 'data-state="done"' in partial and "hx-trigger" not in partial

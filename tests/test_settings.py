@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
@@ -21,19 +22,51 @@ def run_manage(*args, **env):
     )
 
 
+PRODUCTION = {"DEBUG": "false", "ALLOWED_HOSTS": "ita.example.go.th", "SITE_URL": "https://ita.example.go.th",
+              "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/ita_portal", "REDIS_URL": "redis://127.0.0.1:6379/0"}
+
+
 def test_production_mode_passes_check_deploy():
-    result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="ita.example.go.th",
-        DATABASE_URL="postgres://postgres@127.0.0.1:5432/ita_portal", REDIS_URL="redis://127.0.0.1:6379/0",
-    )
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, SECRET_KEY=secrets.token_urlsafe(50))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_production_mode_refuses_the_development_secret():
-    result = run_manage("check", DEBUG="false", ALLOWED_HOSTS="ita.example.go.th")
-    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+@pytest.mark.parametrize("missing, setting", [
+    ({"SECRET_KEY": None}, "SECRET_KEY"),  # the development key
+    ({"SECRET_KEY": "x"}, "SECRET_KEY"),
+    ({"REDIS_URL": None}, "REDIS_URL"),  # every process its own cache
+    ({"SITE_URL": None}, "SITE_URL"),  # QR codes and e-mails pointing at 127.0.0.1:8000
+    ({"SITE_URL": "http://localhost:8000"}, "SITE_URL"),
+])
+def test_production_refuses_to_start_misconfigured(missing, setting):
+    env = {**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(50), **missing}
+    env = {k: v for k, v in env.items() if v is not None}
+    result = run_manage("check", "--deploy", **env)
+    assert result.returncode != 0 and setting in result.stderr and "ita_portal.E00" in result.stderr, result.stderr
+    started = subprocess.run([sys.executable, "-c", "import ita_portal.wsgi"], cwd=BASE_DIR, capture_output=True, text=True,
+                             env={**{k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}, **env})
+    assert started.returncode != 0 and setting in started.stderr  # gunicorn would not start either
+
+
+def test_a_configured_redis_that_does_not_answer_does_not_stop_the_start():
+    env = {**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(50), "REDIS_URL": "redis://127.0.0.1:8149/0"}
+    result = run_manage("check", "--deploy", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_in_development_links_follow_the_address_served(db, client, settings, tmp_path):
+    """`make run PORT=8137`: the QR code a sign prints points at 8137, not the default 8000."""
+    import shutil
+
+    from tests.conftest import require
+
+    require(shutil.which("zbarimg") is not None, "zbar-tools is needed")
+    assert settings.SITE_URL_FOLLOWS_REQUEST  # no SITE_URL in the suite's environment
+    png = client.get("/u/sn-buengkum/qr.png", {"path": "/u/sn-buengkum/"}, HTTP_HOST="127.0.0.1:8137")
+    (tmp_path / "qr.png").write_bytes(png.content)
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "qr.png")], capture_output=True, text=True)
+    assert decoded.stdout.strip() == "http://127.0.0.1:8137/u/sn-buengkum/"
 
 
 def test_development_defaults_need_no_configuration():

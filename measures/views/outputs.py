@@ -10,22 +10,28 @@ from django.views.decorators.http import require_POST
 
 from oit_items import files
 
-from .. import jobs
-from ..job_models import RenderJob, RenderOutput
+from reports import jobs
+from reports.models import RenderJob, RenderOutput
+
+from .. import kinds
 from ..permissions import get_photo_for, get_plan_for
 from .common import base_context, check_year
 
 
 def _kind(kind: str) -> str:
-    if kind not in dict(RenderJob.KINDS):
+    if kind not in kinds.LABELS:
         raise Http404
     return kind
 
 
-def _jobs(unit, fiscal_year) -> dict:
-    found = RenderJob.objects.filter(unit=unit, fiscal_year=fiscal_year).prefetch_related(
-        "outputs__evidence__current_revision", "outputs__evidence__item_period__item")
+def _jobs(unit, fiscal_year, kind=None) -> dict:
+    found = RenderJob.objects.filter(unit=unit, fiscal_year=fiscal_year, month=None, kind__in=[kind] if kind else kinds.LABELS
+                                     ).prefetch_related("outputs__evidence__current_revision", "outputs__evidence__item_period__item")
     return {job.kind: job for job in found}
+
+
+def _row(kind, job) -> dict:
+    return {"kind": kind, "label": kinds.LABELS[kind], "job": job, "outputs": jobs.output_files(job)}
 
 
 @login_required
@@ -35,8 +41,8 @@ def documents_view(request, slug, fiscal_year):
     by_kind = _jobs(unit, fiscal_year)
     context = base_context(unit, plan, rights, fiscal_year, "documents")
     context.update(
-        documents=[(kind, label, by_kind.get(kind)) for kind, label in RenderJob.KINDS if kind in RenderJob.DOCUMENTS],
-        signs=[(kind, label, by_kind.get(kind)) for kind, label in RenderJob.KINDS if kind in RenderJob.SIGNS],
+        documents=[_row(kind, by_kind.get(kind)) for kind in kinds.DOCUMENTS],
+        signs=[_row(kind, by_kind.get(kind)) for kind in kinds.SIGNS],
     )
     return render(request, "measures/documents.html", context)
 
@@ -51,7 +57,9 @@ def render_view(request, slug, fiscal_year, kind):
     except jobs.JobRefused as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(request, dict(RenderJob.KINDS)[kind])
+        if request.headers.get("HX-Request"):
+            return _job_partial(request, unit, plan, rights, fiscal_year, kind)
+        messages.success(request, kinds.LABELS[kind])
     return redirect(reverse("measures-documents", args=[unit.slug, fiscal_year]) + f"#{kind}")
 
 
@@ -60,10 +68,12 @@ def job_status(request, slug, fiscal_year, kind):
     """The job's row, polled by the documents page while it runs (htmx)."""
     check_year(fiscal_year)
     unit, plan, rights = get_plan_for(request.user, slug, fiscal_year)
-    job = RenderJob.objects.filter(unit=unit, fiscal_year=fiscal_year, kind=_kind(kind)).prefetch_related(
-        "outputs__evidence__current_revision", "outputs__evidence__item_period__item").first()
+    return _job_partial(request, unit, plan, rights, fiscal_year, _kind(kind))
+
+
+def _job_partial(request, unit, plan, rights, fiscal_year, kind):
     context = base_context(unit, plan, rights, fiscal_year, "documents")
-    context.update(kind=kind, label=dict(RenderJob.KINDS)[kind], job=job)
+    context.update(_row(kind, _jobs(unit, fiscal_year, kind).get(kind)))
     return render(request, "measures/partials/job.html", context)
 
 

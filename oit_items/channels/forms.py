@@ -1,4 +1,6 @@
-"""Public forms: plain text only, a honeypot and a minimum fill time against robots."""
+"""Public forms: plain text (escaped wherever it is shown, so `ราคา <US$20` or
+`Somchai <somchai@example.com>` is written as typed), a honeypot and a minimum fill time against
+robots, and no bidirectional control characters (U+202E would reverse published text)."""
 
 import re
 import time
@@ -10,15 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from ..forms import MultipleFileField
 from .models import Complaint, Question
 
-HTML = re.compile(r"<\s*[a-zA-Z!/?]")
+# Embeddings, overrides and isolates (U+202A–202E, U+2066–2069) and the marks LRM, RLM and ALM.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 MIN_SECONDS = 3
 SALT = "ita-public-form"
 
 
 def plain_text(value: str) -> str:
-    if HTML.search(value or ""):
-        raise forms.ValidationError(_("Please write plain text; HTML and code are not accepted."))
-    return value.strip()
+    """Text as typed, less the characters that change how the text around them is displayed."""
+    return BIDI_CONTROLS.sub("", value or "").strip()
 
 
 class PublicForm(forms.Form):
@@ -46,10 +48,7 @@ class PublicForm(forms.Form):
             raise forms.ValidationError(_("The form was sent too quickly. Please check it and send it again."), code="fast")
         for field in self.text_fields:
             if cleaned.get(field):
-                try:
-                    cleaned[field] = plain_text(cleaned[field])
-                except forms.ValidationError as error:
-                    self.add_error(field, error)
+                cleaned[field] = plain_text(cleaned[field])
         return cleaned
 
 

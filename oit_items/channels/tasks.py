@@ -1,5 +1,4 @@
 from celery import shared_task
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import OperationalError
@@ -7,6 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ita_portal.site import site_url
 from units.models import Role
 
 from .models import Complaint, Question
@@ -27,7 +27,7 @@ def notify_new_message(self, kind: str, pk: int) -> int:
     if not to:
         return 0
     view = "staff-complaint" if kind == "complaint" else "staff-answer"
-    url = settings.SITE_URL + reverse(view, args=[message.unit.slug, pk])
+    url = site_url() + reverse(view, args=[message.unit.slug, pk])
     with translation.override("th"):
         subject = (_("[ITA] New corruption complaint for %(unit)s") if kind == "complaint"
                    else _("[ITA] New question for %(unit)s")) % {"unit": message.unit}

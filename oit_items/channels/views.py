@@ -7,12 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
+from ita_portal.queue import enqueue
 from units.permissions import get_unit_for
 
 from .. import uploads
 from ..audit import client_ip
 from ..public import _unit
-from . import stats
+from . import limits, stats
 from .tasks import notify_new_message
 from .forms import AnswerForm, ComplaintForm, QuestionForm, TrackForm, TriageForm
 from .models import Complaint, ComplaintAttachment, ComplaintEvent, Question
@@ -20,27 +21,28 @@ from .models import Complaint, ComplaintAttachment, ComplaintEvent, Question
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 
-def _limited(request):
-    response = render(request, "channels/limited.html", status=429)
+def _limited(request, template, context):
+    """Too many sends: the form comes back with what was typed (nothing is lost) and the reason."""
+    response = render(request, template, {**context, "limited": True}, status=429)
     response["Retry-After"] = "3600"
     return response
 
 
-@ratelimit(key="ip", rate="5/h", method="POST", block=False)
 def questions(request, slug):
     unit = _unit(slug)
-    if request.method == "POST" and getattr(request, "limited", False):
-        return _limited(request)
     form = QuestionForm(request.POST or None)
+    answered = Question.objects.published().filter(unit=unit)[:100]
+    context = {"unit": unit, "form": form, "answered": answered}
+    if request.method == "POST" and limits.used_up(request, "questions"):
+        return _limited(request, "channels/questions.html", context)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("name", "email", "subject", "text")}
         asked = Question.objects.create(unit=unit, ip=client_ip(request), **data)
-        transaction.on_commit(lambda: notify_new_message.delay("question", asked.pk))
+        limits.count_accepted(request, "questions")
+        enqueue(notify_new_message, "question", asked.pk)
         messages.success(request, _("Thank you. Your message has reached the unit; answers the unit publishes appear below."))
         return redirect("public-questions", slug=slug)
-    answered = Question.objects.published().filter(unit=unit)[:100]
-    return render(request, "channels/questions.html", {"unit": unit, "form": form, "answered": answered},
-                  status=400 if form.is_bound else 200)
+    return render(request, "channels/questions.html", context, status=400 if form.is_bound else 200)
 
 
 def _validated_attachments(form, files):
@@ -67,18 +69,20 @@ def _store_complaint(unit, data, attachments, ip) -> Complaint:
     return complaint
 
 
-@ratelimit(key="ip", rate="5/h", method="POST", block=False)
 def new_complaint(request, slug):
     unit = _unit(slug)
-    if request.method == "POST" and getattr(request, "limited", False):
-        return _limited(request)
     form = ComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and limits.used_up(request, "complaints"):
+        return _limited(request, "channels/complaint_form.html", {"unit": unit, "form": form})
     if request.method == "POST":
         attachments = _validated_attachments(form, form.cleaned_data["attachments"]) if form.is_valid() else []
         if form.is_valid():
             data = {k: form.cleaned_data[k] for k in ("anonymous", "name", "contact", "subject", "text")}
-            complaint = _store_complaint(unit, data, attachments, client_ip(request))
-            transaction.on_commit(lambda: notify_new_message.delay("complaint", complaint.pk))
+            # An anonymous complaint keeps no trace of its sender, not even the address.
+            ip = None if data["anonymous"] else client_ip(request)
+            complaint = _store_complaint(unit, data, attachments, ip)
+            limits.count_accepted(request, "complaints")
+            enqueue(notify_new_message, "complaint", complaint.pk)
             request.session["complaint_code"] = complaint.code
             return redirect("public-complaint-sent", slug=slug)
     return render(request, "channels/complaint_form.html", {"unit": unit, "form": form},
@@ -93,14 +97,14 @@ def complaint_sent(request, slug):
     return render(request, "channels/complaint_sent.html", {"unit": unit, "code": code})
 
 
-@ratelimit(key="ip", rate="30/h", method="GET", block=False)
+@ratelimit(key=limits.sender_key, rate="30/h", method="GET", block=False)
 def track_complaint(request, slug):
     """Anyone with the code sees the status and the unit's note — nothing else of the complaint."""
     unit = _unit(slug)
     form = TrackForm(request.GET or None)
     complaint = None
     if form.is_bound and getattr(request, "limited", False):
-        return _limited(request)
+        return _limited(request, "channels/complaint_track.html", {"unit": unit, "form": form, "complaint": None})
     if form.is_valid():
         code = form.cleaned_data["code"]
         complaint = Complaint.objects.filter(unit=unit, code=f"{code[:4]}-{code[4:8]}-{code[8:]}").first()

@@ -120,7 +120,7 @@ class Command(BaseCommand):
             start, failed = time.perf_counter(), []
             for unit in units:
                 for kind in DOCUMENT_KINDS:
-                    job = jobs.run(RenderJob.objects.create(kind=kind, unit=unit, month=month))
+                    job = jobs.run(RenderJob.objects.create(kind=kind, unit=unit, month=month, fiscal_year=thaidate.fiscal_year(month)))
                     if job.state != RenderJob.DONE:
                         failed.append(f"{unit.slug} {kind}: {job.error}")
             elapsed = time.perf_counter() - start

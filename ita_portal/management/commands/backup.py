@@ -1,0 +1,22 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Back up the database and the uploaded files together, with a SHA-256 manifest."
+
+    def add_arguments(self, parser):
+        parser.add_argument("target", help="a new directory to write the backup to")
+
+    def handle(self, target, **options):
+        from ita_portal.backup import backup
+
+        try:
+            manifest = backup(Path(target))
+        except FileExistsError:
+            raise CommandError(f"{target} exists: give a new directory.") from None
+        self.stdout.write(f"{len(manifest['files']) - 1} files and the database written to {target}")
+        if manifest["missing"]:
+            self.stderr.write(f"{len(manifest['missing'])} files the database names were missing: "
+                              + ", ".join(manifest["missing"][:20]))

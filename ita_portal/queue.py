@@ -1,0 +1,61 @@
+"""The one way to launch a Celery task:
+
+    enqueue(notify_transition, period.pk, "submit", user.pk, "")
+
+- after the transaction commits, so the worker finds the rows it is given;
+- with a short broker timeout and no publish retries, so a web request never waits long on a broker
+  that is down;
+- a task the broker refuses is kept as a PendingTask ("waiting for the queue") and handed over by
+  the beat sweeper later: the person sees their page, never a 500, and nothing they asked is lost.
+"""
+
+import logging
+import socket
+
+from celery import current_app
+from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
+
+from .models import PendingTask
+
+log = logging.getLogger(__name__)
+
+BROKER_DOWN = (BrokerError, RedisError, OSError, socket.timeout, TimeoutError)
+SWEEP_BATCH = 500
+
+
+def enqueue(task, *args, on_hold=None) -> None:
+    """Send `task(*args)` once the current transaction commits (at once outside one). If the broker
+    does not take it, `on_hold(*args)` is called (a job shows "waiting for the queue")."""
+    name = task if isinstance(task, str) else task.name
+    transaction.on_commit(lambda: send(name, list(args), on_hold))
+
+
+def send(name: str, args: list, on_hold=None) -> bool:
+    """Hand the task to the broker now; keep it for the sweeper if the broker does not take it."""
+    try:
+        current_app.tasks[name].apply_async(args=args, retry=False)
+    except BROKER_DOWN as error:
+        log.warning("broker unavailable, task %s%s kept for the sweeper: %s", name, tuple(args), error)
+        PendingTask.objects.create(task=name, args=args, error=f"{type(error).__name__}: {error}")
+        if on_hold is not None:
+            on_hold(*args)
+        return False
+    except Exception:  # tasks run in-process (development) and this one broke: logged, never a 500
+        log.exception("task %s%s failed", name, tuple(args))
+    return True
+
+
+def resend_pending() -> int:
+    """Hand over what the broker refused before, oldest first; return how many went."""
+    sent = 0
+    for pending in PendingTask.objects.all()[:SWEEP_BATCH]:
+        try:
+            current_app.tasks[pending.task].apply_async(args=pending.args, retry=False)
+        except BROKER_DOWN as error:
+            PendingTask.objects.filter(pk=pending.pk).update(attempts=pending.attempts + 1, error=str(error))
+            break  # still down: the next sweep tries again
+        pending.delete()
+        sent += 1
+    return sent

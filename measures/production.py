@@ -1,0 +1,70 @@
+"""What the measures' render jobs produce (the pipeline is reports.jobs): the O24/O25 (police) or
+O23/O24 (immigration) documents as draft evidence of the whole year, and service-point signs kept as
+private files. One job per (kind, unit, fiscal year)."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ita_portal import thaidate
+from oit_items.models import Item
+from reports import jobs
+
+from . import documents, kinds, signs
+from .models import MeasurePlan
+
+TOPICS = {kinds.MEASURES_DOCUMENT: "integrity_measures", kinds.PROGRESS_REPORT: "integrity_measures_report"}
+DOCUMENT_FORMATS = ("pdf", "docx")
+REFUSALS = (signs.SignError,)
+
+
+def plan_of(unit, fiscal_year: int) -> MeasurePlan:
+    plan = documents.plan_queryset().filter(unit=unit, fiscal_year=fiscal_year).first()
+    if plan is None:
+        raise jobs.JobRefused(_("There are no integrity measures for fiscal year %(year)s yet.") % {"year": fiscal_year})
+    return plan
+
+
+def item_for(kind: str, unit, fiscal_year: int) -> Item:
+    item = Item.objects.for_unit(unit, fiscal_year).filter(topic=TOPICS[kind]).first()
+    if item is None:
+        raise jobs.JobRefused(_("This unit has no OIT item for this document in fiscal year %(year)s.") % {"year": fiscal_year})
+    return item
+
+
+def check(kind: str, unit, fiscal_year: int) -> None:
+    """Refuse at once what could never succeed, with the reason the officer can act on."""
+    if kind not in kinds.LABELS:
+        raise jobs.JobRefused(_("Unknown document."))
+    plan = plan_of(unit, fiscal_year)
+    if kind in kinds.DOCUMENTS:
+        item_for(kind, unit, fiscal_year)
+    elif kind == kinds.SIGN_EIT and not plan.eit_survey_url:
+        raise jobs.JobRefused(_("The EIT survey address is not set: enter it in the plan first."))
+    elif kind == kinds.SIGN_MANUAL and signs.manual_item(plan) is None:
+        raise jobs.JobRefused(_("There is no public service manual item for this unit and fiscal year."))
+
+
+def produce(job) -> jobs.Production:
+    check(job.kind, job.unit, job.fiscal_year)
+    plan = plan_of(job.unit, job.fiscal_year)
+    if job.kind in kinds.SIGNS:
+        return jobs.Production([jobs.Piece("pdf", signs.file_name(job.kind, plan), content=signs.render(job.kind, plan))])
+    item = item_for(job.kind, job.unit, job.fiscal_year)
+    document = documents.build(job.kind, plan, title=item.title_th)
+    title = document_title(job, plan, item)
+    stem = f"{item.code} {title} {plan.unit.short_name_th or plan.unit.slug}"
+    pieces = [jobs.Piece(fmt, f"{stem[:180]}.{fmt}", title, document=document, fmt=fmt) for fmt in DOCUMENT_FORMATS]
+    return jobs.Production(pieces, item=item, month=None, about_date=_about_date(job.fiscal_year))
+
+
+def document_title(job, plan: MeasurePlan, item: Item) -> str:
+    title = plan.title if job.kind == kinds.MEASURES_DOCUMENT else item.title_th
+    return f"{title} ปีงบประมาณ {job.fiscal_year}"
+
+
+def _about_date(fiscal_year: int) -> datetime.date:
+    """Today, kept inside the fiscal year the document is about."""
+    start, end = thaidate.fiscal_year_bounds(fiscal_year)
+    return min(max(timezone.localdate(), start), end)
