@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "simple_history",
     "ita_portal",
     "units",
     "oit_items",
@@ -55,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # history records name the user of the request
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -163,6 +165,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "measures.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=15),
     },
+    # The new fiscal year's frameworks appear on 1 October; running daily (idempotent) also catches
+    # a 1 October on which beat was down.
+    "current-fiscal-year": {
+        "task": "oit_items.tasks.ensure_current_fiscal_year",
+        "schedule": crontab(hour=0, minute=20),
+    },
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -206,6 +214,11 @@ FILE_SERVING_INTERNAL_URL = env("FILE_SERVING_INTERNAL_URL", default="/protected
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 # The public forms' rate limits count per client address, found the same way as for the audit log.
 RATELIMIT_IP_META_KEY = "oit_items.audit.client_ip"
+
+# Invitations (onboarding): the one-time link to choose a password is valid for this many days.
+INVITATION_TIMEOUT_DAYS = env.int("INVITATION_TIMEOUT_DAYS", default=7)
+# Spreadsheet imports: the largest file accepted (a national file of ~20,000 rows is ~2 MB).
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
 
 # Demo logins exist only for development and the demo; `load_demo` refuses to run without DEBUG.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="ita-demo-2567")
