@@ -12,7 +12,7 @@ from .models import Officer, Role
 
 
 class GrantForm(forms.Form):
-    person = forms.ChoiceField(label=_("Who"))
+    person = forms.ChoiceField(label=_("Officer or login"))
     role = forms.ChoiceField(label=_("Role"))
     username = forms.CharField(label=_("Username of the new login"), max_length=150, required=False,
                                validators=[UnicodeUsernameValidator()],

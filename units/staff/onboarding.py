@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from oit_items.forms import MultipleFileField, MultipleFileInput
+
 from ..demo import sample_files
 from ..models import ImportBatch
 from ..onboarding import columns, jobs, reader
@@ -19,18 +21,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_ROWS = 300  # rows created/updated/unchanged listed on the page; refused rows are always all listed
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
 class ImportForm(forms.Form):
-    files = forms.FileField(label=gettext_lazy("Spreadsheet (.xlsx) or CSV files"),
-                            widget=MultipleFileInput(attrs={"multiple": True, "accept": ".xlsx,.csv"}),
-                            help_text=gettext_lazy("One workbook with the sheets Units, Officers and Users, or one CSV file per sheet."))
+    files = MultipleFileField(label=gettext_lazy("Spreadsheet (.xlsx) or CSV files"),
+                              widget=MultipleFileInput(attrs={"multiple": True, "accept": ".xlsx,.csv"}),
+                              help_text=gettext_lazy("One workbook with the sheets Units, Officers and Users, or one CSV file per sheet."))
     invite = forms.BooleanField(label=gettext_lazy("E-mail an invitation to every new login"), required=False, initial=True)
 
     def clean_files(self):
-        uploaded = self.files.getlist("files")
+        uploaded = self.cleaned_data["files"]
         limit = settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
         for item in uploaded:
             if not item.name.lower().endswith((".xlsx", ".csv")):
