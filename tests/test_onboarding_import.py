@@ -130,8 +130,8 @@ BAD_ROWS = {
                                   units=[], users=[]), "แถว 2, คอลัมน์ “สายงาน”"),
     "a role the importer may not grant": (dict(units=[], officers=[], users=[
         ["x-one", "imm-buengkan", "viewer", "", "x1@police.go.th"]]), "แถว 2, คอลัมน์ “บทบาท”"),
-    "supervisor on the importer's own unit": (dict(units=[], officers=[], users=[
-        ["x-two", "mpd-4", "supervisor", "", "x2@police.go.th"]]), "แถว 2, คอลัมน์ “บทบาท”"),
+    "a station's admin making a supervisor": (dict(units=[], officers=[], users=[
+        ["x-two", "sn-buengkum", "supervisor", "", "x2@police.go.th"]]), "แถว 2, คอลัมน์ “บทบาท”"),
     "bad coordinates": (dict(units=[["sn-x", "mpd-4", "police_station", "สน.เอ็กซ์"] + [""] * 6 + ["๑๓.๘", "200", ""]],
                              officers=[], users=[]), "แถว 2, คอลัมน์ “ลองจิจูด”"),
     "unit type under the wrong parent": (dict(units=[["div-x", "mpd-4", "division", "บก.เอ็กซ์"] + [""] * 9], officers=[], users=[]),
@@ -142,10 +142,11 @@ BAD_ROWS = {
 
 
 @pytest.mark.parametrize("kind", BAD_ROWS)
-def test_each_kind_of_bad_row_is_refused_in_thai_with_nothing_stored(db, division_admin, kind):
+def test_each_kind_of_bad_row_is_refused_in_thai_with_nothing_stored(db, users, division_admin, kind):
     tables, where = BAD_ROWS[kind]
     before = counts()
-    check, applied = jobs.run(new_station(**tables), user=division_admin, apply=True)
+    importer = users["admin"] if "station's admin" in kind else division_admin
+    check, applied = jobs.run(new_station(**tables), user=importer, apply=True)
     assert applied is None and check.refused and counts() == before
     messages = [e for r in check.results for e in r.errors]
     assert any(m.startswith(where) for m in messages), messages

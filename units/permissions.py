@@ -21,6 +21,7 @@ class Access:
     supervises: bool = False  # holds the supervisor role on this unit or a unit above it
     superuser: bool = False
     admin_above: bool = False  # administers a unit above this one (supervising and national admins)
+    unit: object = field(default=None, compare=False, repr=False)
 
     def has(self, role) -> bool:
         return self.superuser or role in self.roles
@@ -38,11 +39,13 @@ class Access:
     @property
     def grantable_roles(self) -> frozenset:
         """Roles this user may grant and revoke on this unit: a unit's admin every role of the unit
-        but never supervisor; an admin above, every role, supervisor included."""
+        but supervisor; an admin above, every role. The admin of a supervising unit (national,
+        bureau, division) may also make supervisors of it: they see what its admin runs anyway."""
         if self.superuser or self.admin_above:
             return frozenset(code for code, _label in Role.CHOICES)
         if Role.ADMIN in self.roles:
-            return frozenset(Role.UNIT_ROLES)
+            supervising = self.unit is not None and not self.unit.unit_type.publishes_oit
+            return frozenset(Role.UNIT_ROLES) | ({Role.SUPERVISOR} if supervising else frozenset())
         return frozenset()
 
     @property
@@ -103,7 +106,7 @@ def unit_access(user, unit: Unit) -> Access:
     by_unit = _roles_by_unit(user)
     supervises = any(Role.SUPERVISOR in by_unit.get(unit_id, ()) for unit_id in unit.ancestor_ids)
     admin_above = any(Role.ADMIN in by_unit.get(unit_id, ()) for unit_id in unit.ancestor_ids[:-1])
-    return Access(roles=frozenset(by_unit.get(unit.pk, ())), supervises=supervises, admin_above=admin_above)
+    return Access(roles=frozenset(by_unit.get(unit.pk, ())), supervises=supervises, admin_above=admin_above, unit=unit)
 
 
 def may(user, unit: Unit, need: str) -> bool:
