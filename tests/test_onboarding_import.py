@@ -71,7 +71,7 @@ def test_new_station_is_created_then_a_second_import_changes_nothing(db, django_
     before = counts()
     again, applied_again = jobs.run(new_station(), apply=True)
     assert {r.action for r in again.results} == {"unchanged"} and again.summary["unchanged"] == 5
-    assert applied_again == {"units": 0, "officers": 0, "users": 0, "roles": 0, "invitations": 0}
+    assert applied_again == {"units": 0, "officers": 0, "users": 0, "linked": 0, "roles": 0, "invitations": 0}
     assert counts() == before  # not even a history record
 
 

@@ -12,7 +12,9 @@ from .models import LineOfWork, Officer, Role, Unit
 
 KINDS = {"+": _("added"), "~": _("changed"), "-": _("removed")}
 SKIP = {"id", "history_id", "history_date", "history_change_reason", "history_type", "history_user", "unit", "path",
-        "published_at", "key"}
+        "published_at", "key", "created_at", "item"}
+IN_SUBJECT = {"user", "role"}  # a role's subject names its login and role already
+MERGE_WITHIN = 5  # seconds: a save and the relations set right after it are one change to a reader
 
 
 @dataclass
@@ -21,7 +23,7 @@ class Entry:
     user: object
     kind: str
     subject: str
-    changes: list = field(default_factory=list)  # [(field label, before, after)]
+    changes: dict = field(default_factory=dict)  # field name → (label, before, after); a list once done
 
     @property
     def kind_label(self):
@@ -60,8 +62,9 @@ class Names:
 
 def _fields(record):
     model = record.instance_type
+    skip = SKIP | (IN_SUBJECT if model is Role else set())
     for model_field in model._meta.concrete_fields:
-        if model_field.name not in SKIP:
+        if model_field.name not in skip:
             yield model_field.name, model_field.verbose_name, getattr(record, model_field.attname)
 
 
@@ -87,19 +90,29 @@ def unit_history(unit: Unit, limit: int = 150) -> list[Entry]:
                + list(Assignment.history.filter(unit_id=unit.pk).prefetch_related(
                    "historicalassignment_responsible_set", "historicalassignment_controllers_set")))
     names = Names(unit, records)
-    previous, entries = {}, []
+    previous, entries, last = {}, [], {}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
         key = (record.instance_type, record.id)
         values = dict((name, (label, value)) for name, label, value in _fields(record))
         if record.instance_type is Assignment:
             values.update({name: (Assignment._meta.get_field(name).verbose_name, ids) for name, ids in _m2m(record).items()})
         before = previous.get(key)
-        changes = [(label, names.value(name, before[name][1]) if before else "—", names.value(name, value))
+        changes = {name: (label, names.value(name, before[name][1]) if before else "—", names.value(name, value))
                    for name, (label, value) in values.items()
                    if before is None and record.history_type != "-" and value not in (None, "", [], set())
-                   or before is not None and before[name][1] != value]
+                   or before is not None and before[name][1] != value}
         previous[key] = values
+        entry = last.get(key)
+        if (entry is not None and entry.user == names.users.get(record.history_user_id) and record.history_type == "~"
+                and (record.history_date - entry.at).total_seconds() < MERGE_WITHIN):
+            for name, (label, _before, after) in changes.items():
+                entry.changes[name] = (label, entry.changes.get(name, (label, _before, after))[1], after)
+            continue
         if changes or record.history_type != "~":
-            entries.append(Entry(record.history_date, names.users.get(record.history_user_id), record.history_type,
-                                 _subject(record, names), changes))
+            entry = Entry(record.history_date, names.users.get(record.history_user_id), record.history_type,
+                          _subject(record, names), changes)
+            entries.append(entry)
+            last[key] = entry
+    for entry in entries:
+        entry.changes = list(entry.changes.values())
     return entries[::-1][:limit]

@@ -43,7 +43,7 @@ def _update(planned_list, model, by, exclude=()):
 def apply(check, by=None, invite: bool = True) -> dict:
     if check.refused:
         raise NotClean("refused rows: nothing is applied")
-    counts = {"units": 0, "officers": 0, "users": 0, "roles": 0, "invitations": 0}
+    counts = {"units": 0, "officers": 0, "users": 0, "linked": 0, "roles": 0, "invitations": 0}
     new_units = [p for p in check.units.values() if p.new]
     for depth in sorted({_depth(check, p.obj.slug) for p in new_units}):
         level = [p.obj for p in new_units if _depth(check, p.obj.slug) == depth]
@@ -67,7 +67,7 @@ def apply(check, by=None, invite: bool = True) -> dict:
     if heads:
         bulk_update_with_history(heads, Unit, ["head"], batch_size=BATCH, default_user=by)
 
-    counts["users"] = _users(check, by)
+    counts["users"], counts["linked"] = _users(check, by)
     roles = [Role(user=planned.obj, unit=_unit(check, code), role=role) for planned, code, role in check.roles]
     bulk_create_with_history(roles, Role, batch_size=BATCH, default_user=by)
     counts["roles"] = len(roles)
@@ -80,7 +80,8 @@ def apply(check, by=None, invite: bool = True) -> dict:
     return counts
 
 
-def _users(check, by) -> int:
+def _users(check, by) -> tuple[int, int]:
+    """(new logins, officers linked to a login)."""
     new = [p for p in check.users.values() if p.new]
     unusable = make_password(None)  # "!" + random: no password can match it
     for planned in new:
@@ -98,4 +99,4 @@ def _users(check, by) -> int:
             links.append(officer)
     if links:
         bulk_update_with_history(links, Officer, ["user"], batch_size=BATCH, default_user=by)
-    return len(new) + len(links)
+    return len(new), len(links)

@@ -26,7 +26,7 @@ class BulkForm(forms.Form):
     relation = forms.ChoiceField(label=gettext_lazy("As"), choices=[
         ("responsible", gettext_lazy("Responsible officer (ผู้รับผิดชอบ)")), ("controllers", gettext_lazy("Controller (ผู้ควบคุม)"))])
     replace = forms.BooleanField(label=gettext_lazy("Replace the officers there now (otherwise add)"), required=False)
-    chosen = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
+    chosen = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
 
     def __init__(self, *args, officers, items, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,7 +46,7 @@ def _field(officers, current):
     choices = [(o.pk, o.display_name if o.is_active else _("%(name)s (no longer serving)") % {"name": o.display_name})
                for o in officers if o.is_active or o.pk in current]
     return forms.TypedMultipleChoiceField(choices=choices, coerce=int, required=False,
-                                          widget=forms.SelectMultiple(attrs={"size": 4, "class": "form-select form-select-sm"}))
+                                          widget=forms.SelectMultiple(attrs={"size": 5, "class": "form-select form-select-sm"}))
 
 
 class AssignmentsForm(forms.Form):
@@ -62,7 +62,14 @@ class AssignmentsForm(forms.Form):
                 self.initial[name] = sorted(current)
 
     def rows(self):
-        return [(item, self[f"responsible-{item.pk}"], self[f"controllers-{item.pk}"]) for item in self.items]
+        """(item, responsible field, controllers field, who holds each now) — the names show above
+        the lists, which a phone shows only when opened."""
+        rows = []
+        for item in self.items:
+            assignment = self.assignments.get(item.pk)
+            now = {r: ", ".join(o.display_name for o in getattr(assignment, r).all()) if assignment else "" for r in RELATIONS}
+            rows.append((item, self[f"responsible-{item.pk}"], self[f"controllers-{item.pk}"], now))
+        return rows
 
     @transaction.atomic
     def save(self, unit) -> int:
