@@ -156,19 +156,6 @@ class AssignmentQuerySet(models.QuerySet):
     def of_officer(self, officer: Officer):
         return self.filter(models.Q(responsible=officer) | models.Q(controllers=officer)).distinct()
 
-    @transaction.atomic
-    def reassign(self, leaver: Officer, successor: Officer) -> int:
-        """Hand every item of `leaver` (as responsible or controller) to `successor`; return the count."""
-        if leaver.unit_id != successor.unit_id:
-            raise ValueError("the successor must serve in the same unit")
-        touched = set()
-        for relation in ("responsible", "controllers"):
-            for assignment in self.filter(**{relation: leaver}):
-                getattr(assignment, relation).remove(leaver)
-                getattr(assignment, relation).add(successor)
-                touched.add(assignment.pk)
-        return len(touched)
-
 
 class Assignment(models.Model):
     """Who prepares (ผู้รับผิดชอบ) and who checks (ผู้ควบคุม) one item for one unit."""

@@ -202,7 +202,8 @@ def upload(client, files, invite="on"):
     return client.post(reverse("import-start"), {"files": [SimpleUploadedFile(n, d) for n, d in files], "invite": invite})
 
 
-def test_page_dry_run_then_apply(client, national_admin, django_capture_on_commit_callbacks):
+def test_page_dry_run_then_apply(client, national_admin, django_capture_on_commit_callbacks, settings):
+    settings.DEBUG = False  # onboarding is for production: nothing of it depends on DEBUG
     client.force_login(national_admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, new_station())

@@ -139,6 +139,16 @@ def _png() -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.parametrize("who", ["other-admin", "other-viewer"])
+def test_photos_and_emblem_are_not_for_another_unit(client, users, station, who):
+    Unit.objects.filter(pk=station.pk).update(emblem="units/emblems/x.jpg")
+    Officer.objects.filter(key="bk-ittiwat").update(photo="officers/x.jpg")
+    client.force_login(users[who])
+    assert client.get(reverse("unit-emblem", args=[station.slug])).status_code == 403
+    head = Officer.objects.get(key="bk-ittiwat")
+    assert client.get(reverse("officer-photo", args=[station.slug, head.pk])).status_code == 403
+
+
 def test_an_officer_of_another_unit_is_not_found(client, users, station):
     client.force_login(users["admin"])
     other = Officer.objects.get(key="bg-jessada")

@@ -216,25 +216,28 @@ class Check:
             return row.refuse(name, _("at most %(limit)s characters (this one has %(length)s)."), limit=limit, length=len(value))
         _set(planned, planned.obj, name, value, row.sheet.column(name).label)
 
-    def _email(self, row, planned, name):
+    def _valid(self, row, name, validator, message) -> str:
+        """The cell's value when the validator takes it; "" when empty or refused."""
         value = row[name]
         if not value:
-            return
+            return ""
         try:
-            EmailValidator()(value)
+            validator(value)
         except ValidationError:
-            return row.refuse(name, _("“%(value)s” is not an e-mail address."), value=value)
-        if planned is not None:
+            row.refuse(name, message, value=value)
+            return ""
+        return value
+
+    def _email(self, row, planned, name):
+        value = self._valid(row, name, EmailValidator(), _("“%(value)s” is not an e-mail address."))
+        if value and planned is not None:
             _set(planned, planned.obj, name, value, row.sheet.column(name).label)
 
     def _url(self, row, planned, name):
-        value = row[name]
+        value = self._valid(row, name, URLValidator(schemes=["http", "https"]),
+                            _("“%(value)s” is not a web address; write it in full, starting with https://"))
         if not value:
             return
-        try:
-            URLValidator(schemes=["http", "https"])(value)
-        except ValidationError:
-            return row.refuse(name, _("“%(value)s” is not a web address; write it in full, starting with https://"), value=value)
         unit = planned.obj
         if name == "website":
             return _set(planned, unit, "website", value, row.sheet.column(name).label)

@@ -5,13 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from oit_items.files import serve
-
 from ..forms import OfficerForm
 from ..handover import officer_references
 from ..models import Officer
 from ..permissions import get_unit_for
-from .unit import _content_type
+from .unit import serve_image
 
 
 @login_required
@@ -87,5 +85,4 @@ def officer_photo(request, slug, pk):
     officer = _officer_of(unit, pk)
     if not officer.photo:
         raise Http404
-    return serve(officer.photo, f"{officer.key or officer.pk}.{officer.photo.name.rsplit('.', 1)[-1]}",
-                 _content_type(officer.photo.name), as_attachment=False)
+    return serve_image(officer.photo, str(officer.key or officer.pk))

@@ -34,10 +34,12 @@ def emblem(request, slug):
     unit, _access = get_unit_for(request.user, slug, "view")
     if not unit.emblem:
         raise Http404
-    return serve(unit.emblem, f"{unit.slug}-emblem.{unit.emblem.name.rsplit('.', 1)[-1]}", _content_type(unit.emblem.name),
-                 as_attachment=False)
+    return serve_image(unit.emblem, f"{unit.slug}-emblem")
 
 
-def _content_type(name: str) -> str:
-    extension = name.rsplit(".", 1)[-1].lower()
-    return {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(extension, "application/octet-stream")
+def serve_image(field_file, stem: str):
+    """A stored photo or emblem (checked and re-encoded on upload), shown inline."""
+    extension = field_file.name.rsplit(".", 1)[-1].lower()
+    content_type = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(
+        extension, "application/octet-stream")
+    return serve(field_file, f"{stem}.{extension}", content_type, as_attachment=False)
