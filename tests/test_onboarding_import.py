@@ -270,3 +270,23 @@ def test_command_dry_run_and_apply(db, tmp_path, capsys):
     (tmp_path / "bad.csv").write_bytes(csv_file("bad.csv", USER_HEADER, [["bad user!", "rtp", "admin", "", "a@b.go.th"]])[1])
     with pytest.raises(CommandError, match="refused"):
         call_command("import_units", str(tmp_path / "bad.csv"), "--apply")
+
+
+def test_a_sample_saved_again_by_libreoffice_imports_the_same(db, tmp_path):
+    """What a clerk does: open the downloaded file in LibreOffice Calc, save it, upload it."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    (tmp_path / "in").mkdir()
+    source = tmp_path / "in" / "sample.xlsx"
+    source.write_bytes(_sample_xlsx()[0][1])
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "xlsx",
+                    "--outdir", str(tmp_path / "out"), str(source)], check=True, capture_output=True, timeout=180)
+    saved = (tmp_path / "out" / "sample.xlsx").read_bytes()
+    original = reader.read(_sample_xlsx())
+    again = reader.read([("sample.xlsx", saved)])
+    assert {k: [v for _n, v in t.rows] for k, t in again.items()} == {k: [v for _n, v in t.rows] for k, t in original.items()}
+    assert Check(jobs.System(), again).run().summary["refuse"] == 0

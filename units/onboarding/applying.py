@@ -83,11 +83,10 @@ def apply(check, by=None, invite: bool = True) -> dict:
 def _users(check, by) -> tuple[int, int]:
     """(new logins, officers linked to a login)."""
     new = [p for p in check.users.values() if p.new]
-    unusable = make_password(None)  # "!" + random: no password can match it
     for planned in new:
         user = planned.obj
         officer = check.officer(planned.officer_key) if planned.officer_key else None
-        user.email, user.password = planned.email, unusable
+        user.email, user.password = planned.email, make_password(None)  # "!" + random: no password matches it
         if officer is not None:
             user.first_name, user.last_name = officer.first_name[:150], officer.last_name[:150]
     get_user_model().objects.bulk_create([p.obj for p in new], batch_size=BATCH)
