@@ -15,10 +15,11 @@ run: setup
 test: test-system $(VENV)/.installed $(VENV)/.test-installed node_modules/.installed messages
 	scripts/run-tests.sh
 
-# Everything `run` needs, without prompting: system packages, venv, assets, database, demo data.
+# Everything `run` needs, without prompting: system packages, venv, assets, database, demo data
+# (`make run DEMO=no`: an empty portal with the frameworks only, to try the onboarding from scratch).
 setup: system $(VENV)/.installed node_modules/.installed messages
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo --samples
+	$(if $(filter no,$(DEMO)),$(PY) manage.py load_frameworks && $(PY) manage.py ensure_fiscal_year,$(PY) manage.py load_demo --samples)
 
 system:
 	scripts/ensure-system.sh run

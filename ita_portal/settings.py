@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "simple_history",
     "ita_portal",
     "units",
     "oit_items",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "ita_portal.two_factor.require_second_factor",
     "ita_portal.middleware.staff_session_timeout",
     "ita_portal.middleware.site_url_from_request",
+    "simple_history.middleware.HistoryRequestMiddleware",  # history records name the user of the request
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
@@ -120,7 +122,7 @@ AXES_VERBOSE = False
 # README's demo logins work; it is offered there all the same).
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
 # Paths a logged-in user may open before the second factor (the lead adds the invitation pages).
-TWO_FACTOR_EXEMPT_PATHS = ["/account/2fa/", "/logout/", "/lang/", "/i18n/", "/static/", "/healthz/"]
+TWO_FACTOR_EXEMPT_PATHS = ["/account/2fa/", "/logout/", "/lang/", "/i18n/", "/static/", "/healthz/", "/invite/"]
 OTP_TOTP_ISSUER = "ITA Portal"
 # Staff sessions end after this many minutes without a request (and when the browser closes).
 SESSION_COOKIE_AGE = env.int("SESSION_MINUTES", default=60) * 60
@@ -222,6 +224,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ita_portal.tasks.sweep",
         "schedule": 60.0,
     },
+    # The new fiscal year's frameworks appear on 1 October; running daily (idempotent) also catches
+    # a 1 October on which beat was down.
+    "current-fiscal-year": {
+        "task": "oit_items.tasks.ensure_current_fiscal_year",
+        "schedule": crontab(hour=0, minute=20),
+    },
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -289,6 +297,11 @@ RATELIMIT_IP_META_KEY = "oit_items.audit.client_ip"
 # With the cache down the limit cannot be counted: let the citizen through rather than refuse.
 RATELIMIT_FAIL_OPEN = True
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]  # our Redis cache wrapper is Django's Redis cache
+
+# Invitations (onboarding): the one-time link to choose a password is valid for this many days.
+INVITATION_TIMEOUT_DAYS = env.int("INVITATION_TIMEOUT_DAYS", default=7)
+# Spreadsheet imports: the largest file accepted (a national file of ~20,000 rows is ~2 MB).
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
 
 # Demo logins exist only for development and the demo; `load_demo` refuses to run without DEBUG.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="ita-demo-2567")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ita_portal import two_factor
 from ita_portal import views as portal_views
 from oit_items.channels import urls as channel_urls
+from units import urls as unit_urls
 from units import views as unit_views
 
 admin.site.site_header = _("ITA Portal administration")
@@ -22,6 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/<str:language>/", portal_views.switch_language, name="switch-language"),
     path("healthz/", portal_views.healthz, name="healthz"),
+    path("", include(unit_urls.invitation_urlpatterns)),
     path("", include("oit_items.public_urls")),
     path("", include(channel_urls.public_urlpatterns)),
     path("staff/", include(channel_urls.staff_urlpatterns)),

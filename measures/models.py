@@ -90,6 +90,15 @@ class People(models.Model):
     class Meta:
         abstract = True
 
+    def rename_in_text(self, leaver, successor) -> None:
+        """Handover: the cell as written names the successor where it named the leaver."""
+        from .people import replace_name
+
+        renamed = replace_name(self.people, leaver, successor)
+        if renamed != self.people:
+            self.people = renamed
+            self.save(update_fields=["people"])
+
 
 class TrackedQuerySet(models.QuerySet):
     def for_plan_page(self):
@@ -258,6 +267,14 @@ class SurveyQuota(models.Model):
 
     def __str__(self):
         return f"{self.get_instrument_display()} · {self.label}"
+
+    def rename_in_text(self, leaver, successor) -> None:
+        from .people import replace_name
+
+        renamed = replace_name(self.collector, leaver, successor)
+        if renamed != self.collector:
+            self.collector = renamed
+            self.save(update_fields=["collector"])
 
 
 class QuotaCount(models.Model):

@@ -79,3 +79,28 @@ class Directory:
             elif officer not in found:
                 found.append(officer)
         return found, unmatched
+
+
+def _spelled(word: str) -> str:
+    """A regular expression for `word` as documents print it: spaces may fall anywhere."""
+    return r"\s*".join(re.escape(ch) for ch in _squash(word))
+
+
+def replace_name(text: str, leaver: Officer, successor: Officer) -> str:
+    """`text` with every printed form of the leaver's name (rank or not, spaced or not, any known
+    spelling) replaced by the successor's name. Without a surname on record only a name written
+    with its rank is taken, so that a bare first name is never guessed."""
+    if not text:
+        return text
+    firsts = [f for f in {leaver.first_name, *(leaver.aliases or [])} if _squash(f)]
+    lasts = [last for last in {leaver.last_name, *(leaver.aliases or [])} if _squash(last)]
+    if not firsts:
+        return text
+    rank = r"(?:ว่าที่\s*)?(?:[ก-ฮ]{1,2}\.){1,3}\s*(?:หญิง)?\s*"
+    first = "(?:" + "|".join(_spelled(f) for f in sorted(firsts, key=len, reverse=True)) + ")"
+    if leaver.last_name.strip():
+        last = "(?:" + "|".join(_spelled(x) for x in sorted(lasts, key=len, reverse=True)) + ")"
+        pattern = f"(?:{rank})?{first}\\s*{last}"
+    else:
+        pattern = f"{rank}{first}"
+    return re.sub(pattern, successor.display_name, text)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from units.models import UnitType
 
@@ -37,6 +38,35 @@ class LoadResult:
         return f"{fw.unit_type.code} {fw.fiscal_year} v{fw.version}: {self.status} (+{self.added} ~{self.updated} -{self.retired})"
 
 
+def check_item(entry: dict) -> dict[str, str]:
+    """What the loader refuses in one item, as {field: message}; normalises `rules` in place.
+    The staff framework editor checks every edit with this too."""
+    errors = {}
+    if not str(entry.get("code", "")).startswith("O"):
+        errors["code"] = _("the code must be O followed by a number, e.g. O7")
+    for name, message in (("topic", _("the topic is missing")), ("title_th", _("the Thai title is missing"))):
+        if not entry.get(name):
+            errors[name] = message
+    try:
+        entry["rules"] = rule_types.normalise(entry.get("rules", []))
+    except rule_types.RuleError as exc:
+        errors["rules"] = str(exc)
+    return errors
+
+
+def check_items(items: list[dict]) -> list[tuple[str, str, str]]:
+    """[(item code, field, message)] for a whole list of items: each item, and unique codes."""
+    problems = []
+    seen = set()
+    for entry in items:
+        code = str(entry.get("code", ""))
+        if code in seen:
+            problems.append((code, "code", _("the code %(code)s is used twice") % {"code": code}))
+        seen.add(code)
+        problems += [(code, name, message) for name, message in check_item(entry).items()]
+    return problems
+
+
 def read_file(path: Path) -> dict:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, dict) or data.get("schema") != 1:
@@ -44,16 +74,10 @@ def read_file(path: Path) -> dict:
     for key in ("unit_type", "fiscal_year", "version", "title_th", "items"):
         if key not in data:
             raise FrameworkFileError(f"{path}: missing {key}")
-    codes = [item.get("code") for item in data["items"]]
-    if len(set(codes)) != len(codes):
-        raise FrameworkFileError(f"{path}: duplicate item codes")
-    for item in data["items"]:
-        try:
-            item["rules"] = rule_types.normalise(item.get("rules", []))
-        except rule_types.RuleError as exc:
-            raise FrameworkFileError(f"{path}: item {item.get('code')}: {exc}") from exc
-        if not str(item.get("code", "")).startswith("O") or not item.get("title_th") or not item.get("topic"):
-            raise FrameworkFileError(f"{path}: item {item.get('code')!r} needs code O<n>, topic and title_th")
+    problems = check_items(data["items"])
+    if problems:
+        code, name, message = problems[0]
+        raise FrameworkFileError(f"{path}: item {code} {name}: {message}")
     return data
 
 
@@ -76,10 +100,10 @@ def load_file(path: Path) -> LoadResult:
     framework.source = data.get("source", "")
     framework.data_file = Path(path).name
     framework.save()
-    return _sync_items(framework, data["items"], status)
+    return sync_items(framework, data["items"], status)
 
 
-def _sync_items(framework, items, status) -> LoadResult:
+def sync_items(framework, items, status) -> LoadResult:
     result = LoadResult(framework, status)
     existing = {item.code: item for item in framework.items.all()}
     for number, entry in enumerate(items, start=1):

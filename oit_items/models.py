@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from units.models import Officer, Unit, UnitType
 
@@ -22,8 +23,12 @@ class Framework(models.Model):
     cloned_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="clones", verbose_name=_("cloned from")
     )
+    # A year opened by copying the previous one before the NACC published its criteria.
+    provisional = models.BooleanField(_("criteria copied, awaiting the NACC's"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-fiscal_year", "unit_type"]
@@ -35,11 +40,12 @@ class Framework(models.Model):
         return f"{self.unit_type} {self.fiscal_year}"
 
     @transaction.atomic
-    def clone_to(self, fiscal_year: int) -> "Framework":
+    def clone_to(self, fiscal_year: int, provisional: bool = False) -> "Framework":
         """Copy this framework, its items and every unit's assignments into `fiscal_year`.
 
-        Idempotent: cloning again into a year already cloned from this framework returns that
-        copy unchanged (a retried background job must not fail or duplicate anything).
+        In bulk: a fixed number of statements whatever the number of units (39,000 national
+        assignments). Idempotent: cloning again into a year already cloned from this framework
+        returns that copy unchanged (a retried background job must not fail or duplicate anything).
         """
         existing = Framework.objects.filter(unit_type=self.unit_type, fiscal_year=fiscal_year).first()
         if existing is not None:
@@ -47,27 +53,31 @@ class Framework(models.Model):
                 return existing
             raise FrameworkExists(existing)
         years = fiscal_year - self.fiscal_year
+        source = (f"criteria copied from {self.fiscal_year}, to be updated when the NACC publishes" if provisional
+                  else f"cloned from {self.fiscal_year} v{self.version}")
         clone = Framework.objects.create(
             unit_type=self.unit_type, fiscal_year=fiscal_year, version=1, title_th=self.title_th,
-            title_en=self.title_en, source=f"cloned from {self.fiscal_year} v{self.version}", cloned_from=self,
+            title_en=self.title_en, source=source, cloned_from=self, provisional=provisional,
         )
-        new_items = {}
-        for item in self.items.filter(retired=False):
-            old_pk = item.pk
-            item.pk = None
-            item.framework = clone
-            item.rules = rule_types.shift_years(item.rules, years)
-            item.save()
-            new_items[old_pk] = item
-        self._clone_assignments(new_items)
+        items = list(self.items.filter(retired=False).order_by("number"))
+        copies = [Item(framework=clone, **{f: getattr(item, f) for f in Item.COPIED_FIELDS},
+                       rules=rule_types.shift_years(item.rules, years)) for item in items]
+        Item.objects.bulk_create(copies)
+        self._clone_assignments({old.pk: new.pk for old, new in zip(items, copies)})
         return clone
 
-    def _clone_assignments(self, new_items):
-        old = Assignment.objects.filter(item__in=list(new_items)).prefetch_related("responsible", "controllers")
-        for assignment in old:
-            copy = Assignment.objects.create(unit_id=assignment.unit_id, item=new_items[assignment.item_id])
-            copy.responsible.set([o for o in assignment.responsible.all() if o.is_active])
-            copy.controllers.set([o for o in assignment.controllers.all() if o.is_active])
+    def _clone_assignments(self, new_item_ids: dict[int, int]):
+        old = list(Assignment.objects.filter(item_id__in=list(new_item_ids)).values_list("pk", "unit_id", "item_id"))
+        copies = [Assignment(unit_id=unit_id, item_id=new_item_ids[item_id]) for _pk, unit_id, item_id in old]
+        Assignment.objects.bulk_create(copies, batch_size=5000)
+        new_ids = {pk: copy.pk for (pk, _unit, _item), copy in zip(old, copies)}
+        for relation in ("responsible", "controllers"):
+            through = getattr(Assignment, relation).through
+            rows = through.objects.filter(assignment__item_id__in=list(new_item_ids), officer__is_active=True)
+            through.objects.bulk_create(
+                [through(assignment_id=new_ids[a], officer_id=o) for a, o in rows.values_list("assignment_id", "officer_id")],
+                batch_size=5000,
+            )
 
 
 class FrameworkExists(Exception):
@@ -99,6 +109,11 @@ class Item(models.Model):
     retired = models.BooleanField(_("retired"), default=False, help_text=_("No longer in the data file; kept for what is attached to it."))
 
     objects = ItemQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    # What a clone copies as it is (rules are copied with their dates moved by the years between).
+    COPIED_FIELDS = ("code", "number", "topic", "seed_title", "title_th", "title_en", "guidance_th", "guidance_en",
+                     "sub_requirements")
 
     class Meta:
         ordering = ["framework", "number"]
@@ -141,19 +156,6 @@ class AssignmentQuerySet(models.QuerySet):
     def of_officer(self, officer: Officer):
         return self.filter(models.Q(responsible=officer) | models.Q(controllers=officer)).distinct()
 
-    @transaction.atomic
-    def reassign(self, leaver: Officer, successor: Officer) -> int:
-        """Hand every item of `leaver` (as responsible or controller) to `successor`; return the count."""
-        if leaver.unit_id != successor.unit_id:
-            raise ValueError("the successor must serve in the same unit")
-        touched = set()
-        for relation in ("responsible", "controllers"):
-            for assignment in self.filter(**{relation: leaver}):
-                getattr(assignment, relation).remove(leaver)
-                getattr(assignment, relation).add(successor)
-                touched.add(assignment.pk)
-        return len(touched)
-
 
 class Assignment(models.Model):
     """Who prepares (ผู้รับผิดชอบ) and who checks (ผู้ควบคุม) one item for one unit."""
@@ -165,6 +167,7 @@ class Assignment(models.Model):
     controllers = models.ManyToManyField(Officer, blank=True, related_name="controls", verbose_name=_("controllers"))
 
     objects = AssignmentQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[responsible, controllers])
 
     class Meta:
         ordering = ["unit", "item__number"]
@@ -377,3 +380,6 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("audit events cannot be deleted")
+
+
+from .framework_models import FrameworkDraft, FrameworkRelease  # noqa: E402,F401 (models of this app)

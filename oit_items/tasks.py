@@ -10,6 +10,14 @@ def clone_framework(self, framework_id: int, fiscal_year: int) -> int:
     return Framework.objects.get(pk=framework_id).clone_to(fiscal_year).pk
 
 
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def ensure_current_fiscal_year(self) -> list[int]:
+    """Beat runs it daily: on 1 October it opens the new fiscal year (idempotent the other days)."""
+    from . import fiscal_year
+
+    return [framework.pk for framework, _created in fiscal_year.ensure()]
+
+
 @shared_task(bind=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
 def notify_transition(self, period_id: int, action: str, actor_id: int, comment: str) -> int:
     from . import notifications

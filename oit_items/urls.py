@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import itap, views
+from . import framework_views, itap, views
 
 unit_item = "units/<slug:slug>/ita/<int:fiscal_year>/<str:code>/"
 
@@ -18,4 +18,13 @@ urlpatterns = [
     path("evidence/<int:pk>/remove/", views.remove, name="evidence-remove"),
     path("files/<int:pk>/", views.download, name="file-download"),
     path("files/<int:pk>/thumbnail/", views.thumbnail, name="file-thumbnail"),
+    # the framework editor (national admins) and what changed (everyone)
+    path("frameworks/", framework_views.framework_list, name="frameworks"),
+    path("frameworks/<int:pk>/", framework_views.framework_edit_view, name="framework-edit"),
+    path("frameworks/<int:pk>/items/add/", framework_views.framework_item, name="framework-item-add"),
+    path("frameworks/<int:pk>/items/<str:code>/", framework_views.framework_item, name="framework-item"),
+    path("frameworks/<int:pk>/items/<str:code>/retire/", framework_views.framework_item_retire, name="framework-item-retire"),
+    path("frameworks/<int:pk>/publish/", framework_views.framework_publish, name="framework-publish"),
+    path("frameworks/<int:pk>/discard/", framework_views.framework_discard, name="framework-discard"),
+    path("frameworks/<int:pk>/changes/", framework_views.framework_changes, name="framework-changes"),
 ]

@@ -10,3 +10,4 @@ $PY manage.py bench_public "$@"
 if $PY manage.py help bench_reports >/dev/null 2>&1; then
   $PY manage.py bench_reports --units "${UNITS:-5}"
 fi
+DATABASE_URL=${ONBOARDING_BENCH_DATABASE_URL:-sqlite:///$(pwd)/bench-onboarding.sqlite3} $PY manage.py bench_onboarding

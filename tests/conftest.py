@@ -77,6 +77,26 @@ def users(db):
     return found
 
 
+def admin_of(slug, username):
+    """A login that administers `slug` (and so, for a top or supervising unit, every unit below)."""
+    from units.models import Role
+
+    user = get_user_model().objects.create_user(username, f"{username}@example.go.th", "pw-admin-2567")
+    Role.objects.create(user=user, unit=Unit.objects.get(slug=slug), role=Role.ADMIN)
+    return user
+
+
+@pytest.fixture
+def national_admin(db):
+    return admin_of("rtp", "national-admin")
+
+
+@pytest.fixture
+def division_admin(db):
+    """Admin of บก.น.4, the division above สน.บึงกุ่ม (not above ตม.จว.บึงกาฬ)."""
+    return admin_of("mpd-4", "mpd4-admin")
+
+
 @pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser("root", "root@example.com", "pw-root-2567")

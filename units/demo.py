@@ -1,7 +1,9 @@
-"""Load units/data/demo.yaml: the seed units, their officers, assignments and demo logins.
+"""Load the demo: the sample import file (units/data/sample/*.csv: the seed units, their
+supervising units, their officers as the seeds name them and one login per role), imported the
+way an admin imports, then the OIT item assignments of units/data/demo.yaml and the published
+demo password for the sample's logins (development only; `load_demo` refuses without DEBUG).
 
-Idempotent: units are matched by slug, officers by key, users by username; running it again
-brings the database back to the file without duplicating anything.
+Idempotent: importing the same file changes nothing, assignments are matched by unit and item.
 """
 
 from pathlib import Path
@@ -13,60 +15,34 @@ from django.db import transaction
 
 from oit_items.models import Assignment, Item
 
-from .models import LineOfWork, Officer, Role, Unit, UnitType
+from .models import Officer, Unit
+from .onboarding import jobs
 
-DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo.yaml"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEMO_FILE = DATA_DIR / "demo.yaml"
+SAMPLE_FILES = [DATA_DIR / "sample" / name for name in ("units.csv", "officers.csv", "users.csv")]
 DEMO_FISCAL_YEAR = 2567
-UNIT_FIELDS = ("name_th", "name_en", "short_name_th", "short_name_en", "address", "phone", "email", "website",
-               "social_links", "latitude", "longitude")
+
+
+class DemoDataError(Exception):
+    pass
+
+
+def sample_files() -> list[tuple[str, bytes]]:
+    return [(path.name, path.read_bytes()) for path in SAMPLE_FILES]
 
 
 @transaction.atomic
 def load(path: Path = DEMO_FILE) -> dict:
+    check, _counts = jobs.run(sample_files(), apply=True, invite=False)
+    if check.refused:
+        raise DemoDataError("; ".join(e for r in check.results for e in r.errors))
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    units = _load_units(data["units"])
-    officers = _load_officers(data["officers"], units)
-    for entry in data["units"]:
-        if entry.get("head"):
-            Unit.objects.filter(pk=units[entry["slug"]].pk).update(head=officers[entry["head"]])
+    officers = {o.key: o for o in Officer.objects.filter(key__in=check.officers)}
+    units = {u.slug: u for u in Unit.objects.filter(slug__in=check.units)}
     assignments = _load_assignments(data["assignments"], units, officers)
-    users = _load_users(data["users"], units, officers)
+    users = _demo_passwords(list(check.users))
     return {"units": len(units), "officers": len(officers), "assignments": assignments, "users": users}
-
-
-def _load_units(entries) -> dict[str, Unit]:
-    types = {t.code: t for t in UnitType.objects.all()}
-    units = {}
-    for entry in entries:
-        unit = Unit.objects.filter(slug=entry["slug"]).first() or Unit(slug=entry["slug"])
-        unit.unit_type = types[entry["type"]]
-        unit.parent = units[entry["parent"]] if entry.get("parent") else None
-        for field in UNIT_FIELDS:
-            default = [] if field == "social_links" else (None if field in ("latitude", "longitude") else "")
-            setattr(unit, field, entry.get(field, default))
-        unit.save()
-        units[unit.slug] = unit
-    return units
-
-
-def _load_officers(entries, units) -> dict[str, Officer]:
-    lines = {(l.unit_type_id, l.code): l for l in LineOfWork.objects.all()}
-    officers = {}
-    for entry in entries:
-        unit = units[entry["unit"]]
-        officer = Officer.objects.filter(key=entry["key"]).first() or Officer(key=entry["key"])
-        officer.unit = unit
-        officer.rank = entry.get("rank", "")
-        officer.is_female = entry.get("female", False)
-        officer.is_acting = entry.get("acting", False)
-        officer.first_name = entry["first_name"]
-        officer.last_name = entry.get("last_name", "")
-        officer.position = entry.get("position", "")
-        officer.aliases = entry.get("aliases", [])
-        officer.line_of_work = lines.get((unit.unit_type_id, entry.get("line_of_work")))
-        officer.save()
-        officers[officer.key] = officer
-    return officers
 
 
 def _load_assignments(by_unit, units, officers) -> int:
@@ -82,20 +58,10 @@ def _load_assignments(by_unit, units, officers) -> int:
     return count
 
 
-def _load_users(entries, units, officers) -> int:
-    User = get_user_model()
-    for entry in entries:
-        user, created = User.objects.get_or_create(username=entry["username"])
-        if created or not user.has_usable_password():
+def _demo_passwords(usernames) -> int:
+    """The sample's logins get the published demo password (README); nowhere else is a password set."""
+    for user in get_user_model().objects.filter(username__in=usernames):
+        if not user.has_usable_password():
             user.set_password(settings.DEMO_PASSWORD)
-        user.email = f"{user.username}@demo.ita-portal.local"  # notifications go to the console in development
-        officer = officers.get(entry.get("officer"))
-        if officer is not None:
-            user.first_name, user.last_name = officer.first_name, officer.last_name
-        user.save()
-        Role.objects.get_or_create(user=user, unit=units[entry["unit"]], role=entry["role"])
-        if officer is not None and officer.user_id != user.pk:
-            Officer.objects.filter(user=user).exclude(pk=officer.pk).update(user=None)
-            officer.user = user
-            officer.save(update_fields=["user"])
-    return len(entries)
+            user.save(update_fields=["password"])
+    return len(usernames)

@@ -5,6 +5,17 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def random_name(folder, filename):
+    """Stored names are unguessable; the original name of a photo or emblem has no value to keep."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"{folder}/{uuid.uuid4().hex}.{extension[:5]}"
+
+
+def unit_emblem_path(instance, filename):
+    return random_name("units/emblems", filename)
 
 
 class UnitType(models.Model):
@@ -61,7 +72,7 @@ class UnitQuerySet(models.QuerySet):
         roles = list(Role.objects.filter(user=user).select_related("unit"))
         condition = Q(pk__in=[r.unit_id for r in roles])
         for role in roles:
-            if role.role == Role.SUPERVISOR:
+            if role.role in (Role.SUPERVISOR, Role.ADMIN):  # admins above manage (so see) the units below
                 condition |= Q(path__startswith=role.unit.path)
         return self.filter(condition)
 
@@ -88,10 +99,12 @@ class Unit(models.Model):
     head = models.ForeignKey(
         "Officer", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("head of unit")
     )
+    emblem = models.ImageField(_("emblem"), upload_to=unit_emblem_path, blank=True)
     # Changes whenever something of the unit is (re)published: the public pages' cache key.
     published_at = models.DateTimeField(_("last published"), null=True, blank=True, editable=False)
 
     objects = UnitQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["published_at", "path"])
 
     class Meta:
         ordering = ["path"]
@@ -139,9 +152,7 @@ class Unit(models.Model):
 
 
 def officer_photo_path(instance, filename):
-    """Stored names are unguessable; the original name of a photo has no value to keep."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
-    return f"officers/{uuid.uuid4().hex}.{extension[:5]}"
+    return random_name("officers", filename)
 
 
 class Officer(models.Model):
@@ -180,9 +191,12 @@ class Officer(models.Model):
         LineOfWork, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("line of work")
     )
     phone = models.CharField(_("phone"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
     photo = models.ImageField(_("photo"), upload_to=officer_photo_path, blank=True)
     aliases = models.JSONField(_("other spellings"), default=list, blank=True)
     is_active = models.BooleanField(_("serving in the unit"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["unit", "last_name", "first_name"]
@@ -235,6 +249,8 @@ class Role(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=CHOICES)
     created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["unit", "role"]
         constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_role")]
@@ -243,3 +259,8 @@ class Role(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+    UNIT_ROLES = (ADMIN, RESPONSIBLE, CONTROLLER, COMMANDER, VIEWER)  # what a unit's own admin may grant
+
+
+from .onboarding_models import ImportBatch, Invitation  # noqa: E402,F401 (models of this app)

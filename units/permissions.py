@@ -7,6 +7,7 @@ Views call `get_unit_for` (or an app's own helper built on `unit_access`) and pa
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from .models import Role, Unit
@@ -19,13 +20,33 @@ class Access:
     roles: frozenset = field(default_factory=frozenset)
     supervises: bool = False  # holds the supervisor role on this unit or a unit above it
     superuser: bool = False
+    admin_above: bool = False  # administers a unit above this one (supervising and national admins)
+    unit: object = field(default=None, compare=False, repr=False)
 
     def has(self, role) -> bool:
         return self.superuser or role in self.roles
 
     @property
     def view(self) -> bool:
-        return self.superuser or self.supervises or bool(self.roles - {Role.SUPERVISOR})
+        return self.superuser or self.supervises or self.admin_above or bool(self.roles - {Role.SUPERVISOR})
+
+    @property
+    def manage(self) -> bool:
+        """Run the unit in the staff UI: contacts, officers, head, roles, item assignments — its own
+        admin, and the admins of the units above it."""
+        return self.has(Role.ADMIN) or self.admin_above
+
+    @property
+    def grantable_roles(self) -> frozenset:
+        """Roles this user may grant and revoke on this unit: a unit's admin every role of the unit
+        but supervisor; an admin above, every role. The admin of a supervising unit (national,
+        bureau, division) may also make supervisors of it: they see what its admin runs anyway."""
+        if self.superuser or self.admin_above:
+            return frozenset(code for code, _label in Role.CHOICES)
+        if Role.ADMIN in self.roles:
+            supervising = self.unit is not None and not self.unit.unit_type.publishes_oit
+            return frozenset(Role.UNIT_ROLES) | ({Role.SUPERVISOR} if supervising else frozenset())
+        return frozenset()
 
     @property
     def upload(self) -> bool:
@@ -62,7 +83,7 @@ class Access:
         return getattr(self, need)
 
 
-ACTIONS = ("view", "upload", "check", "approve", "administer", "itap", "channels")
+ACTIONS = ("view", "upload", "check", "approve", "administer", "itap", "channels", "manage")
 NO_ACCESS = Access()
 
 
@@ -84,7 +105,8 @@ def unit_access(user, unit: Unit) -> Access:
         return Access(superuser=True)
     by_unit = _roles_by_unit(user)
     supervises = any(Role.SUPERVISOR in by_unit.get(unit_id, ()) for unit_id in unit.ancestor_ids)
-    return Access(roles=frozenset(by_unit.get(unit.pk, ())), supervises=supervises)
+    admin_above = any(Role.ADMIN in by_unit.get(unit_id, ()) for unit_id in unit.ancestor_ids[:-1])
+    return Access(roles=frozenset(by_unit.get(unit.pk, ())), supervises=supervises, admin_above=admin_above, unit=unit)
 
 
 def may(user, unit: Unit, need: str) -> bool:
@@ -98,3 +120,36 @@ def get_unit_for(user, slug: str, need: str = "view") -> tuple[Unit, Access]:
     if not access.may(need):
         raise PermissionDenied
     return unit, access
+
+
+def managed_units(user):
+    """Every unit the user runs: where they are admin, and every unit below those."""
+    if not user.is_authenticated or not user.is_active:
+        return Unit.objects.none()
+    if user.is_superuser:
+        return Unit.objects.all()
+    paths = Unit.objects.filter(roles__user=user, roles__role=Role.ADMIN).values_list("path", flat=True)
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return Unit.objects.filter(condition)
+
+
+def may_import(user) -> bool:
+    """The spreadsheet import is for admins of units that have units below (national, bureau,
+    division); every row is then checked against what the importer may do on its unit."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or Role.objects.filter(user=user, role=Role.ADMIN, unit__unit_type__publishes_oit=False).exists()
+
+
+def may_edit_frameworks(user) -> bool:
+    """National admins (admins of a top unit) edit the OIT frameworks every unit works on."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or Role.objects.filter(user=user, role=Role.ADMIN, unit__parent__isnull=True).exists()
+
+
+def require(allowed: bool):
+    if not allowed:
+        raise PermissionDenied

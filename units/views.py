@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from ita_portal import thaidate
 from oit_items.models import Assignment, Framework
 
+from . import handover
 from .forms import ReassignForm
 from .models import Officer, Unit
-from .permissions import get_unit_for
+from .permissions import get_unit_for, may_edit_frameworks, may_import
 
 
 def home(request):
@@ -47,29 +48,37 @@ def unit_detail(request, slug, fiscal_year=None):
         "access": access,
         "fiscal_year": fiscal_year,
         "years": years,
-        "assignments": Assignment.objects.for_unit(unit, fiscal_year),
+        "assignments": Assignment.objects.for_unit(unit, fiscal_year) if unit.unit_type.publishes_oit else [],
+        "children": [] if unit.unit_type.publishes_oit else unit.children.select_related("unit_type").order_by("name_th"),
         "officers": officers,
+        "menu": {"import": may_import(request.user), "frameworks": may_edit_frameworks(request.user)} if access.manage else {},
     }
     return render(request, "units/unit_detail.html", context)
 
 
 @login_required
 def reassign_officer(request, slug, pk):
-    """Hand all of a leaver's items to a successor in one step (admins of the unit)."""
-    unit, access = get_unit_for(request.user, slug, "administer")
+    """Hand everything a leaver holds to a successor in one step (those who run the unit)."""
+    unit, access = get_unit_for(request.user, slug, "manage")
     leaver = get_object_or_404(Officer, pk=pk, unit=unit)
     form = ReassignForm(request.POST or None, leaver=leaver)
     if request.method == "POST" and form.is_valid():
         successor = form.cleaned_data["successor"]
-        count = Assignment.objects.filter(unit=unit).reassign(leaver, successor)
-        if form.cleaned_data["retire"]:
-            leaver.is_active = False
-            leaver.save(update_fields=["is_active"])
+        result = handover.hand_over(leaver, successor, retire=form.cleaned_data["retire"], revoke_roles=form.cleaned_data["revoke"])
         messages.success(
             request,
             _("%(count)s items of %(leaver)s now belong to %(successor)s.")
-            % {"count": count, "leaver": leaver.display_name, "successor": successor.display_name},
+            % {"count": result.count_of(Assignment), "leaver": leaver.display_name, "successor": successor.display_name},
         )
+        if result.others():
+            messages.success(request, _("Also handed over: %(others)s.") % {"others": result.others()})
         return redirect("unit-detail", slug=unit.slug)
     items = Assignment.objects.filter(unit=unit).of_officer(leaver).select_related("item", "item__framework")
-    return render(request, "units/reassign.html", {"unit": unit, "access": access, "leaver": leaver, "form": form, "items": items})
+    held = {}
+    for model, field in handover.officer_references():
+        count = model._default_manager.filter(**{field.name: leaver}).count()
+        if count:
+            label = str(model._meta.verbose_name_plural)
+            held[label] = held.get(label, 0) + count
+    context = {"unit": unit, "access": access, "leaver": leaver, "form": form, "items": items, "held": held}
+    return render(request, "units/reassign.html", context)

@@ -69,7 +69,7 @@ class Command(BaseCommand):
     def handle(self, *args, seconds, rounds, concurrency, workers, **options):
         call_command("migrate", verbosity=0)
         call_command("load_demo", force=True, samples=True, stdout=open(os.devnull, "w"))
-        port = free_port()
+        port = int(os.environ.get("BENCH_PORT") or free_port())  # BENCH_PORT: a port of your own on a shared machine
         env = self._server_env(tempfile.mkdtemp(prefix="ita-bench-static-"))
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, check=True,
                        cwd=settings.BASE_DIR)

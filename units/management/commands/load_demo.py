@@ -22,6 +22,8 @@ class Command(BaseCommand):
         counts = demo.load()
         self.stdout.write("demo data: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
         call_command("load_measures", stdout=self.stdout)  # the seeds' integrity measures (measures/data/)
+        # FY2567 stays as the seeds have it; the current fiscal year is a live year beside it.
+        call_command("ensure_fiscal_year", stdout=self.stdout)
         if samples:
             from oit_items.demo_evidence import publish_samples
             from units.models import Unit
