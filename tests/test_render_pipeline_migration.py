@@ -28,15 +28,16 @@ def back_to_the_latest_schema():
 
 @pytest.mark.django_db(transaction=True)
 def test_measures_jobs_move_into_the_one_job_table(back_to_the_latest_schema):
+    from units.models import Unit, UnitType  # units stays at today's schema: only reports and measures move
+
     old = migrate(BEFORE)
-    Unit = old.get_model("units", "Unit")
-    unit = Unit.objects.create(unit_type=old.get_model("units", "UnitType").objects.create(code="t", name_th="ท", name_en="t", level=9),
-                               slug="u-mig", name_th="หน่วย", path="u-mig/")
+    unit = Unit.objects.create(unit_type=UnitType.objects.create(code="t", name_th="ท", name_en="t", level=9),
+                               slug="u-mig", name_th="หน่วย")
     OldJob, OldOutput = old.get_model("measures", "RenderJob"), old.get_model("measures", "RenderOutput")
-    sign = OldJob.objects.create(kind="sign_eit", unit=unit, fiscal_year=2567, state="done", progress=100, attempts=2)
+    sign = OldJob.objects.create(kind="sign_eit", unit_id=unit.pk, fiscal_year=2567, state="done", progress=100, attempts=2)
     OldOutput.objects.create(job=sign, key="pdf", file="measures/outputs/ab/sign.pdf", file_name="ป้าย EIT.pdf", sha256="a" * 64)
     Report = old.get_model("reports", "RenderJob")
-    Report.objects.create(kind="statistics", unit=unit, month=datetime.date(2023, 10, 1), state="done")
+    Report.objects.create(kind="statistics", unit_id=unit.pk, month=datetime.date(2023, 10, 1), state="done")
 
     new = migrate(AFTER)
     Job, Output = new.get_model("reports", "RenderJob"), new.get_model("reports", "RenderOutput")
