@@ -37,12 +37,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_filters",
     "ita_portal",
     "units",
     "oit_items",
     "oit_items.channels",
     "reports",
     "measures",
+    "overview",
 ]
 
 MIDDLEWARE = [

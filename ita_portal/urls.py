@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("oit_items.public_urls")),
     path("", include(channel_urls.public_urlpatterns)),
     path("staff/", include(channel_urls.staff_urlpatterns)),
+    path("staff/", include("overview.urls")),
     path("staff/", include("units.urls")),
     path("staff/", include("oit_items.urls")),
     path("staff/", include("reports.urls")),

@@ -9,8 +9,8 @@ from ita_portal import thaidate
 from oit_items.models import Assignment, Framework
 
 from .forms import ReassignForm
-from .models import Officer, Unit
-from .permissions import get_unit_for
+from .models import Officer, Role, Unit
+from .permissions import get_unit_for, supervised_units, unit_access
 
 
 def home(request):
@@ -20,6 +20,9 @@ def home(request):
 
 @login_required
 def dashboard(request):
+    supervised = supervised_units(request.user)
+    if supervised and not request.user.unit_roles.exclude(role=Role.SUPERVISOR).exists():
+        return redirect("overview", slug=supervised[0].slug)  # supervisors start on their overview
     units = (
         Unit.objects.visible_to(request.user)
         .select_related("unit_type", "parent")
@@ -35,6 +38,7 @@ def _current_fiscal_year():
 @login_required
 def unit_detail(request, slug, fiscal_year=None):
     unit, access = get_unit_for(request.user, slug, "view")
+    asked_year = fiscal_year
     years = list(
         Framework.objects.filter(unit_type_id=unit.unit_type_id).values_list("fiscal_year", flat=True).order_by("-fiscal_year")
     )
@@ -50,6 +54,13 @@ def unit_detail(request, slug, fiscal_year=None):
         "assignments": Assignment.objects.for_unit(unit, fiscal_year),
         "officers": officers,
     }
+    if not unit.unit_type.publishes_oit:  # a middle level: the units right below it, not a workspace
+        from overview.figures import tree
+
+        figures = tree(unit, asked_year, timezone.localdate())
+        context.update(fiscal_year=figures.fiscal_year, years=figures.years)
+        below = figures.root.children
+        context["below"] = [(f, unit_access(request.user, Unit(id=f.pk, path=f.unit["path"]))) for f in below]
     return render(request, "units/unit_detail.html", context)
 
 
