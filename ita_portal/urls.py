@@ -4,14 +4,15 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal import views as portal_views
+from oit_items import public_home
 from oit_items.channels import urls as channel_urls
-from units import views as unit_views
 
 admin.site.site_header = _("ITA Portal administration")
 admin.site.site_title = _("ITA Portal")
 
 urlpatterns = [
-    path("", unit_views.home, name="home"),
+    path("", public_home.home, name="home"),
+    path("units/", public_home.unit_search, name="public-unit-search"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

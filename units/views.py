@@ -13,11 +13,6 @@ from .models import Officer, Role, Unit
 from .permissions import get_unit_for, supervised_units, unit_access
 
 
-def home(request):
-    units = Unit.objects.filter(unit_type__publishes_oit=True).select_related("unit_type", "parent")
-    return render(request, "home.html", {"units": units})
-
-
 @login_required
 def dashboard(request):
     supervised = supervised_units(request.user)
