@@ -14,6 +14,7 @@ class MeasureInline(admin.TabularInline):
 @admin.register(MeasurePlan)
 class MeasurePlanAdmin(admin.ModelAdmin):
     list_display = ("unit", "fiscal_year", "title", "data_version", "updated_at")
+    list_select_related = ("unit",)
     list_filter = ("fiscal_year", "unit__unit_type")
     search_fields = ("unit__name_th", "unit__slug", "title")
     readonly_fields = ("source", "data_version")
@@ -23,6 +24,7 @@ class MeasurePlanAdmin(admin.ModelAdmin):
 @admin.register(Measure)
 class MeasureAdmin(admin.ModelAdmin):
     list_display = ("plan", "area", "code", "aspect", "deadline", "status")
+    list_select_related = ("plan__unit",)
     list_filter = ("area", "status", "plan__fiscal_year")
     search_fields = ("aspect", "points", "people", "plan__unit__name_th")
     autocomplete_fields = ("responsible", "controllers")
@@ -31,6 +33,7 @@ class MeasureAdmin(admin.ModelAdmin):
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):
     list_display = ("plan", "indicator", "activity", "deadline", "status")
+    list_select_related = ("plan__unit",)
     list_filter = ("indicator", "status", "plan__fiscal_year")
     search_fields = ("activity", "issue", "people")
     autocomplete_fields = ("responsible", "controllers")
@@ -39,6 +42,7 @@ class ActivityAdmin(admin.ModelAdmin):
 @admin.register(CalendarPhase)
 class CalendarPhaseAdmin(admin.ModelAdmin):
     list_display = ("plan", "stage", "kind", "starts", "ends")
+    list_select_related = ("plan__unit",)
     list_filter = ("stage", "kind", "plan__fiscal_year")
     autocomplete_fields = ("responsible", "controllers")
 
@@ -46,6 +50,7 @@ class CalendarPhaseAdmin(admin.ModelAdmin):
 @admin.register(SurveyQuota)
 class SurveyQuotaAdmin(admin.ModelAdmin):
     list_display = ("plan", "instrument", "label", "minimum")
+    list_select_related = ("plan__unit",)
     list_filter = ("instrument", "plan__fiscal_year")
     autocomplete_fields = ("collectors",)
 
@@ -56,5 +61,6 @@ admin.site.register(IndicatorAnalysis)
 @admin.register(RenderJob)
 class RenderJobAdmin(admin.ModelAdmin):
     list_display = ("kind", "unit", "fiscal_year", "state", "progress", "attempts", "updated_at")
+    list_select_related = ("unit",)
     list_filter = ("kind", "state")
     readonly_fields = [f.name for f in RenderJob._meta.fields]
