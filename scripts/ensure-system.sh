@@ -7,6 +7,7 @@
 #   fonts-thai-tlwg                — Thai fonts for PDFs (Sarabun for the web comes from npm)
 #   chromium                       — browser tests (Playwright drives /usr/bin/chromium)
 #   zbar-tools, poppler-utils      — tests decode QR codes (zbarimg) from rasterised PDFs (pdftoppm)
+#   wrk (with the argument "bench") — the HTTP load generator of `make bench SCALE=national`
 set -euo pipefail
 
 missing=()
@@ -21,6 +22,8 @@ fc-list 2>/dev/null | grep -i -E "tlwg|garuda|laksaman" >/dev/null || missing+=(
 command -v zbarimg >/dev/null || missing+=(zbar-tools)     # tests decode the QR codes
 command -v pdftoppm >/dev/null || missing+=(poppler-utils) # tests rasterise the signs
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# `make bench` only: wrk, the load generator of the throughput figures (scripts/ensure-system.sh bench)
+if [ "${1:-}" = "bench" ]; then command -v wrk >/dev/null || missing+=(wrk); fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
