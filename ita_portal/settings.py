@@ -229,6 +229,9 @@ FILE_SERVING_INTERNAL_URL = env("FILE_SERVING_INTERNAL_URL", default="/protected
 # "redirect" (and "sendfile", which needs a local file) send the browser a signed URL valid this long.
 FILE_SERVING_REMOTE_URL = env("FILE_SERVING_REMOTE_URL", default="/protected-remote/")
 FILE_SERVING_URL_SECONDS = env.int("FILE_SERVING_URL_SECONDS", default=60)
+# Public pages: each worker remembers publication stamps this many seconds (and the pages of those
+# stamps) instead of asking Redis every request; another worker's approval shows within it.
+PUBLIC_LOCAL_CACHE_SECONDS = env.float("PUBLIC_LOCAL_CACHE_SECONDS", default=2)
 # Behind a reverse proxy that sets X-Forwarded-For, take the client address from it for the audit log.
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 # The public forms' rate limits count per client address, found the same way as for the audit log.

@@ -400,6 +400,9 @@ class ItemReadiness(models.Model):
     returned = models.PositiveSmallIntegerField(default=0)
     checks_passed = models.BooleanField(default=False)
     ready = models.BooleanField(default=False)
+    # One letter per period in fiscal order (E empty, D draft, S submitted, C checked, A approved,
+    # R returned): month-by-month progress without reading the periods themselves.
+    states = models.CharField(max_length=24, blank=True, default="")
     # Dates rather than an "overdue" flag: a flag would go stale at midnight and need a nightly
     # job to stay true. With the due date of the earliest period still open (empty, draft or
     # returned) "overdue" is `open_due < today` in the query itself, right on any day; the date
@@ -420,7 +423,8 @@ class ItemReadiness(models.Model):
         return f"{self.unit_id} · {self.item_id}: {self.approved}/{self.periods}"
 
     FIGURES = ("periods", "empty", "draft", "submitted", "checked", "approved", "returned", "checks_passed",
-               "ready", "open_due", "first_due", "last_activity")
+               "ready", "states", "open_due", "first_due", "last_activity")
+    LETTERS = {"empty": "E", "draft": "D", "submitted": "S", "checked": "C", "approved": "A", "returned": "R"}
 
     def figures(self) -> dict:
         return {name: getattr(self, name) for name in self.FIGURES}

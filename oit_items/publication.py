@@ -9,7 +9,11 @@ Approving anything of the unit bumps the stamp, so every page of the unit change
 
 import datetime
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
@@ -27,30 +31,78 @@ STAFF_CACHE_CONTROL = "private, no-cache"
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Access-Control-Allow-Origin", "Content-Language")
 
 
+class Local:
+    """A small in-process tier in front of the shared cache (PUBLIC_LOCAL_CACHE_SECONDS).
+
+    A round trip to Redis costs more than serving a cached page itself, so each worker remembers
+    stamps for a second or two and the pages of the current stamps (bounded LRU). Another worker's
+    approval reaches this one within those seconds — well inside the minute that proxies are
+    allowed to keep a page anyway; an approval in this worker is seen at once."""
+
+    PAGES = 256
+
+    def __init__(self):
+        self.stamps, self.pages, self.lock = {}, OrderedDict(), threading.Lock()
+
+    @property
+    def seconds(self) -> float:
+        return getattr(settings, "PUBLIC_LOCAL_CACHE_SECONDS", 0)
+
+    def stamp(self, key):
+        hit = self.stamps.get(key) if self.seconds else None
+        return hit[0] if hit and hit[1] > time.monotonic() else None
+
+    def keep_stamp(self, key, value):
+        if self.seconds:
+            self.stamps[key] = (value, time.monotonic() + self.seconds)
+
+    def page(self, key):
+        if not self.seconds:
+            return None
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is not None:
+                self.pages.move_to_end(key)
+            return entry
+
+    def keep_page(self, key, entry):
+        if self.seconds:
+            with self.lock:
+                self.pages[key] = entry
+                while len(self.pages) > self.PAGES:
+                    self.pages.popitem(last=False)
+
+
+local = Local()
+
+
 def stamp(slug: str) -> str:
     """The unit's publication stamp, from the cache or (once) from the database."""
     key = STAMP_KEY.format(slug=slug)
-    value = cache.get(key)
+    value = local.stamp(key) or cache.get(key)
     if value is None:
         published_at = Unit.objects.filter(slug=slug).values_list("published_at", flat=True).first()
         value = published_at.isoformat() if published_at else "never"
         cache.set(key, value, PAGE_TTL)
+    local.keep_stamp(key, value)
     return value
 
 
 def bump(unit: Unit) -> None:
     now = timezone.now()
     Unit.objects.filter(pk=unit.pk).update(published_at=now)
-    cache.set(STAMP_KEY.format(slug=unit.slug), now.isoformat(), PAGE_TTL)
-    cache.set(ALL_KEY, now.isoformat(), PAGE_TTL)
+    for key in (STAMP_KEY.format(slug=unit.slug), ALL_KEY):
+        cache.set(key, now.isoformat(), PAGE_TTL)
+        local.keep_stamp(key, now.isoformat())
 
 
 def stamp_all() -> str:
-    value = cache.get(ALL_KEY)
+    value = local.stamp(ALL_KEY) or cache.get(ALL_KEY)
     if value is None:
         latest = Unit.objects.order_by("-published_at").values_list("published_at", flat=True).first()
         value = latest.isoformat() if latest else "never"
         cache.set(ALL_KEY, value, PAGE_TTL)
+    local.keep_stamp(ALL_KEY, value)
     return value
 
 
@@ -100,13 +152,19 @@ def cached(request, slug: str, render, current: str | None = None, ttl: int = PA
     if not_modified is not None:
         return _mark(not_modified, etag, last_modified)
     key = f"public-page:{request.LANGUAGE_CODE}:{current}:{request.path}"
-    entry = cache.get(key)
+    entry = local.page(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is not None:
+            local.keep_page(key, entry)
     if entry is not None:
         return _mark(_thawed(entry), etag, last_modified)
     response = render()
     if response.status_code == 200:
         if hasattr(response, "render"):
             response.render()
-        cache.set(key, _frozen(response), ttl)
+        entry = _frozen(response)
+        cache.set(key, entry, ttl)
+        local.keep_page(key, entry)
         _mark(response, etag, last_modified)
     return response

@@ -34,6 +34,7 @@ def _figures(row, last_activity) -> dict:
     return {
         "fiscal_year": row.item.framework.fiscal_year, "periods": len(row.cells), **counts,
         "checks_passed": row.check.passed, "ready": row.ready,
+        "states": "".join(ItemReadiness.LETTERS[c.state] for c in row.cells),
         "open_due": min(open_dues) if open_dues else None, "first_due": min(c.due for c in row.cells),
         "last_activity": last_activity,
     }

@@ -13,7 +13,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal import thaidate
-from oit_items.models import Item, ItemPeriod, ItemReadiness
+from oit_items.models import Item, ItemReadiness
 from oit_items.workspace import due_date
 from units.models import Unit
 
@@ -98,9 +98,10 @@ def choose_year(years, fiscal_year, today) -> int:
     return current if current in years or not years else years[0]
 
 
-def stored_by_unit(root, fiscal_year, today) -> dict:
-    """One aggregate over the stored rows of the subtree: {unit id: counts}."""
-    rows = (ItemReadiness.objects.filter(fiscal_year=fiscal_year, unit__path__startswith=root.path, item__retired=False)
+def stored_by_unit(root, item_ids, today) -> dict:
+    """One aggregate over the stored rows of the subtree: {unit id: counts}. The items (current,
+    of one fiscal year) are named by id, which spares the query a join."""
+    rows = (ItemReadiness.objects.filter(item_id__in=item_ids, unit__path__startswith=root.path)
             .order_by().values("unit_id").annotate(
                 rows=Count("id"), ready=Count("id", filter=Q(ready=True)),
                 approved=Count("id", filter=Q(approved=F("periods"))),
@@ -139,7 +140,7 @@ def tree(root: Unit, fiscal_year: int | None = None, today: datetime.date | None
     fiscal_year = choose_year(years, fiscal_year, today)
     items = {type_id: found for (type_id, year), found in all_items.items() if year == fiscal_year}
     first_overdue = {type_id: sum(_first_due(i) < today for i in found) for type_id, found in items.items()}
-    stored = stored_by_unit(root, fiscal_year, today)
+    stored = stored_by_unit(root, [i.pk for found in items.values() for i in found], today)
     by_id = {u["id"]: Figures(u, depth=u["path"].count("/") - root.path.count("/"))
              for u in units if u["path"].startswith(root.path)}
     for figures in by_id.values():
@@ -174,17 +175,19 @@ def monthly_progress(root, tree_: Tree) -> list[dict]:
                 expected[month] += units_by_type[unit_type_id]
     if not expected:
         return []
+    months = {item.pk: thaidate.fiscal_year_months(tree_.fiscal_year, item.months)
+              for items in tree_.items.values() for item in items if item.months}
     counts = defaultdict(lambda: defaultdict(int))
-    rows = (ItemPeriod.objects.filter(unit__path__startswith=root.path, item__framework__fiscal_year=tree_.fiscal_year,
-                                      item__retired=False, month__isnull=False)
-            .order_by().values_list("month", "state").annotate(n=Count("id")))
-    for month, state, n in rows:
-        counts[month][state] += n
+    rows = ItemReadiness.objects.filter(item_id__in=list(months), unit__path__startswith=root.path).values_list(
+        "item_id", "states")
+    for item_id, states in rows:  # the stored per-period letters, not the periods themselves
+        for month, letter in zip(months[item_id], states):
+            counts[month][letter] += 1
     result = []
     for month in sorted(expected):
         total = expected[month]
-        approved = counts[month][ItemPeriod.APPROVED]
-        waiting = counts[month][ItemPeriod.SUBMITTED] + counts[month][ItemPeriod.CHECKED]
+        approved = counts[month]["A"]
+        waiting = counts[month]["S"] + counts[month]["C"]
         pct = round(100 * approved / total)
         result.append({"month": month, "total": total, "approved": approved, "waiting": waiting, "approved_pct": pct,
                        "waiting_pct": round(100 * waiting / total), "x": 50 * len(result) + 10,

@@ -53,6 +53,9 @@ class UnitsBelowFilter(django_filters.FilterSet):
             levels.setdefault(f.unit["unit_type__level"], set()).add(f.unit["unit_type__name_th"])
         self.filters["type"].extra["choices"] = sorted(types.items(), key=lambda kv: kv[1])
         self.filters["level"].extra["choices"] = [(level, " / ".join(sorted(names))) for level, names in sorted(levels.items())]
+        for name, field in self.form.fields.items():  # Bootstrap's look, set once here
+            field.widget.attrs["class"] = {"q": "form-control form-control-sm", "overdue": "form-check-input"}.get(
+                name, "form-select form-select-sm")
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -59,8 +59,8 @@ def tables(root, tree, today) -> list[Table]:
     for unit_id, column_id in column_of.items():
         units[(tree.by_id[unit_id].unit["unit_type_id"], column_id)] += 1
     sums = defaultdict(lambda: [0, 0, 0])  # (item id, column id) -> [approved, rows, overdue]
-    stored = (ItemReadiness.objects.filter(fiscal_year=tree.fiscal_year, unit__path__startswith=root.path,
-                                           item__retired=False)
+    item_ids = [item.pk for items in tree.items.values() for item in items]
+    stored = (ItemReadiness.objects.filter(item_id__in=item_ids, unit__path__startswith=root.path)
               .values_list("unit_id", "item_id", "approved", "open_due"))
     for unit_id, item_id, approved, open_due in stored:
         if unit_id in column_of:
@@ -84,10 +84,12 @@ def tables(root, tree, today) -> list[Table]:
                 cells.append(Cell(approved, n * periods, overdue + (n - rows if first_overdue else 0)))
             total = Cell(sum(c.approved for c in cells), sum(c.expected for c in cells), sum(c.overdue for c in cells))
             table.rows.append(Row(item, cells, total))
+        shares = [r.total.pct for r in table.rows if r.total.pct is not None]
+        average = sum(shares) / len(shares) if shares else 0
         for row in sorted(table.rows, key=lambda r: r.total.pct if r.total.pct is not None else 101)[:3]:
-            row.lags = True
-        result.append(table)
-    return result
+            row.lags = row.total.pct is not None and row.total.pct < average  # ties at 0% lag no more than others
+        result.append((sum(units[(type_id, c.pk)] for c in columns), table))
+    return [table for _count, table in sorted(result, key=lambda pair: -pair[0])]  # the most units first
 
 
 def _type_name(tree, type_id) -> dict:

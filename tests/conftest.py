@@ -21,6 +21,8 @@ IMMIGRATION_SEED = "000_95422698b7bc3941.txt"
 def pytest_configure(config):
     # Hashing a dozen demo passwords with PBKDF2 would dominate the suite's set-up.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests roll the database back between them; a worker's in-process page memory would not be.
+    settings.PUBLIC_LOCAL_CACHE_SECONDS = 0
 
 
 @pytest.fixture(scope="session")

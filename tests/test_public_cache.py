@@ -108,3 +108,26 @@ def test_unit_search(client, db):
     assert 'href="/u/sn-buengkum/"' in body and "/u/imm-buengkan/" not in body
     assert "/u/imm-buengkan/" in client.get("/units/", {"q": "imm-"}).content.decode()
     assert "ไม่พบหน่วย" in client.get("/units/", {"q": "ไม่มีหน่วยนี้"}).content.decode()
+
+
+def test_each_worker_remembers_stamps_and_pages_for_a_few_seconds(client, settings, station, approved_o7,
+                                                                 django_assert_num_queries):
+    settings.PUBLIC_LOCAL_CACHE_SECONDS = 30
+    local = publication.local
+    local.stamps.clear(), local.pages.clear()
+    try:
+        first = client.get(ITEM)
+        cache.clear()  # not even the shared cache is asked: no Redis round trip per request
+        with django_assert_num_queries(0):
+            assert client.get(ITEM).content == first.content
+        # Another worker approves: the shared stamp moves; this worker follows once its seconds are up.
+        cache.set(publication.STAMP_KEY.format(slug=station.slug), "2024-05-01T10:00:00+07:00")
+        assert client.get(ITEM)["ETag"] == first["ETag"]
+        local.stamps.clear()  # the seconds have passed
+        assert client.get(ITEM)["ETag"] != first["ETag"]
+        # An approval in this worker shows at once.
+        before = client.get(ITEM)["ETag"]
+        publication.bump(Unit.objects.get(pk=station.pk))
+        assert client.get(ITEM)["ETag"] != before
+    finally:
+        local.stamps.clear(), local.pages.clear()
