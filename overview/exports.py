@@ -39,9 +39,9 @@ def xlsx_response(unit, tree, rows, contacts) -> HttpResponse:
     sheet.append(headers())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows:
+    for number, row in enumerate(rows, start=2):  # (sheet.max_row would rescan the sheet every row)
         sheet.append(values(row, contacts))
-        sheet.cell(row=sheet.max_row, column=13).number_format = "yyyy-mm-dd hh:mm"
+        sheet.cell(row=number, column=13).number_format = "yyyy-mm-dd hh:mm"
     sheet.freeze_panes = "B2"
     for column, width in zip("ABCDEFGHIJKLMNOP", (40, 18, 22, 10, 12, 10, 8, 10, 12, 12, 10, 10, 18, 30, 30, 16)):
         sheet.column_dimensions[column].width = width

@@ -248,3 +248,64 @@ def test_heatmap_shows_items_by_unit_below(client, users, station, o7):
     national = client.get(url("overview-heatmap", "rtp"))
     assert {t.unit_type["th"] for t in national.context["tables"]} == {"สถานีตำรวจ", "หน่วยตรวจคนเข้าเมือง"} or \
         len(national.context["tables"]) == 2
+
+
+def test_middle_levels_list_their_units_and_are_no_station(client, users):
+    client.force_login(users["hq-supervisor"])
+    national = client.get(reverse("unit-detail", args=["rtp"]))
+    body = national.content.decode()
+    assert [f.unit["slug"] for f, _access in national.context["below"]] == ["mpb", "imm-bureau"]
+    assert "ความพร้อม 0%" not in body and "0/0" not in body
+    assert reverse("public-unit", args=["rtp"]) not in body and reverse("workspace", args=["rtp", 2567]) not in body
+    assert reverse("overview-year", args=["rtp", 2567]) in body
+    assert client.get(reverse("workspace", args=["rtp", 2567]))["Location"] == reverse("unit-detail-year", args=["rtp", 2567])
+    division = client.get(reverse("unit-detail", args=["mpd-4"]))
+    assert [f.unit["slug"] for f, _access in division.context["below"]] == ["sn-buengkum"]
+    assert reverse("unit-detail", args=["sn-buengkum"]) in division.content.decode()
+    assert client.get("/u/rtp/").status_code == 404  # and no link points there
+
+
+@pytest.mark.services
+def test_two_people_at_once_keep_the_stored_readiness_true(committed_demo, users, monkeypatch):
+    """Three connections add evidence to three months of the same item at the same moment on
+    PostgreSQL: the row lock makes their refreshes take turns, and nothing is lost."""
+    import threading
+    import time
+
+    from django.db import connection, connections
+
+    from tests.conftest import require
+
+    require(connection.vendor == "postgresql", "two connections need PostgreSQL")
+    station = Unit.objects.get(slug="sn-buengkum")
+    o7 = Item.objects.for_unit(station, 2567).get(code="O7")
+    periods = [period_of(station, o7, datetime.date(2023, m, 1)) for m in (10, 11, 12)]
+    barrier, errors = threading.Barrier(len(periods)), []
+    compute = readiness.compute
+
+    def slow_compute(*args, **kwargs):  # widens the window in which the changes would overlap
+        figures = compute(*args, **kwargs)
+        time.sleep(0.3)
+        return figures
+
+    monkeypatch.setattr(readiness, "compute", slow_compute)
+
+    def add(period):
+        try:
+            barrier.wait(timeout=10)
+            evidence_service.add_link(period, {"title": "รายงาน", "url": f"https://example.go.th/{period.pk}",
+                                               "about_date": period.month}, users["admin"])
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=add, args=(p,)) for p in periods]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    row = ItemReadiness.objects.get(unit=station, item=o7)
+    assert (row.draft, row.states) == (3, "DDDEEE")
+    assert readiness.stored_all() == readiness.recompute_all()

@@ -44,8 +44,8 @@ class Command(BaseCommand):
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("--seconds", type=float, default=5)
-        parser.add_argument("--rounds", type=int, default=3)
+        parser.add_argument("--seconds", type=float, default=4)
+        parser.add_argument("--rounds", type=int, default=5)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--connections", type=int, default=32)
 
