@@ -178,3 +178,20 @@ def test_storage_is_chosen_by_environment(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(portal_settings)
+
+
+def test_report_photos_are_objects_and_reach_the_rendered_report(client, s3_storage, users, db,
+                                                                 django_capture_on_commit_callbacks):
+    from reports.models import Photo
+
+    from .test_reports_operations import IMMIGRATION_ROWS, jpeg as report_jpeg, post_report
+
+    client.force_login(users["other-responsible"])
+    photos = [(f"ภาพกิจกรรม {i}.jpg", report_jpeg((40 * i, 90, 160))) for i in range(4)]
+    assert post_report(client, "imm-buengkan", IMMIGRATION_ROWS, "immigration_unit", photos).status_code == 302
+    stored_keys = keys(s3_storage)
+    assert all(p.file.name in stored_keys and p.thumbnail.name in stored_keys for p in Photo.objects.all())
+    ask_for(client, "monthly_report", "m10", django_capture_on_commit_callbacks, slug="imm-buengkan")
+    pdf = next(o for o in RenderOutput.objects.select_related("evidence__current_revision")
+               if o.evidence.current_revision.format == "pdf")
+    assert len(PdfReader(io.BytesIO(stored(pdf.evidence))).pages[0].images) >= 1  # the photos, read from the bucket
