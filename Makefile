@@ -45,7 +45,9 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
 
 # Benchmarks: public page throughput vs a minimal view; report rendering (UNITS=N units).
+# `make bench SCALE=national`: the national tree on PostgreSQL (BENCH_DATABASE_URL), see README.
 bench: test-system $(VENV)/.installed $(VENV)/.test-installed node_modules/.installed messages
+	scripts/ensure-system.sh bench
 	scripts/bench.sh
 
 check-deploy: $(VENV)/.installed

@@ -45,12 +45,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "simple_history",
+    "django_filters",
     "ita_portal",
     "units",
     "oit_items",
     "oit_items.channels",
     "reports",
     "measures",
+    "overview",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +160,24 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Every stored file (evidence, thumbnails, photos, rendered documents, attachments) goes through
+# the default storage: the file system under MEDIA_ROOT, or S3-compatible object storage when
+# S3_BUCKET is set — what several web servers and workers need to share their files.
+S3_BUCKET = env("S3_BUCKET", default="")
+if S3_BUCKET:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+        "region_name": env("S3_REGION", default="") or None,
+        "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+        "location": env("S3_PREFIX", default=""),
+        "addressing_style": env("S3_ADDRESSING_STYLE", default="") or None,
+        "default_acl": None,           # objects stay private; downloads go through the views
+        "querystring_auth": True,
+        "signature_version": "s3v4",
+        "file_overwrite": False,
+    }}
 MEDIA_URL = "/media/"  # never served directly; files go through permission-checking views
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -285,9 +305,19 @@ ITA_MONTHLY_DUE_DAY = env.int("ITA_MONTHLY_DUE_DAY", default=28)
 ITA_ITEM_DUE_MONTH, ITA_ITEM_DUE_DAY = 4, 30
 # How permission-checked files reach the browser: "django" streams them; "nginx" answers with
 # X-Accel-Redirect to FILE_SERVING_INTERNAL_URL (an `internal` location aliased to MEDIA_ROOT);
-# "sendfile" answers with X-Sendfile (Apache mod_xsendfile, lighttpd).
+# "sendfile" answers with X-Sendfile (Apache mod_xsendfile, lighttpd); "redirect" sends a
+# short-lived signed URL of the object (object storage). See oit_items/files.py.
 FILE_SERVING = env("FILE_SERVING", default="django")
+if FILE_SERVING not in ("django", "nginx", "sendfile", "redirect"):
+    raise ImproperlyConfigured("FILE_SERVING must be django, nginx, sendfile or redirect.")
 FILE_SERVING_INTERNAL_URL = env("FILE_SERVING_INTERNAL_URL", default="/protected-media/")
+# Object storage: "nginx" hands the web server a signed URL under this internal location;
+# "redirect" (and "sendfile", which needs a local file) send the browser a signed URL valid this long.
+FILE_SERVING_REMOTE_URL = env("FILE_SERVING_REMOTE_URL", default="/protected-remote/")
+FILE_SERVING_URL_SECONDS = env.int("FILE_SERVING_URL_SECONDS", default=60)
+# Public pages: each worker remembers publication stamps this many seconds (and the pages of those
+# stamps) instead of asking Redis every request; another worker's approval shows within it.
+PUBLIC_LOCAL_CACHE_SECONDS = env.float("PUBLIC_LOCAL_CACHE_SECONDS", default=2)
 # Behind a reverse proxy that sets X-Forwarded-For, take the client address from it (audit log,
 # rate limits, login throttling). Turn it on ONLY behind a proxy that overwrites the header: the
 # address is then its first entry. Off, every citizen behind the proxy shares one rate limit.

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ita_portal import two_factor
 from ita_portal import views as portal_views
+from oit_items import public_home
 from oit_items.channels import urls as channel_urls
 from units import urls as unit_urls
 from units import views as unit_views
@@ -13,7 +14,8 @@ admin.site.site_header = _("ITA Portal administration")
 admin.site.site_title = _("ITA Portal")
 
 urlpatterns = [
-    path("", unit_views.home, name="home"),
+    path("", public_home.home, name="home"),
+    path("units/", public_home.unit_search, name="public-unit-search"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/2fa/", two_factor.overview, name="two-factor"),
@@ -27,6 +29,7 @@ urlpatterns = [
     path("", include("oit_items.public_urls")),
     path("", include(channel_urls.public_urlpatterns)),
     path("staff/", include(channel_urls.staff_urlpatterns)),
+    path("staff/", include("overview.urls")),
     path("staff/", include("units.urls")),
     path("staff/", include("oit_items.urls")),
     path("staff/", include("reports.urls")),

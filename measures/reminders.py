@@ -49,20 +49,23 @@ def plans_due(today: datetime.date, end: datetime.date):
 
 
 def send(today: datetime.date) -> int:
+    """Every plan's reminders in this process (beat's task queues one task per plan instead)."""
     end = today + datetime.timedelta(days=reminder_days())
-    sent = 0
-    for plan in plans_due(today, end):
-        due = deadlines(plan, today, end, with_people=True)
-        if not due:
-            continue
-        leads = _unit_leads(plan.unit)
-        by_email = {}
-        for deadline in due:
-            for user in recipients(deadline.obj, leads):
-                by_email.setdefault(user.email, (user, []))[1].append(deadline)
-        for email, (user, items) in sorted(by_email.items()):
-            sent += _send_once(plan, user, items, today)
-    return sent
+    return sum(send_for_plan(plan, today) for plan in plans_due(today, end))
+
+
+def send_for_plan(plan, today: datetime.date) -> int:
+    """The reminders of one unit's plan (idempotent: one e-mail per recipient, unit and day)."""
+    end = today + datetime.timedelta(days=reminder_days())
+    due = deadlines(plan, today, end, with_people=True)
+    if not due:
+        return 0
+    leads = _unit_leads(plan.unit)
+    by_email = {}
+    for deadline in due:
+        for user in recipients(deadline.obj, leads):
+            by_email.setdefault(user.email, (user, []))[1].append(deadline)
+    return sum(_send_once(plan, user, items, today) for _email, (user, items) in sorted(by_email.items()))
 
 
 def _send_once(plan, user, items, today) -> int:

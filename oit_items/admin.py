@@ -29,6 +29,7 @@ class ItemInline(admin.TabularInline):
 class FrameworkAdmin(admin.ModelAdmin):
     form = FrameworkForm
     list_display = ("__str__", "fiscal_year", "version", "data_file", "cloned_from")
+    list_select_related = ("unit_type", "cloned_from__unit_type")
     list_filter = ("unit_type", "fiscal_year")
     inlines = [ItemInline]
     actions = ["clone_to_next_year"]
@@ -47,6 +48,7 @@ class FrameworkAdmin(admin.ModelAdmin):
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
     list_display = ("code", "title_th", "framework", "topic", "retired")
+    list_select_related = ("framework__unit_type",)
     list_filter = ("framework", "retired")
     search_fields = ("code", "title_th", "title_en", "guidance_th")
 

@@ -1,29 +1,85 @@
-"""Serving stored files through permission-checking views.
+"""Serving stored files through permission-checking views, from any storage.
 
-Media URLs are never public. By default Django streams the file; in production the web server can
-do it after the view said yes (FILE_SERVING = "nginx": X-Accel-Redirect to an internal location
-that maps to MEDIA_ROOT; "sendfile": X-Sendfile for Apache/lighttpd).
+Media URLs are never public: the view decides, then the bytes travel one of these ways
+(FILE_SERVING), on the file system (the default) as on S3-compatible object storage:
+
+- "django": the application streams the file from the storage.
+- "nginx": X-Accel-Redirect. A local file goes to FILE_SERVING_INTERNAL_URL (an `internal`
+  location aliased to MEDIA_ROOT); an object to FILE_SERVING_REMOTE_URL followed by a short-lived
+  signed URL without its scheme (an `internal` location that proxies to it, see the README).
+- "sendfile": X-Sendfile (Apache, lighttpd) for a local file; an object, which has no local path,
+  gets the signed-URL redirect instead.
+- "redirect": a redirect to a signed URL valid FILE_SERVING_URL_SECONDS (object storage; a local
+  file is streamed, as the file system has no signed URLs).
+
+No code path assumes a local `.path`. A file that the database names but the storage does not
+have answers 404 and is logged as an error (someone must restore it), never a 500.
 """
 
+import logging
 from urllib.parse import quote
 
 from django.conf import settings
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.utils.http import content_disposition_header
+
+logger = logging.getLogger(__name__)
+
+
+def local_path(storage, name: str) -> str | None:
+    """The file's path on this machine, or None where the storage has none (object storage)."""
+    try:
+        return storage.path(name)
+    except NotImplementedError:
+        return None
+
+
+def signed_url(storage, name: str, disposition: str, content_type: str) -> str | None:
+    """A short-lived URL of an object that carries its own download name and type."""
+    try:
+        return storage.url(name, parameters={"ResponseContentDisposition": disposition,
+                                             "ResponseContentType": content_type},
+                           expire=settings.FILE_SERVING_URL_SECONDS)
+    except TypeError:  # a storage whose URLs cannot be signed
+        return None
+
+
+def _missing(name, filename):
+    logger.error("stored file missing: %r (download name %r)", name, filename)
+    return Http404("file not found")
 
 
 def serve(field_file, filename: str, content_type: str, as_attachment: bool = True) -> HttpResponse:
-    mode = settings.FILE_SERVING
-    if mode == "django":
-        response = FileResponse(field_file.open("rb"), as_attachment=as_attachment, filename=filename,
-                                content_type=content_type)
-    else:
+    storage, name = field_file.storage, field_file.name
+    try:
+        present = bool(name) and storage.exists(name)
+    except OSError:
+        present = False
+    if not present:
+        raise _missing(name, filename)
+    disposition = content_disposition_header(as_attachment, filename)
+    mode, path = settings.FILE_SERVING, local_path(storage, name)
+    response = None
+    if path is None and mode in ("redirect", "sendfile"):
+        url = signed_url(storage, name, disposition, content_type)
+        response = HttpResponseRedirect(url) if url else None
+    elif mode == "nginx":
         response = HttpResponse(content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
-        if mode == "nginx":
-            response["X-Accel-Redirect"] = quote(settings.FILE_SERVING_INTERNAL_URL + field_file.name)
+        if path is not None:
+            response["X-Accel-Redirect"] = quote(settings.FILE_SERVING_INTERNAL_URL + name)
         else:
-            response["X-Sendfile"] = field_file.path
+            url = signed_url(storage, name, disposition, content_type)
+            response["X-Accel-Redirect"] = settings.FILE_SERVING_REMOTE_URL + url.split("://", 1)[1]
+    elif mode == "sendfile" and path is not None:
+        response = HttpResponse(content_type=content_type)
+        response["X-Sendfile"] = path
+    if response is None:
+        try:
+            stream = storage.open(name, "rb")
+        except OSError:
+            raise _missing(name, filename)
+        response = FileResponse(stream, as_attachment=as_attachment, filename=filename, content_type=content_type)
+    response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -382,4 +382,55 @@ class AuditEvent(models.Model):
         raise AppendOnly("audit events cannot be deleted")
 
 
+class ItemReadiness(models.Model):
+    """Readiness of one item of one unit in one fiscal year, STORED (see readiness.py): the
+    periods counted by state, whether it would score, and when its earliest open period is due.
+
+    Supervisors' overviews add these rows up over a subtree instead of evaluating 1,500
+    workspaces per request. Every transition and evidence change refreshes the row in its own
+    transaction (`readiness.refresh_period`); `manage.py rebuild_readiness` recomputes them all.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="readiness", verbose_name=_("unit"))
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="readiness", verbose_name=_("OIT item"))
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (BE)"))
+    periods = models.PositiveSmallIntegerField(default=1)
+    empty = models.PositiveSmallIntegerField(default=0)
+    draft = models.PositiveSmallIntegerField(default=0)
+    submitted = models.PositiveSmallIntegerField(default=0)
+    checked = models.PositiveSmallIntegerField(default=0)
+    approved = models.PositiveSmallIntegerField(default=0)
+    returned = models.PositiveSmallIntegerField(default=0)
+    checks_passed = models.BooleanField(default=False)
+    ready = models.BooleanField(default=False)
+    # One letter per period in fiscal order (E empty, D draft, S submitted, C checked, A approved,
+    # R returned): month-by-month progress without reading the periods themselves.
+    states = models.CharField(max_length=24, blank=True, default="")
+    # Dates rather than an "overdue" flag: a flag would go stale at midnight and need a nightly
+    # job to stay true. With the due date of the earliest period still open (empty, draft or
+    # returned) "overdue" is `open_due < today` in the query itself, right on any day; the date
+    # only changes when a period changes, which is exactly when the row is refreshed.
+    # `first_due` (the item's earliest due date, a constant) lets an overview count the items of
+    # units that have no row yet as the open items they are.
+    open_due = models.DateField(null=True, blank=True)
+    first_due = models.DateField()
+    last_activity = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "item"], name="unique_item_readiness")]
+        indexes = [models.Index(fields=["fiscal_year", "unit"], name="readiness_year_unit")]
+        verbose_name = _("item readiness")
+        verbose_name_plural = _("item readiness")
+
+    def __str__(self):
+        return f"{self.unit_id} · {self.item_id}: {self.approved}/{self.periods}"
+
+    FIGURES = ("periods", "empty", "draft", "submitted", "checked", "approved", "returned", "checks_passed",
+               "ready", "states", "open_due", "first_due", "last_activity")
+    LETTERS = {"empty": "E", "draft": "D", "submitted": "S", "checked": "C", "approved": "A", "returned": "R"}
+
+    def figures(self) -> dict:
+        return {name: getattr(self, name) for name in self.FIGURES}
+
+
 from .framework_models import FrameworkDraft, FrameworkRelease  # noqa: E402,F401 (models of this app)

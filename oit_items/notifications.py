@@ -68,26 +68,35 @@ def send_transition_mail(period_id: int, action: str, actor_id: int, comment: st
     return send_mail(subject, body, None, to)
 
 
+def digest_unit_ids() -> list[int]:
+    return list(Unit.objects.filter(unit_type__publishes_oit=True).order_by("path").values_list("pk", flat=True))
+
+
 def send_digests(today: datetime.date) -> int:
-    """One e-mail per officer with something due within a week, overdue, or waiting for them."""
+    """Every unit's digests in this process (beat's task queues one task per unit instead)."""
+    return sum(send_unit_digest(unit_id, today) for unit_id in digest_unit_ids())
+
+
+def send_unit_digest(unit_id: int, today: datetime.date) -> int:
+    """One e-mail per officer of the unit with something due within a week, overdue, or waiting for them."""
     from . import workspace
 
-    sent = 0
+    unit = Unit.objects.get(pk=unit_id)
+    users = list(get_user_model().objects.filter(unit_roles__unit=unit, is_active=True).exclude(email="")
+                 .select_related("officer").distinct())
+    if not users:
+        return 0
+    roles = {}
+    for user_id, role in Role.objects.filter(unit=unit).values_list("user_id", "role"):
+        roles.setdefault(user_id, set()).add(role)
     fiscal_year = thaidate.fiscal_year(today)
-    for unit in Unit.objects.filter(unit_type__publishes_oit=True):
-        users = list(get_user_model().objects.filter(unit_roles__unit=unit, is_active=True).exclude(email="")
-                     .select_related("officer").distinct())
-        if not users:
-            continue
-        roles = {}
-        for user_id, role in Role.objects.filter(unit=unit).values_list("user_id", "role"):
-            roles.setdefault(user_id, set()).add(role)
-        for user in users:
-            space = workspace.build(unit, fiscal_year, user=user, today=today)
-            lines = _digest_lines(space, roles.get(user.pk, set()))
-            # One digest per officer, unit and day, even if the job is retried or run twice.
-            if lines and cache.add(f"digest-sent:{user.pk}:{unit.pk}:{today.isoformat()}", 1, 60 * 60 * 36):
-                sent += _send_digest(user, unit, fiscal_year, lines)
+    space = workspace.build(unit, fiscal_year, today=today)  # once per unit; whose items they are is per officer
+    sent = 0
+    for user in users:
+        lines = _digest_lines(space, roles.get(user.pk, set()), getattr(getattr(user, "officer", None), "pk", None))
+        # One digest per officer, unit and day, even if the job is retried or run twice.
+        if lines and cache.add(f"digest-sent:{user.pk}:{unit.pk}:{today.isoformat()}", 1, 60 * 60 * 36):
+            sent += _send_digest(user, unit, fiscal_year, lines)
     return sent
 
 
@@ -99,13 +108,15 @@ def _send_digest(user, unit, fiscal_year, lines) -> int:
     return send_mail(subject, body, None, [user.email])
 
 
-def _digest_lines(space, roles) -> list:
+def _digest_lines(space, roles, officer_id) -> list:
     lines = []
     for row in space.rows:
+        responsible = row.assignment is not None and officer_id in {o.pk for o in row.assignment.responsible.all()}
+        controller = row.assignment is not None and officer_id in {o.pk for o in row.assignment.controllers.all()}
         for cell in row.cells:
-            if row.responsible_mine and (cell.overdue or cell.due_soon):
+            if officer_id and responsible and (cell.overdue or cell.due_soon):
                 lines.append(("overdue" if cell.overdue else "due", cell))
-            elif Role.CONTROLLER in roles and row.controller_mine and cell.state == ItemPeriod.SUBMITTED:
+            elif Role.CONTROLLER in roles and officer_id and controller and cell.state == ItemPeriod.SUBMITTED:
                 lines.append(("to_check", cell))
             elif Role.COMMANDER in roles and cell.state == ItemPeriod.CHECKED:
                 lines.append(("to_approve", cell))

@@ -1,8 +1,6 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import itap, opendata, public
-from .sitemaps import PublicPagesSitemap
+from . import itap, opendata, public, sitemaps
 
 unit_year = "units/<slug:slug>/ita/<int:fiscal_year>/"
 
@@ -18,5 +16,7 @@ urlpatterns = [
     path("api/v1/" + unit_year + "items.csv", opendata.unit_csv, name="api-unit-csv"),
     path("api/v1/" + unit_year + "<str:code>/", opendata.item_json, name="api-item"),
     path("api/v1/" + unit_year + "<str:code>/evidence.csv", opendata.item_csv, name="api-item-csv"),
-    path("sitemap.xml", sitemap, {"sitemaps": {"pages": PublicPagesSitemap}}, name="sitemap"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemaps/<slug:slug>-<int:fiscal_year>.xml", sitemaps.part, name="sitemap-part"),
+    path("robots.txt", sitemaps.robots, name="robots"),
 ]

@@ -1,48 +1,170 @@
 """What the public sees changes only on approval: the unit's publication stamp versions the cache.
 
-Public pages are cached whole, keyed by path, language and that stamp; approving anything of the
-unit bumps the stamp, so every cached page of the unit is replaced on its next request.
+Public pages (HTML and the open-data API) are cached whole, keyed by path, language and that
+stamp — nothing else, so made-up query strings (`?v=123`) neither miss the cache nor fill it.
+The stamp also gives them an ETag and a Last-Modified: a browser or a reverse proxy revalidates
+with a conditional GET and gets a 304 without anything being rendered or read from the cache.
+Approving anything of the unit bumps the stamp, so every page of the unit changes at once.
 """
 
+import datetime
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+
+from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
 
 from units.models import Unit
 
 STAMP_KEY = "public-stamp:{slug}"
+ALL_KEY = "public-stamp:*"  # changes with any unit's stamp: the sitemap index
 PAGE_TTL = 24 * 3600
+# Anonymous pages: shared caches may keep them a minute, then revalidate (a 304 is cheap).
+PUBLIC_CACHE_CONTROL = "public, max-age=60"
+STAFF_CACHE_CONTROL = "private, no-cache"
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Access-Control-Allow-Origin", "Content-Language")
+
+
+class Local:
+    """A small in-process tier in front of the shared cache (PUBLIC_LOCAL_CACHE_SECONDS).
+
+    A round trip to Redis costs more than serving a cached page itself, so each worker remembers
+    stamps for a second or two and the pages of the current stamps (bounded LRU). Another worker's
+    approval reaches this one within those seconds — well inside the minute that proxies are
+    allowed to keep a page anyway; an approval in this worker is seen at once."""
+
+    PAGES = 256
+
+    def __init__(self):
+        self.stamps, self.pages, self.lock = {}, OrderedDict(), threading.Lock()
+
+    @property
+    def seconds(self) -> float:
+        return getattr(settings, "PUBLIC_LOCAL_CACHE_SECONDS", 0)
+
+    def stamp(self, key):
+        hit = self.stamps.get(key) if self.seconds else None
+        return hit[0] if hit and hit[1] > time.monotonic() else None
+
+    def keep_stamp(self, key, value):
+        if self.seconds:
+            self.stamps[key] = (value, time.monotonic() + self.seconds)
+
+    def page(self, key):
+        if not self.seconds:
+            return None
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is not None:
+                self.pages.move_to_end(key)
+            return entry
+
+    def keep_page(self, key, entry):
+        if self.seconds:
+            with self.lock:
+                self.pages[key] = entry
+                while len(self.pages) > self.PAGES:
+                    self.pages.popitem(last=False)
+
+
+local = Local()
 
 
 def stamp(slug: str) -> str:
     """The unit's publication stamp, from the cache or (once) from the database."""
     key = STAMP_KEY.format(slug=slug)
-    value = cache.get(key)
+    value = local.stamp(key) or cache.get(key)
     if value is None:
         published_at = Unit.objects.filter(slug=slug).values_list("published_at", flat=True).first()
         value = published_at.isoformat() if published_at else "never"
         cache.set(key, value, PAGE_TTL)
+    local.keep_stamp(key, value)
     return value
 
 
 def bump(unit: Unit) -> None:
     now = timezone.now()
     Unit.objects.filter(pk=unit.pk).update(published_at=now)
-    cache.set(STAMP_KEY.format(slug=unit.slug), now.isoformat(), PAGE_TTL)
+    for key in (STAMP_KEY.format(slug=unit.slug), ALL_KEY):
+        cache.set(key, now.isoformat(), PAGE_TTL)
+        local.keep_stamp(key, now.isoformat())
 
 
-def cached(request, slug: str, render):
+def stamp_all() -> str:
+    value = local.stamp(ALL_KEY) or cache.get(ALL_KEY)
+    if value is None:
+        latest = Unit.objects.order_by("-published_at").values_list("published_at", flat=True).first()
+        value = latest.isoformat() if latest else "never"
+        cache.set(ALL_KEY, value, PAGE_TTL)
+    local.keep_stamp(ALL_KEY, value)
+    return value
+
+
+def _validators(request, current: str) -> tuple[str, float | None]:
+    digest = hashlib.sha1(f"{request.path}|{request.LANGUAGE_CODE}|{current}".encode()).hexdigest()[:20]
+    try:
+        last_modified = int(datetime.datetime.fromisoformat(current.split("|")[0]).timestamp())
+    except ValueError:  # "never" published, or a stamp that is not a time
+        last_modified = None
+    return f'"{digest}"', last_modified
+
+
+def _mark(response, etag, last_modified):
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    patch_vary_headers(response, ("Cookie",))  # the language is chosen by cookie
+    return response
+
+
+def _frozen(response) -> tuple:
+    """What is kept of a rendered page: cheaper to store and load than a pickled response."""
+    return response.content, {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
+
+
+def _thawed(entry) -> HttpResponse:
+    content, headers = entry
+    response = HttpResponse(content, content_type=headers.get("Content-Type"))
+    for header, value in headers.items():
+        response[header] = value
+    return response
+
+
+def cached(request, slug: str, render, current: str | None = None, ttl: int = PAGE_TTL):
     """Serve a public page from the cache, or render it with `render()` and keep it.
 
-    Signed-in staff get a fresh page (their navigation differs) that is not stored."""
+    Signed-in staff get a fresh page (their navigation differs) that is neither stored nor
+    shared. `current` overrides the stamp (the sitemap index and the home follow every unit)."""
     if request.user.is_authenticated:
-        return render()
-    key = f"public-page:{request.LANGUAGE_CODE}:{stamp(slug)}:{request.get_full_path()}"
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
+        response = render()
+        response["Cache-Control"] = STAFF_CACHE_CONTROL
+        return response
+    current = current or stamp(slug)
+    etag, last_modified = _validators(request, current)
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        return _mark(not_modified, etag, last_modified)
+    key = f"public-page:{request.LANGUAGE_CODE}:{current}:{request.path}"
+    entry = local.page(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is not None:
+            local.keep_page(key, entry)
+    if entry is not None:
+        return _mark(_thawed(entry), etag, last_modified)
     response = render()
     if response.status_code == 200:
         if hasattr(response, "render"):
             response.render()
-        cache.set(key, response, PAGE_TTL)
+        entry = _frozen(response)
+        cache.set(key, entry, ttl)
+        local.keep_page(key, entry)
+        _mark(response, etag, last_modified)
     return response

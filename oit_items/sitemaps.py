@@ -1,36 +1,83 @@
-from django.contrib.sitemaps import Sitemap
+"""Sitemaps for assessors and search engines, sized for the nation.
+
+`/sitemap.xml` is an index with one part per unit and fiscal year (`/sitemaps/<unit>-<year>.xml`);
+a single file would pass the protocol's 50,000 URLs with the second fiscal year. Each part is a
+public page like the others: cached on the unit's publication stamp (so replaced on approval),
+with ETag and 304. The newest year's part also lists the unit's home and public channels.
+`/robots.txt` points to the index.
+"""
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils.html import escape
 
 from units.models import Unit
 
+from . import publication
 from .models import Framework, Item
 
+XML = "application/xml; charset=utf-8"
+UNIT_PAGES = ("public-unit", "public-questions", "public-complaint", "public-complaint-track")
 
-class PublicPagesSitemap(Sitemap):
-    """Every unit home, OIT index and item page: what assessors and search engines should find."""
 
-    changefreq = "weekly"
+def _years_by_type() -> dict:
+    years = {}
+    for unit_type_id, year in Framework.objects.order_by("-fiscal_year").values_list("unit_type_id", "fiscal_year"):
+        years.setdefault(unit_type_id, []).append(year)
+    return years
 
-    def items(self):
-        units = list(Unit.objects.filter(unit_type__publishes_oit=True).only("slug", "unit_type_id", "published_at"))
-        frameworks = {}
-        for framework in Framework.objects.all():
-            frameworks.setdefault(framework.unit_type_id, []).append(framework.fiscal_year)
-        codes = {}
-        for unit_type_id, year, code in Item.objects.filter(retired=False).values_list(
-                "framework__unit_type_id", "framework__fiscal_year", "code"):
-            codes.setdefault((unit_type_id, year), []).append(code.lower())
-        pages = []
-        for unit in units:
-            pages.append((reverse("public-unit", args=[unit.slug]), unit.published_at))
-            for year in frameworks.get(unit.unit_type_id, []):
-                pages.append((reverse("public-index", args=[unit.slug, year]), unit.published_at))
-                pages += [(reverse("public-item", args=[unit.slug, year, c]), unit.published_at)
-                          for c in codes.get((unit.unit_type_id, year), [])]
-        return pages
 
-    def location(self, page):
-        return page[0]
+def _lastmod(value) -> str:
+    return f"<lastmod>{value.date().isoformat()}</lastmod>" if value else ""
 
-    def lastmod(self, page):
-        return page[1]
+
+def index(request):
+    def build():
+        years = _years_by_type()
+        parts = []
+        units = Unit.objects.filter(unit_type__publishes_oit=True).order_by("path").values_list(
+            "slug", "unit_type_id", "published_at")
+        for slug, unit_type_id, published_at in units:
+            for year in years.get(unit_type_id, []):
+                loc = escape(settings.SITE_URL + reverse("sitemap-part", args=[slug, year]))
+                parts.append(f"<sitemap><loc>{loc}</loc>{_lastmod(published_at)}</sitemap>")
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                + "\n".join(parts) + "\n</sitemapindex>\n")
+        return HttpResponse(body, content_type=XML)
+
+    # New units change the index too; counting them is one cheap query.
+    current = f"{publication.stamp_all()}|{Unit.objects.filter(unit_type__publishes_oit=True).count()}"
+    return publication.cached(request, "*", build, current=current)
+
+
+def part(request, slug, fiscal_year):
+    def build():
+        unit = Unit.objects.filter(slug=slug, unit_type__publishes_oit=True).only("slug", "unit_type_id",
+                                                                                   "published_at").first()
+        years = _years_by_type().get(unit.unit_type_id, []) if unit else []
+        if fiscal_year not in years:
+            raise Http404
+        paths = []
+        if fiscal_year == years[0]:
+            paths += [reverse(name, args=[slug]) for name in UNIT_PAGES]
+        paths.append(reverse("public-index", args=[slug, fiscal_year]))
+        codes = Item.objects.filter(framework__unit_type_id=unit.unit_type_id, framework__fiscal_year=fiscal_year,
+                                    retired=False).order_by("number").values_list("code", flat=True)
+        paths += [reverse("public-item", args=[slug, fiscal_year, code.lower()]) for code in codes]
+        lastmod = _lastmod(unit.published_at)
+        urls = "\n".join(f"<url><loc>{escape(settings.SITE_URL + p)}</loc>{lastmod}</url>" for p in paths)
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}\n</urlset>\n')
+        return HttpResponse(body, content_type=XML)
+
+    return publication.cached(request, slug, build)
+
+
+def robots(request):
+    lines = ["User-agent: *", "Disallow: /staff/", "Disallow: /admin/", "Disallow: /login/", "Allow: /",
+             f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}"]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -1,5 +1,5 @@
 from celery import shared_task
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 
 from .models import Framework
 
@@ -27,7 +27,8 @@ def notify_transition(self, period_id: int, action: str, actor_id: int, comment:
 
 @shared_task(bind=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=3)
 def send_daily_digest(self, day: str | None = None) -> int:
-    """Beat runs it every morning; a second run the same day sends nothing again."""
+    """Beat runs it every morning: it queues one digest task per unit (the nation's digests in one
+    task would take minutes and restart from scratch on any failure). Returns the units queued."""
     import datetime
 
     from django.utils import timezone
@@ -35,4 +36,17 @@ def send_daily_digest(self, day: str | None = None) -> int:
     from . import notifications
 
     today = datetime.date.fromisoformat(day) if day else timezone.localdate()
-    return notifications.send_digests(today)
+    unit_ids = notifications.digest_unit_ids()
+    for unit_id in unit_ids:
+        transaction.on_commit(lambda unit_id=unit_id: send_unit_digest.delay(unit_id, today.isoformat()))
+    return len(unit_ids)
+
+
+@shared_task(bind=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=3)
+def send_unit_digest(self, unit_id: int, day: str) -> int:
+    """One unit's digests; a second run the same day sends nothing again."""
+    import datetime
+
+    from . import notifications
+
+    return notifications.send_unit_digest(unit_id, datetime.date.fromisoformat(day))

@@ -35,6 +35,8 @@ def _refuse_unsafe_names(request, form, field):
 @login_required
 def workspace_view(request, slug, fiscal_year):
     unit, access = get_unit_for(request.user, slug, "view")
+    if not unit.unit_type.publishes_oit:  # a supervising level has no workspace: its units below do
+        return redirect("unit-detail-year", slug=unit.slug, fiscal_year=fiscal_year)
     space = workspace.build(unit, fiscal_year, user=request.user, today=timezone.localdate())
     return render(request, "oit_items/workspace.html", {"unit": unit, "access": access, "space": space})
 

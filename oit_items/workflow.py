@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit, notifications, publication
+from . import audit, notifications, publication, readiness
 from .models import Evidence, ItemPeriod
 
 ACTIONS = {
@@ -66,6 +66,7 @@ def transition(period: ItemPeriod, action: str, user, rights, comment: str = "",
         transaction.on_commit(lambda: publication.bump(period.unit))
     audit.record(user, period.unit, action, ip=ip, item_period=period, comment=comment, previous=previous,
                  evidence_ids=[e.pk for e in current])
+    readiness.refresh_period(period)
     transaction.on_commit(lambda: notifications.transition_happened(period.pk, action, user.pk, comment))
     return period
 
@@ -76,3 +77,4 @@ def evidence_changed(period: ItemPeriod) -> None:
     if period.state in (ItemPeriod.SUBMITTED, ItemPeriod.CHECKED, ItemPeriod.APPROVED):
         period.state = ItemPeriod.DRAFT
         period.save(update_fields=["state", "updated_at"])
+    readiness.refresh_period(period)

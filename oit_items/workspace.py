@@ -119,7 +119,10 @@ def evidence_by_period(unit, items) -> dict:
     evidence = (
         Evidence.objects.current()
         .filter(item_period__unit=unit, item_period__item__in=items)
+        # Only the period's key: its approved snapshot (`published`) can be megabytes for a unit
+        # with many files, and would be repeated for every piece of evidence.
         .select_related("current_revision", "item_period")
+        .defer("item_period__published")
         .order_by("about_date", "pk")
     )
     for piece in evidence:
@@ -131,7 +134,7 @@ def build(unit, fiscal_year: int, user=None, today: datetime.date | None = None,
           assignments: dict | None = None) -> Workspace:
     today = today or datetime.date.today()
     items = list(items if items is not None else Item.objects.for_unit(unit, fiscal_year).select_related("framework"))
-    periods = {(p.item_id, p.month): p for p in ItemPeriod.objects.filter(unit=unit, item__in=items)}
+    periods = {(p.item_id, p.month): p for p in ItemPeriod.objects.filter(unit=unit, item__in=items).defer("published")}
     grouped = evidence_by_period(unit, items)
     if assignments is None:
         assignments = {a.item_id: a for a in Assignment.objects.filter(unit=unit, item__in=items)

@@ -3,6 +3,7 @@
 # install when it cannot (not root). Safe to run every time: it installs nothing present.
 #   scripts/ensure-system.sh run    what running needs (`make run`)
 #   scripts/ensure-system.sh test   that, and what the tests need (`make test`)
+#   scripts/ensure-system.sh bench  that, and what `make bench` needs (wrk)
 # To add a package, add one line to RUN_NEEDS or TEST_NEEDS: "<check> <packages…>", where the check
 # is cmd:NAME (a command on PATH), file:PATH (a file that exists), lib:NAME (a shared library
 # ldconfig knows), font:PATTERN (fc-list matches) or py:MODULE (the chosen Python imports it).
@@ -23,6 +24,9 @@ TEST_NEEDS=(
   "cmd:zbarimg zbar-tools"                            # decode QR codes
   "cmd:pdftoppm poppler-utils"                        # rasterise PDFs
   "cmd:redis-server redis-server"                     # the fault tests kill a Redis of their own
+)
+BENCH_NEEDS=(
+  "cmd:wrk wrk"                                       # the HTTP load generator of make bench
 )
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,7 +51,10 @@ present() {
 }
 
 needs=("${RUN_NEEDS[@]}")
-[ "$mode" = "test" ] && needs+=("${TEST_NEEDS[@]}")
+case "$mode" in
+  test) needs+=("${TEST_NEEDS[@]}") ;;
+  bench) needs+=("${TEST_NEEDS[@]}" "${BENCH_NEEDS[@]}") ;;
+esac
 for line in "${needs[@]}"; do
   read -r check packages <<<"$line"
   if ! present "$check"; then

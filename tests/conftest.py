@@ -21,6 +21,8 @@ IMMIGRATION_SEED = "000_95422698b7bc3941.txt"
 def pytest_configure(config):
     # Hashing a dozen demo passwords with PBKDF2 would dominate the suite's set-up.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests roll the database back between them; a worker's in-process page memory would not be.
+    settings.PUBLIC_LOCAL_CACHE_SECONDS = 0
 
 
 @pytest.fixture(scope="session")
@@ -346,15 +348,13 @@ def wait_for(predicate, timeout=90, every=0.5) -> bool:
     return False
 
 
-def free_port(first=8130, last=8149) -> int:
-    """A free loopback port in this suite's range (ports of our own throwaway services)."""
+def free_port() -> int:
+    """A free loopback port, chosen by the system (throwaway servers of the tests)."""
     import socket
 
-    for port in range(first, last + 1):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) != 0:
-                return port
-    raise RuntimeError("no free port in the range")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -388,3 +388,55 @@ def own_redis(tmp_path):
     server.start()
     yield server
     server.kill()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """A real S3 API server — moto in server mode — on a free loopback port, for the session."""
+    import importlib.util
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    require(importlib.util.find_spec("moto") is not None and importlib.util.find_spec("flask") is not None,
+            "moto[server] is not installed (it is in requirements.txt)")
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("s3") / "moto.log", "w")
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(url + "/moto-api/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail(f"the S3 server (moto) did not start on {url}")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings):
+    """Every stored file goes to a fresh bucket on the S3 server, as S3_BUCKET would configure it.
+    Yields (boto3 client, bucket name)."""
+    import uuid
+
+    import boto3
+
+    bucket = f"ita-test-{uuid.uuid4().hex[:12]}"
+    credentials = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"}
+    client = boto3.client("s3", endpoint_url=s3_server, **credentials)
+    client.create_bucket(Bucket=bucket)
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": bucket, "endpoint_url": s3_server, "access_key": "testing", "secret_key": "testing",
+        "region_name": "us-east-1", "default_acl": None, "querystring_auth": True, "file_overwrite": False,
+        "signature_version": "s3v4",
+        "addressing_style": "path"}}}
+    yield client, bucket

@@ -60,3 +60,34 @@ def test_framework_form_refuses_a_ce_year(client, superuser):
     assert response.status_code == 200 and "คริสต์ศักราช" in response.content.decode()
     police.refresh_from_db()
     assert police.fiscal_year == 2567
+
+
+def _more_rows(count):
+    from django.contrib.auth import get_user_model
+
+    from units.models import Officer, Role, Unit
+
+    division = Unit.objects.get(slug="mpd-4")
+    station_type = Unit.objects.get(slug="sn-buengkum").unit_type
+    for n in range(count):
+        unit = Unit.objects.create(unit_type=station_type, parent=division, slug=f"admin-extra-{n}", name_th=f"สน.{n}")
+        officer = Officer.objects.create(unit=unit, first_name=f"ทดสอบ{n}", last_name="ใจดี", rank="ด.ต.")
+        Unit.objects.filter(pk=unit.pk).update(head=officer)
+        user = get_user_model().objects.create(username=f"admin-extra-{n}")
+        Role.objects.create(user=user, unit=unit, role=Role.ADMIN)
+
+
+@pytest.mark.parametrize("model", ["units/unit", "units/officer", "units/role", "oit_items/item", "oit_items/framework"])
+def test_admin_lists_take_the_same_queries_for_more_rows(client, superuser, model, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(superuser)
+    app, name = model.split("/")
+    url = reverse(f"admin:{app}_{name}_changelist")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    _more_rows(30)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(url)

@@ -74,7 +74,8 @@ def test_partial_for_the_workspace(station, django_assert_num_queries, monkeypat
 
 # --- reminders ---------------------------------------------------------------------------------------
 
-def test_reminders_go_to_the_linked_officers_or_the_units_leads_once_a_day(db, settings):
+def test_reminders_go_to_the_linked_officers_or_the_units_leads_once_a_day(db, settings,
+                                                                           django_capture_on_commit_callbacks):
     settings.MEASURES_REMINDER_DAYS = 7
     today = D(2024, 4, 25)  # OIT reporting ends 30 April 2567
     assert reminders.send(today) == 4
@@ -87,7 +88,9 @@ def test_reminders_go_to_the_linked_officers_or_the_units_leads_once_a_day(db, s
     assert "สน.บึงกุ่ม" in message.subject
     assert "30 เม.ย. 2567" in message.body and "/staff/units/sn-buengkum/measures/2567/" in message.body
     assert reminders.send(today) == 0 and len(mail.outbox) == 4  # the same day: nothing again
-    assert send_reminders.delay(today.isoformat()).get() == 0
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        assert send_reminders.delay(today.isoformat()).get() == 2  # one task per unit's plan
+    assert len(queued) == 2 and len(mail.outbox) == 4  # the tasks send nothing again
     assert reminders.send(today + datetime.timedelta(days=1)) == 4
     assert ReminderSent.objects.filter(day=today).count() == 4
 

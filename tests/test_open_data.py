@@ -53,9 +53,15 @@ def test_schema_is_served(client, db):
 
 
 def test_sitemap_lists_every_public_page(client, db):
-    body = client.get("/sitemap.xml").content.decode()
-    assert body.count("/u/sn-buengkum/ita/2567/o") == 25 and body.count("/u/imm-buengkan/ita/2567/o") == 24
-    assert "/u/rtp/" not in body
+    index = client.get("/sitemap.xml").content.decode()
+    assert "/sitemaps/sn-buengkum-2567.xml" in index and "/sitemaps/imm-buengkan-2567.xml" in index
+    assert "rtp" not in index
+    police = client.get("/sitemaps/sn-buengkum-2567.xml").content.decode()
+    immigration = client.get("/sitemaps/imm-buengkan-2567.xml").content.decode()
+    assert police.count("/u/sn-buengkum/ita/2567/o") == 25 and immigration.count("/u/imm-buengkan/ita/2567/o") == 24
+    for page in ("/u/sn-buengkum/", "/u/sn-buengkum/questions/", "/u/sn-buengkum/complaints/new/",
+                 "/u/sn-buengkum/complaints/track/"):
+        assert f"{page}</loc>" in police
 
 
 FORMULAS = ['=HYPERLINK("http://evil.example/","คลิก")', "+1+1", "-2+3", "@SUM(A1:A2)", "\tข้อความ", "\rข้อความ"]

@@ -39,20 +39,28 @@ def test_unit_page_unknown_unit_is_404(client, users):
     assert get(client, users["hq-supervisor"], reverse("unit-detail", args=["no-such-unit"])).status_code == 404
 
 
-def test_dashboard_lists_visible_units(client, users):
-    body = get(client, users["division-supervisor"], reverse("dashboard")).content.decode()
-    assert "สถานีตำรวจนครบาลบึงกุ่ม" in body and "บึงกาฬ" not in body
+def test_dashboard_of_a_supervisor_is_their_overview(client, users):
+    response = get(client, users["division-supervisor"], reverse("dashboard"))
+    assert response["Location"] == reverse("overview", args=["mpd-4"])
+    body = client.get(response["Location"], follow=True).content.decode()
+    assert "สน.บึงกุ่ม" in body and "บึงกาฬ" not in body
 
 
 def test_dashboard_queries_do_not_grow_with_units(client, users, django_assert_num_queries):
-    client.force_login(users["hq-supervisor"])
-    with django_assert_num_queries(4):  # session, user, roles, units
+    from units.models import Role
+
+    viewer = users["viewer"]  # a station officer who also supervises the division: the plain list
+    Role.objects.create(user=viewer, unit=Unit.objects.get(slug="mpd-4"), role=Role.SUPERVISOR)
+    client.force_login(viewer)
+    # session, user, roles, supervised units, other roles?, roles for the list, units
+    with django_assert_num_queries(7):
         client.get(reverse("dashboard"))
     parent = Unit.objects.get(slug="mpd-4")
     for n in range(10):
         Unit.objects.create(unit_type=parent.unit_type, parent=parent, slug=f"extra-{n}", name_th=f"หน่วย {n}")
-    with django_assert_num_queries(4):
-        client.get(reverse("dashboard"))
+    with django_assert_num_queries(7):
+        body = client.get(reverse("dashboard")).content.decode()
+    assert "หน่วย 9" in body
 
 
 def test_unit_page_queries_are_constant(client, users, station, django_assert_num_queries):

@@ -179,3 +179,17 @@ def test_daily_digest_lists_overdue_items_once_a_day(users, station, o7):
     assert len(mine) == 1
     assert "O7 ต.ค.66" in mine[0].body and "เกินกำหนด" in mine[0].body
     assert notifications.send_digests(day) == 0  # run twice, sent once
+
+
+def test_daily_digest_fans_out_one_task_per_unit(users, station, django_capture_on_commit_callbacks):
+    from oit_items.tasks import send_daily_digest
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        assert send_daily_digest.delay("2024-01-09").get() == 2  # the two demo units that publish
+    assert len(queued) == 2  # one digest task per unit
+    assert any(m.to == ["bk-responsible@demo.ita-portal.local"] for m in mail.outbox)
+    sent = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_daily_digest.delay("2024-01-09")
+    assert len(mail.outbox) == sent  # run twice, sent once

@@ -26,6 +26,7 @@ class RoleInline(admin.TabularInline):
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ("name_th", "short_name_th", "slug", "unit_type", "parent", "head")
+    list_select_related = ("unit_type", "parent", "head")
     list_filter = ("unit_type",)
     search_fields = ("name_th", "name_en", "short_name_th", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
@@ -37,6 +38,7 @@ class UnitAdmin(admin.ModelAdmin):
 @admin.register(Officer)
 class OfficerAdmin(admin.ModelAdmin):
     list_display = ("display_name", "position", "unit", "line_of_work", "is_active")
+    list_select_related = ("unit", "line_of_work")
     list_filter = ("is_active", "unit__unit_type", "unit")
     search_fields = ("first_name", "last_name", "position", "aliases")
     autocomplete_fields = ["user", "unit"]
@@ -54,6 +56,7 @@ class OfficerAdmin(admin.ModelAdmin):
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
     list_display = ("user", "unit", "role", "created_at")
+    list_select_related = ("user", "unit")
     list_filter = ("role", "unit__unit_type")
     search_fields = ("user__username", "unit__name_th", "unit__slug")
     autocomplete_fields = ["user", "unit"]

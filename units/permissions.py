@@ -77,13 +77,18 @@ class Access:
         supervisors, not every officer)."""
         return self.has(Role.ADMIN) or self.has(Role.COMMANDER)
 
+    @property
+    def overview(self) -> bool:
+        """See the readiness of the units below and remind the lagging ones: supervisors."""
+        return self.superuser or self.supervises
+
     def may(self, need: str) -> bool:
         if need not in ACTIONS:
             raise ValueError(f"unknown permission {need!r}")
         return getattr(self, need)
 
 
-ACTIONS = ("view", "upload", "check", "approve", "administer", "itap", "channels", "manage")
+ACTIONS = ("view", "upload", "check", "approve", "administer", "itap", "channels", "manage", "overview")
 NO_ACCESS = Access()
 
 
@@ -153,3 +158,14 @@ def may_edit_frameworks(user) -> bool:
 def require(allowed: bool):
     if not allowed:
         raise PermissionDenied
+
+
+def supervised_units(user) -> list[Unit]:
+    """The highest units the user supervises, top first (the tree's roots for a superuser)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return list(Unit.objects.filter(parent__isnull=True).order_by("path"))
+    ids = [unit_id for unit_id, roles in _roles_by_unit(user).items() if Role.SUPERVISOR in roles]
+    units = list(Unit.objects.filter(pk__in=ids).order_by("path"))
+    return [u for u in units if not any(u.pk != other.pk and u.path.startswith(other.path) for other in units)]

@@ -10,17 +10,15 @@ from oit_items.models import Assignment, Framework
 
 from . import handover
 from .forms import ReassignForm
-from .models import Officer, Unit
-from .permissions import get_unit_for, may_edit_frameworks, may_import
-
-
-def home(request):
-    units = Unit.objects.filter(unit_type__publishes_oit=True).select_related("unit_type", "parent")
-    return render(request, "home.html", {"units": units})
+from .models import Officer, Role, Unit
+from .permissions import get_unit_for, may_edit_frameworks, may_import, supervised_units, unit_access
 
 
 @login_required
 def dashboard(request):
+    supervised = supervised_units(request.user)
+    if supervised and not request.user.unit_roles.exclude(role=Role.SUPERVISOR).exists():
+        return redirect("overview", slug=supervised[0].slug)  # supervisors start on their overview
     units = (
         Unit.objects.visible_to(request.user)
         .select_related("unit_type", "parent")
@@ -36,6 +34,7 @@ def _current_fiscal_year():
 @login_required
 def unit_detail(request, slug, fiscal_year=None):
     unit, access = get_unit_for(request.user, slug, "view")
+    asked_year = fiscal_year
     years = list(
         Framework.objects.filter(unit_type_id=unit.unit_type_id).values_list("fiscal_year", flat=True).order_by("-fiscal_year")
     )
@@ -49,10 +48,16 @@ def unit_detail(request, slug, fiscal_year=None):
         "fiscal_year": fiscal_year,
         "years": years,
         "assignments": Assignment.objects.for_unit(unit, fiscal_year) if unit.unit_type.publishes_oit else [],
-        "children": [] if unit.unit_type.publishes_oit else unit.children.select_related("unit_type").order_by("name_th"),
         "officers": officers,
         "menu": {"import": may_import(request.user), "frameworks": may_edit_frameworks(request.user)} if access.manage else {},
     }
+    if not unit.unit_type.publishes_oit:  # a middle level: the units right below it, not a workspace
+        from overview.figures import tree
+
+        figures = tree(unit, asked_year, timezone.localdate())
+        context.update(fiscal_year=figures.fiscal_year, years=figures.years)
+        below = figures.root.children
+        context["below"] = [(f, unit_access(request.user, Unit(id=f.pk, path=f.unit["path"]))) for f in below]
     return render(request, "units/unit_detail.html", context)
 
 

@@ -1,0 +1,311 @@
+"""Supervisors' readiness overview: stored readiness, figures, filters, drill-down, roles."""
+
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from oit_items import evidence as evidence_service
+from oit_items import readiness, workflow
+from oit_items.models import Assignment, Item, ItemReadiness
+from oit_items.permissions import item_access, period_of
+from overview import figures
+from overview.models import Reminder
+from units.models import Unit
+from units.permissions import unit_access
+
+from .conftest import approve_period, make_pdf
+
+OCT, NOV = datetime.date(2023, 10, 1), datetime.date(2023, 11, 1)
+OWN_ROLES = ("admin", "responsible", "controller", "commander", "viewer")
+
+
+def url(name, slug="rtp", *args):
+    return reverse(name, args=[slug, 2567, *args])
+
+
+def page(client, user, slug="rtp", **params):
+    client.force_login(user)
+    return client.get(url("overview-year", slug), params)
+
+
+def row_of(response, slug):
+    return next(r for r in response.context["page"] if r.unit["slug"] == slug)
+
+
+def pdf(name="report.pdf"):
+    return [(name, make_pdf())]
+
+
+def test_stored_readiness_equals_a_full_recomputation(users, station, o7):
+    approve_period(users, station, o7, OCT, pdf())
+    period = approve_period(users, station, o7, NOV, pdf(), publish=False)
+    rights = item_access(users["commander"], unit_access(users["commander"], station), Assignment.objects.get(unit=station, item=o7))
+    workflow.transition(period, "return", users["commander"], rights, "แก้ไขชื่อไฟล์")
+    o5 = Item.objects.for_unit(station, 2567).get(code="O5")
+    evidence_service.add_link(period_of(station, o5, None), {"title": "ช่องทาง", "url": "https://example.go.th/q",
+                                                             "about_date": OCT}, users["admin"])
+    link = evidence_service.add_link(period_of(station, o5, None), {"title": "แผนที่", "url": "https://example.go.th/m",
+                                                                    "about_date": OCT}, users["admin"])
+    evidence_service.remove(link, users["admin"], "ซ้ำ")
+    stored = readiness.stored_all()
+    assert len(stored) == 2
+    assert stored == readiness.recompute_all()
+    o7_row = ItemReadiness.objects.get(unit=station, item=o7)
+    assert (o7_row.approved, o7_row.returned, o7_row.empty, o7_row.periods) == (1, 1, 4, 6)
+    # The rebuild command gives the same rows.
+    readiness.rebuild()
+    assert readiness.stored_all() == stored
+
+
+def test_changing_a_period_moves_the_overview(client, users, station, o7):
+    before = row_of(page(client, users["hq-supervisor"], "mpd-4"), "sn-buengkum")
+    assert (before.waiting_check, before.approved) == (0, 0)
+    period = approve_period(users, station, o7, OCT, pdf(), publish=False)
+    response = page(client, users["hq-supervisor"], "mpd-4")
+    assert row_of(response, "sn-buengkum").waiting_approval == 1  # checked, waiting for the commander
+    rights = item_access(users["commander"], unit_access(users["commander"], station), Assignment.objects.get(unit=station, item=o7))
+    workflow.transition(period, "return", users["commander"], rights, "ขาดภาพประกอบ")
+    after = row_of(page(client, users["hq-supervisor"], "mpd-4"), "sn-buengkum")
+    assert (after.waiting_approval, after.returned) == (0, 1)
+    # A whole-year item approved and passing its checks counts as ready.
+    o10 = Item.objects.for_unit(station, 2567).get(code="O10")
+    period = period_of(station, o10, None)
+    for code, title in (("crime", "แจ้งความออนไลน์"), ("fine", "ชำระค่าปรับ"), ("case", "ติดตามคดี")):
+        evidence_service.add_link(period, {"title": title, "url": f"https://example.go.th/{code}", "about_date": OCT},
+                                  users["admin"])
+    for action, role in (("submit", "admin"), ("check", "controller"), ("approve", "commander")):
+        user = users[role]
+        period = workflow.transition(period, action, user, item_access(user, unit_access(user, station),
+                                                                         Assignment.objects.get(unit=station, item=o10)))
+    final = row_of(page(client, users["hq-supervisor"], "mpd-4"), "sn-buengkum")
+    assert final.approved == 1
+    assert final.ready == int(ItemReadiness.objects.get(unit=station, item=o10).ready)
+
+
+def test_overdue_follows_the_date_without_a_nightly_job(users, station, o7):
+    approve_period(users, station, o7, OCT, pdf(), publish=False)
+    division = Unit.objects.get(slug="mpd-4")
+    items = Item.objects.for_unit(station, 2567).count()
+    early = figures.tree(division, 2567, today=datetime.date(2023, 10, 15)).by_id[station.pk]
+    assert early.overdue == 0
+    # 29 Nov 2566: O7's October is checked, not overdue; the four other monthly items' October is.
+    late = figures.tree(division, 2567, today=datetime.date(2023, 11, 29)).by_id[station.pk]
+    assert late.overdue == 4
+    after_april = figures.tree(division, 2567, today=datetime.date(2024, 5, 1)).by_id[station.pk]
+    assert after_april.overdue == items  # every item has an open period past due (O7: Nov–Mar)
+
+
+def _add_stations(division, count):
+    station_type = Unit.objects.get(slug="sn-buengkum").unit_type
+    o7 = Item.objects.get(framework__unit_type=station_type, framework__fiscal_year=2567, code="O7")
+    for n in range(count):
+        unit = Unit.objects.create(unit_type=station_type, parent=division, slug=f"extra-{n}", name_th=f"สน.ทดสอบ {n}")
+        ItemReadiness.objects.create(unit=unit, item=o7, fiscal_year=2567, periods=6, approved=n % 6, empty=6 - n % 6,
+                                     open_due=datetime.date(2023, 11, 28), first_due=datetime.date(2023, 11, 28))
+
+
+def test_overview_queries_do_not_grow_with_units(client, users, django_assert_num_queries):
+    division = Unit.objects.get(slug="mpd-4")
+    _add_stations(division, 2)  # 3 stations
+    client.force_login(users["hq-supervisor"])
+    target = url("overview-year", "mpd-4")
+    assert len(client.get(target).context["page"]) == 3
+    with django_assert_num_queries(10) as three:
+        client.get(target)
+    _add_stations(Unit.objects.get(slug="mpd-4"), 0)
+    for n in range(2, 29):
+        _add_stations_named(division, n)
+    with django_assert_num_queries(len(three.captured_queries)):
+        response = client.get(target)
+    assert len(response.context["page"]) == 30
+
+
+def _add_stations_named(division, n):
+    station_type = Unit.objects.get(slug="sn-buengkum").unit_type
+    Unit.objects.create(unit_type=station_type, parent=division, slug=f"more-{n}", name_th=f"สน.เพิ่ม {n}")
+
+
+@pytest.mark.parametrize("role", OWN_ROLES)
+def test_station_and_other_unit_roles_may_not_overview(client, users, role):
+    for user in (users[role], users[f"other-{role}"]):
+        client.force_login(user)
+        for name, slug in (("overview-year", "mpd-4"), ("overview-year", "rtp"), ("overview-heatmap", "mpd-4")):
+            assert client.get(url(name, slug)).status_code == 403
+        assert client.get(url("overview-export", "mpd-4", "xlsx")).status_code == 403
+        assert client.post(url("overview-remind", "mpd-4")).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    for target in (url("overview-year"), url("overview-heatmap"), url("overview-export", "rtp", "csv"),
+                   reverse("overview-start")):
+        response = client.get(target)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert client.post(url("overview-remind")).status_code == 302
+    assert not Reminder.objects.exists()
+
+
+def test_division_supervisor_sees_only_below_their_division(client, users):
+    client.force_login(users["division-supervisor"])
+    assert client.get(url("overview-year", "rtp")).status_code == 403
+    assert client.get(url("overview-year", "imm-div-4")).status_code == 403
+    response = client.get(url("overview-year", "mpd-4"))
+    assert response.status_code == 200
+    assert [r.unit["slug"] for r in response.context["page"]] == ["sn-buengkum"]
+    assert response.context["breadcrumbs"] == []  # nothing above the division is theirs
+
+
+def test_supervisors_start_on_their_overview(client, users, superuser):
+    client.force_login(users["hq-supervisor"])
+    assert client.get(reverse("dashboard"))["Location"] == reverse("overview", args=["rtp"])
+    client.force_login(users["division-supervisor"])
+    assert client.get(reverse("overview-start"))["Location"] == reverse("overview", args=["mpd-4"])
+    client.force_login(superuser)
+    assert client.get(reverse("dashboard"))["Location"] == reverse("overview", args=["rtp"])
+    client.force_login(users["viewer"])
+    assert client.get(reverse("dashboard")).status_code == 200  # a station's own list stays
+    assert client.get(reverse("overview-start")).status_code == 403
+
+
+def test_national_overview_drills_down_the_tree(client, users):
+    response = page(client, users["hq-supervisor"])
+    assert [r.unit["slug"] for r in response.context["page"]] == ["mpb", "imm-bureau"]  # the level below, tree order
+    body = response.content.decode()
+    assert reverse("overview-year", args=["mpb", 2567]) in body
+    division = page(client, users["hq-supervisor"], "mpd-4")
+    assert [a["slug"] for a in division.context["breadcrumbs"]] == ["rtp", "mpb"]
+    assert reverse("unit-detail", args=["sn-buengkum"]) in division.content.decode()
+    stations = page(client, users["hq-supervisor"], level=3)
+    assert {r.unit["slug"] for r in stations.context["page"]} == {"sn-buengkum", "imm-buengkan"}
+
+
+def test_filter_search_and_sort(client, users, station, o7):
+    approve_period(users, station, o7, OCT, pdf())
+    hq = users["hq-supervisor"]
+    slugs = lambda response: [r.unit["slug"] for r in response.context["page"]]  # noqa: E731
+    assert slugs(page(client, hq, q="บึงกุ่ม")) == ["sn-buengkum"]
+    assert slugs(page(client, hq, q="imm-buengkan")) == ["imm-buengkan"]
+    assert set(slugs(page(client, hq, level="", overdue="on"))) >= {"sn-buengkum", "imm-buengkan"}
+    station_type = station.unit_type_id
+    assert slugs(page(client, hq, type=station_type)) == ["sn-buengkum"]
+    assert slugs(page(client, hq, level=3, band="0")) == ["sn-buengkum", "imm-buengkan"]
+    assert slugs(page(client, hq, level=3, band="100")) == []
+    ordered = page(client, hq, level=3, sort="-activity")
+    assert slugs(ordered)[0] == "sn-buengkum"  # the only one with activity
+    assert slugs(page(client, hq, level=3, sort="activity")) == ["imm-buengkan", "sn-buengkum"]
+    assert page(client, hq, level=3, sort="nonsense").status_code == 200  # a bad value is ignored
+
+
+def test_excel_and_csv_exports(client, users, station, o7):
+    approve_period(users, station, o7, OCT, pdf())
+    client.force_login(users["hq-supervisor"])
+    response = client.get(url("overview-export", "rtp", "xlsx"), {"level": 3})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "หน่วย" and len(rows) == 3
+    bk = next(r for r in rows if r[1] == "sn-buengkum")
+    assert bk[0] == "สถานีตำรวจนครบาลบึงกุ่ม" and isinstance(bk[4], int) and bk[7] == 0
+    assert "bk-admin" in bk[13]  # the unit admin (an account without an officer record)
+    csv_text = client.get(url("overview-export", "rtp", "csv"), {"q": "บึงกาฬ"}).content.decode("utf-8-sig")
+    lines = csv_text.strip().splitlines()
+    assert len(lines) == 2 and "imm-buengkan" in lines[1]
+    assert client.get(url("overview-export", "rtp", "pdf")).status_code == 404
+
+
+def test_remind_the_lagging_units_once_a_day(client, users, django_capture_on_commit_callbacks):
+    users["admin"].email = "bk-admin@example.go.th"
+    users["admin"].save()
+    users["other-admin"].email = "bg-admin@example.go.th"
+    users["other-admin"].save()
+    client.force_login(users["hq-supervisor"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("overview-remind"), follow=True)
+    assert response.status_code == 200
+    recipients = sorted(address for message in mail.outbox for address in message.to)
+    assert recipients == ["bg-admin@example.go.th", "bk-admin@example.go.th"]
+    body = next(m for m in mail.outbox if "bk-admin@example.go.th" in m.to).body
+    assert "O7" in body and "/staff/units/sn-buengkum/ita/2567/" in body
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == 2
+    client.force_login(users["division-supervisor"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("overview-remind", "mpd-4"), follow=True)
+    assert len(mail.outbox) == 2  # at most once a day
+    assert "วันละครั้ง" in response.content.decode()
+
+
+def test_heatmap_shows_items_by_unit_below(client, users, station, o7):
+    approve_period(users, station, o7, OCT, pdf())
+    client.force_login(users["hq-supervisor"])
+    response = client.get(url("overview-heatmap", "mpd-4"))
+    [table] = response.context["tables"]
+    o7_row = next(r for r in table.rows if r.item.code == "O7")
+    assert [c.unit["slug"] for c in table.columns] == ["sn-buengkum"]
+    assert o7_row.cells[0].pct == 17  # 1 of 6 months approved
+    national = client.get(url("overview-heatmap", "rtp"))
+    assert {t.unit_type["th"] for t in national.context["tables"]} == {"สถานีตำรวจ", "หน่วยตรวจคนเข้าเมือง"} or \
+        len(national.context["tables"]) == 2
+
+
+def test_middle_levels_list_their_units_and_are_no_station(client, users):
+    client.force_login(users["hq-supervisor"])
+    national = client.get(reverse("unit-detail", args=["rtp"]))
+    body = national.content.decode()
+    assert [f.unit["slug"] for f, _access in national.context["below"]] == ["mpb", "imm-bureau"]
+    assert "ความพร้อม 0%" not in body and "0/0" not in body
+    assert reverse("public-unit", args=["rtp"]) not in body and reverse("workspace", args=["rtp", 2567]) not in body
+    assert reverse("overview-year", args=["rtp", 2567]) in body
+    assert client.get(reverse("workspace", args=["rtp", 2567]))["Location"] == reverse("unit-detail-year", args=["rtp", 2567])
+    division = client.get(reverse("unit-detail", args=["mpd-4"]))
+    assert [f.unit["slug"] for f, _access in division.context["below"]] == ["sn-buengkum"]
+    assert reverse("unit-detail", args=["sn-buengkum"]) in division.content.decode()
+    assert client.get("/u/rtp/").status_code == 404  # and no link points there
+
+
+@pytest.mark.services
+def test_two_people_at_once_keep_the_stored_readiness_true(committed_demo, users, monkeypatch):
+    """Three connections add evidence to three months of the same item at the same moment on
+    PostgreSQL: the row lock makes their refreshes take turns, and nothing is lost."""
+    import threading
+    import time
+
+    from django.db import connection, connections
+
+    from tests.conftest import require
+
+    require(connection.vendor == "postgresql", "two connections need PostgreSQL")
+    station = Unit.objects.get(slug="sn-buengkum")
+    o7 = Item.objects.for_unit(station, 2567).get(code="O7")
+    periods = [period_of(station, o7, datetime.date(2023, m, 1)) for m in (10, 11, 12)]
+    barrier, errors = threading.Barrier(len(periods)), []
+    compute = readiness.compute
+
+    def slow_compute(*args, **kwargs):  # widens the window in which the changes would overlap
+        figures = compute(*args, **kwargs)
+        time.sleep(0.3)
+        return figures
+
+    monkeypatch.setattr(readiness, "compute", slow_compute)
+
+    def add(period):
+        try:
+            barrier.wait(timeout=10)
+            evidence_service.add_link(period, {"title": "รายงาน", "url": f"https://example.go.th/{period.pk}",
+                                               "about_date": period.month}, users["admin"])
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=add, args=(p,)) for p in periods]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    row = ItemReadiness.objects.get(unit=station, item=o7)
+    assert (row.draft, row.states) == (3, "DDDEEE")
+    assert readiness.stored_all() == readiness.recompute_all()
