@@ -14,11 +14,11 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from measures.job_models import RenderJob as MeasuresJob
+from measures import kinds as measure_kinds
 from measures.models import Measure, MeasurePlan, ProgressPhoto
 from oit_items.channels.models import ComplaintAttachment
 from oit_items.models import Revision
-from reports.models import RenderOutput
+from reports.models import RenderJob, RenderOutput
 
 from .conftest import approve_period, make_docx, make_pdf
 from .data.measures_files import jpeg
@@ -154,9 +154,9 @@ def test_complaint_attachments_progress_photos_officer_photos_and_signs(client, 
     head = station.head
     head.photo.save("head.jpg", ContentFile(jpeg(size=(300, 400))))
     assert head.photo.name in keys(s3_storage)
-    pdf = produce(client, users["admin"], station, MeasuresJob.SIGN_NO_GIFT_TH, django_capture_on_commit_callbacks)
+    pdf = produce(client, users["admin"], station, measure_kinds.SIGN_NO_GIFT_TH, django_capture_on_commit_callbacks)
     assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 2  # the head's photo, read back from the bucket
-    output = MeasuresJob.objects.get(unit=station, kind=MeasuresJob.SIGN_NO_GIFT_TH).outputs.get()
+    output = RenderJob.objects.get(unit=station, kind=measure_kinds.SIGN_NO_GIFT_TH).outputs.get()
     assert output.file.name in keys(s3_storage) and body_of(s3_storage, output.file.name) == pdf
 
 
