@@ -3,6 +3,9 @@ import io
 
 import jsonschema
 import pytest
+from django.utils import timezone
+
+from ita_portal import thaidate
 
 from oit_items.opendata import load_schema
 
@@ -59,6 +62,8 @@ def test_sitemap_lists_every_public_page(client, db):
     police = client.get("/sitemaps/sn-buengkum-2567.xml").content.decode()
     immigration = client.get("/sitemaps/imm-buengkan-2567.xml").content.decode()
     assert police.count("/u/sn-buengkum/ita/2567/o") == 25 and immigration.count("/u/imm-buengkan/ita/2567/o") == 24
+    newest = thaidate.fiscal_year(timezone.localdate())  # the newest year's part also lists the unit's pages
+    police = client.get(f"/sitemaps/sn-buengkum-{newest}.xml").content.decode()
     for page in ("/u/sn-buengkum/", "/u/sn-buengkum/questions/", "/u/sn-buengkum/complaints/new/",
                  "/u/sn-buengkum/complaints/track/"):
         assert f"{page}</loc>" in police

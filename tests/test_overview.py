@@ -6,8 +6,10 @@ import io
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from ita_portal import thaidate
 from oit_items import evidence as evidence_service
 from oit_items import readiness, workflow
 from oit_items.models import Assignment, Item, ItemReadiness
@@ -257,7 +259,8 @@ def test_middle_levels_list_their_units_and_are_no_station(client, users):
     assert [f.unit["slug"] for f, _access in national.context["below"]] == ["mpb", "imm-bureau"]
     assert "ความพร้อม 0%" not in body and "0/0" not in body
     assert reverse("public-unit", args=["rtp"]) not in body and reverse("workspace", args=["rtp", 2567]) not in body
-    assert reverse("overview-year", args=["rtp", 2567]) in body
+    current = thaidate.fiscal_year(timezone.localdate())  # the unit page opens on the current fiscal year
+    assert reverse("overview-year", args=["rtp", current]) in body
     assert client.get(reverse("workspace", args=["rtp", 2567]))["Location"] == reverse("unit-detail-year", args=["rtp", 2567])
     division = client.get(reverse("unit-detail", args=["mpd-4"]))
     assert [f.unit["slug"] for f, _access in division.context["below"]] == ["sn-buengkum"]
