@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 FAMILY = "ITA Laksaman"  # the patched copy; BaseFont names in the PDF start with "ITA-Laksaman"
 SOURCE_FAMILY = "Laksaman"
 FALLBACK_FAMILIES = ["Laksaman", "Garuda", "Loma", "sans-serif"]
+EMOJI_FAMILY = "Noto Emoji"
 PATCH_VERSION = "3"
 SARA_AA = "uni0E32"
 TONES = ("uni0E48", "uni0E49", "uni0E4A", "uni0E4B")
@@ -158,14 +159,19 @@ def _lookup(lookup_type, subtables):
     return lookup
 
 
+def source_font(bold: bool = False) -> Path | None:
+    """The installed Laksaman the patched font is built from (None without fonts-thai-tlwg)."""
+    return _fc_match(f"{SOURCE_FAMILY}:style={'Bold' if bold else 'Regular'}")
+
+
 @functools.lru_cache(maxsize=1)
 def patched_fonts() -> dict[str, Path]:
     """{"regular": path, "bold": path} of the patched fonts, built on first use; {} without TLWG."""
     found = {}
-    for weight, pattern in (("regular", f"{SOURCE_FAMILY}:style=Regular"), ("bold", f"{SOURCE_FAMILY}:style=Bold")):
-        source = _fc_match(pattern)
+    for weight in ("regular", "bold"):
+        source = source_font(weight == "bold")
         if source is None or not source.exists():
-            log.warning("font %s not found (install fonts-thai-tlwg); PDFs use fallback fonts", pattern)
+            log.warning("font %s %s not found (install fonts-thai-tlwg); PDFs use fallback fonts", SOURCE_FAMILY, weight)
             return {}
         digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
         target = _cache_dir() / f"ita-laksaman-{weight}-{digest}-v{PATCH_VERSION}.ttf"
@@ -181,11 +187,30 @@ def font_face_css() -> str:
         css_weight = 700 if weight == "bold" else 400
         rules.append(f'@font-face {{ font-family: "{FAMILY}"; font-weight: {css_weight}; '
                      f'src: url("{path.as_uri()}"); }}')
+    return "\n".join(rules + [emoji_font_css()])
+
+
+def _emoji_css_files() -> list[Path]:
+    folder = Path(settings.NODE_MODULES) / "@fontsource" / "noto-emoji"
+    return [folder / f"{weight}.css" for weight in (400, 700) if (folder / f"{weight}.css").exists()]
+
+
+@functools.lru_cache(maxsize=1)
+def emoji_font_css() -> str:
+    """Noto Emoji (monochrome, the npm package @fontsource/noto-emoji) for the characters the Thai
+    font lacks: emoji print as emoji, not as boxes, and copy out as themselves. Its @font-face
+    rules, split by unicode-range, with the font files' addresses made absolute."""
+    rules = []
+    for css in _emoji_css_files():
+        files = css.parent
+        rules.append(re.sub(r"url\(\./([^)]+)\)", lambda m: f'url("{(files / m.group(1)).as_uri()}")', css.read_text()))
+    if not rules:
+        log.warning("@fontsource/noto-emoji not installed (npm ci): emoji in PDFs print as boxes")
     return "\n".join(rules)
 
 
 def font_family_css() -> str:
-    families = ([FAMILY] if patched_fonts() else []) + FALLBACK_FAMILIES
+    families = ([FAMILY] if patched_fonts() else []) + ([EMOJI_FAMILY] if _emoji_css_files() else []) + FALLBACK_FAMILIES
     return ", ".join(f'"{f}"' if " " in f else f for f in families)
 
 

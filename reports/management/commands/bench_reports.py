@@ -55,7 +55,7 @@ class Command(BaseCommand):
         self.timings, self.samples = {"pdf": [], "docx": [], "xlsx": []}, []
         try:
             with override_settings(MEDIA_ROOT=media), transaction.atomic():
-                seeded = [self._seed(unit_type, first_day, n) for n in range(units)]
+                seeded = [seed_unit(unit_type, first_day, n) for n in range(units)]
                 result = self._render(seeded, first_day)
                 office = self._soffice(media, soffice_samples)
                 raise Rollback  # leave nothing behind in the database
@@ -64,45 +64,6 @@ class Command(BaseCommand):
         finally:
             shutil.rmtree(media, ignore_errors=True)
         self._report(units, result, office)
-
-    # --- seeding ------------------------------------------------------------------------------
-
-    def _seed(self, unit_type, month, n) -> Unit:
-        unit = Unit.objects.create(unit_type=unit_type, slug=f"bench-{n:04d}-{int(time.time())}",
-                                   name_th=f"สถานีตำรวจทดสอบประสิทธิภาพ {n + 1}", short_name_th=f"สน.ทดสอบ {n + 1}")
-        day = month.replace(day=5)
-        lines = list(LineOfWork.objects.filter(unit_type=unit_type))
-        report = OperationsReport.objects.create(unit=unit, month=month, summary="สรุปผลการปฏิบัติงานประจำเดือนของสถานีตำรวจ")
-        Activity.objects.bulk_create(Activity(report=report, date_from=day + datetime.timedelta(days=i),
-                                              description=f"กิจกรรมตรวจตราและบริการประชาชน ครั้งที่ {i + 1} ณ ชุมชนในพื้นที่รับผิดชอบ",
-                                              line_of_work=lines[i % len(lines)], responsible="ด.ต.ชาติชาย เจียมประเสริฐ")
-                                     for i in range(8))
-        for i in range(2):
-            store_photo(report, validate_upload(SimpleUploadedFile(f"ภาพกิจกรรม {i + 1}.jpg", _photo(i))))
-        StatisticsReport.objects.create(unit=unit, month=month, counts={
-            "crimes.group1.received": 2, "crimes.group3.received": 14, "crimes.group3.solved": 9,
-            "crimes.group5.arrests": 120, "checkpoints.checkpoint.set_up": 31})
-        plan = BudgetPlan.objects.create(unit=unit, fiscal_year=thaidate.fiscal_year(month))
-        for source, amount in (("operating", "500000.00"), ("investment", "1250000.25"), ("other", "80000.00")):
-            line = BudgetLine.objects.create(plan=plan, source=source, description=f"แผนงาน{source}", planned=Decimal(amount))
-            BudgetSpending.objects.create(line=line, month=month, amount=Decimal(amount) / 7)
-        BudgetMonth.objects.create(unit=unit, month=month, problems="การเบิกจ่ายล่าช้าเนื่องจากรอผลการจัดซื้อจัดจ้าง")
-        fund = FundMonth.objects.create(unit=unit, month=month, allocated=Decimal("30000.00"))
-        FundSpending.objects.bulk_create(FundSpending(fund_month=fund, date=day, description=f"ค่าใช้จ่ายสืบสวนคดีที่ {i + 1}",
-                                                      amount=Decimal("2500.50")) for i in range(4))
-        self._procurement(unit, month, day)
-        return unit
-
-    def _procurement(self, unit, month, day):
-        procurement = ProcurementMonth.objects.create(unit=unit, month=month)
-        Announcement.objects.create(procurement=procurement, kind="invitation", title="ประกาศเชิญชวนจัดซื้อวัสดุสำนักงาน", date=day)
-        for i in range(3):
-            purchase = Purchase.objects.create(
-                procurement=procurement, item=f"จัดซื้อวัสดุสำนักงานและน้ำดื่ม รายการที่ {i + 1}", budget=Decimal("12500.00"),
-                reference_price=Decimal("12500.00"), winner="ร้านน้ำใสบึงกุ่ม", agreed_price=Decimal("12000.00"),
-                reason="ราคาต่ำสุด", contract_number=f"บส {i + 1}/2567", contract_date=day)
-            Bid.objects.bulk_create([Bid(purchase=purchase, bidder="ร้านน้ำใสบึงกุ่ม", price=Decimal("12000.00")),
-                                     Bid(purchase=purchase, bidder="หจก. ธาราทิพย์", price=Decimal("12400.50"))])
 
     # --- rendering ----------------------------------------------------------------------------
 
@@ -164,6 +125,48 @@ class Command(BaseCommand):
         else:
             write(f"LibreOffice comparison {office}")
         write("all bench data was rolled back and its files removed")
+
+
+# --- seeding: a month of every dataset for one unit (also used by the document tests) -----------
+
+def seed_unit(unit_type, month, n: int, activities: int = 8, photos: int = 2) -> Unit:
+    unit = Unit.objects.create(unit_type=unit_type, slug=f"bench-{n:04d}-{int(time.time())}",
+                               name_th=f"สถานีตำรวจทดสอบประสิทธิภาพ {n + 1}", short_name_th=f"สน.ทดสอบ {n + 1}")
+    day = month.replace(day=5)
+    lines = list(LineOfWork.objects.filter(unit_type=unit_type))
+    report = OperationsReport.objects.create(unit=unit, month=month, summary="สรุปผลการปฏิบัติงานประจำเดือนของสถานีตำรวจ")
+    Activity.objects.bulk_create(Activity(report=report, date_from=day + datetime.timedelta(days=i % 20),
+                                          description=f"กิจกรรมตรวจตราและบริการประชาชน ครั้งที่ {i + 1} ณ ชุมชนในพื้นที่รับผิดชอบ",
+                                          line_of_work=lines[i % len(lines)] if lines else None,
+                                          responsible="ด.ต.ชาติชาย เจียมประเสริฐ")
+                                 for i in range(activities))
+    for i in range(photos):
+        store_photo(report, validate_upload(SimpleUploadedFile(f"ภาพกิจกรรม {i + 1}.jpg", _photo(i))))
+    StatisticsReport.objects.create(unit=unit, month=month, counts={
+        "crimes.group1.received": 2, "crimes.group3.received": 14, "crimes.group3.solved": 9,
+        "crimes.group5.arrests": 120, "checkpoints.checkpoint.set_up": 31})
+    plan = BudgetPlan.objects.create(unit=unit, fiscal_year=thaidate.fiscal_year(month))
+    for source, amount in (("operating", "500000.00"), ("investment", "1250000.25"), ("other", "80000.00")):
+        line = BudgetLine.objects.create(plan=plan, source=source, description=f"แผนงาน{source}", planned=Decimal(amount))
+        BudgetSpending.objects.create(line=line, month=month, amount=Decimal(amount) / 7)
+    BudgetMonth.objects.create(unit=unit, month=month, problems="การเบิกจ่ายล่าช้าเนื่องจากรอผลการจัดซื้อจัดจ้าง")
+    fund = FundMonth.objects.create(unit=unit, month=month, allocated=Decimal("30000.00"))
+    FundSpending.objects.bulk_create(FundSpending(fund_month=fund, date=day, description=f"ค่าใช้จ่ายสืบสวนคดีที่ {i + 1}",
+                                                  amount=Decimal("2500.50")) for i in range(4))
+    _procurement(unit, month, day)
+    return unit
+
+
+def _procurement(unit, month, day):
+    procurement = ProcurementMonth.objects.create(unit=unit, month=month)
+    Announcement.objects.create(procurement=procurement, kind="invitation", title="ประกาศเชิญชวนจัดซื้อวัสดุสำนักงาน", date=day)
+    for i in range(3):
+        purchase = Purchase.objects.create(
+            procurement=procurement, item=f"จัดซื้อวัสดุสำนักงานและน้ำดื่ม รายการที่ {i + 1}", budget=Decimal("12500.00"),
+            reference_price=Decimal("12500.00"), winner="ร้านน้ำใสบึงกุ่ม", agreed_price=Decimal("12000.00"),
+            reason="ราคาต่ำสุด", contract_number=f"บส {i + 1}/2567", contract_date=day)
+        Bid.objects.bulk_create([Bid(purchase=purchase, bidder="ร้านน้ำใสบึงกุ่ม", price=Decimal("12000.00")),
+                                 Bid(purchase=purchase, bidder="หจก. ธาราทิพย์", price=Decimal("12400.50"))])
 
 
 def _photo(seed: int) -> bytes:
