@@ -119,10 +119,9 @@ def _render_document(job: RenderJob, plan: MeasurePlan) -> list[Output]:
     item = item_for(job.kind, job.unit, job.fiscal_year)
     document = documents.build(job.kind, plan, title=item.title_th)
     job.set_fields(progress=20)
-    stem = f"{item.code} {document_title(job, plan, item)} {plan.unit.short_name_th or plan.unit.slug}"
     outputs = []
     for done, fmt in enumerate(DOCUMENT_FORMATS, start=1):
-        outputs.append(Output(fmt, f"{stem[:180]}.{fmt}", render(document, fmt)))
+        outputs.append(Output(fmt, documents.file_name(job.kind, plan, item, fmt), render(document, fmt)))
         job.set_fields(progress=20 + 60 * done // len(DOCUMENT_FORMATS))
     return outputs
 

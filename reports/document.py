@@ -143,6 +143,9 @@ class Signer:
     note: str = ""  # above the signature: the head's acknowledgement ("ทราบ") or orders
 
 
+SIGN_HERE = "." * 28  # a dotted line to sign or write on
+
+
 @dataclass
 class Signatures:
     """The signature lines that close a report: who reports it and, where an item must be

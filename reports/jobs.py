@@ -22,6 +22,7 @@ from oit_items.models import Item
 from oit_items.permissions import period_of
 from oit_items.uploads import UploadRejected, ValidatedFile, validate_upload
 
+from . import builders
 from .builders import NoData
 from .job_base import run_job
 from .kinds import DOCUMENT_KINDS, DocumentKind, units_with_data
@@ -150,7 +151,7 @@ def run(job: RenderJob) -> RenderJob:
 
 def file_name(kind: DocumentKind, month, fmt: str) -> str:
     """"สขร.1 ต.ค.66.pdf"."""
-    return f"{kind.file_stem} {thaidate.month_label(month)}.{fmt}"
+    return builders.file_name(kind.file_stem, month, fmt)
 
 
 def _render(job: RenderJob, kind: DocumentKind, item: Item) -> list[Output]:

@@ -56,13 +56,34 @@ def words(text: str) -> tuple[str, ...]:
         if chunk.isspace():
             pieces.append(" ")
             continue
-        start = 0
+        tokens, start = [], 0
         for match in _NUMBER.finditer(chunk):  # PyThaiNLP splits 12,500.00 at its comma and point
-            pieces += word_tokenize(chunk[start:match.start()], engine="newmm") if match.start() > start else []
-            pieces.append(match.group())
+            tokens += word_tokenize(chunk[start:match.start()], engine="newmm") if match.start() > start else []
+            tokens.append(match.group())
             start = match.end()
-        pieces += word_tokenize(chunk[start:], engine="newmm") if start < len(chunk) else []
+        tokens += word_tokenize(chunk[start:], engine="newmm") if start < len(chunk) else []
+        pieces += _joined(tokens)
     return tuple(pieces)
+
+
+def _joined(tokens: list[str]) -> list[str]:
+    """Tokens a line cannot break between joined: Thai next to Latin letters or digits (no break
+    opportunity for Pango or LibreOffice: "แผนงานoperating"), and punctuation with its word."""
+    out = []
+    for token in tokens:
+        if out and (_no_break(out[-1][-1], token[0]) or token[0] in _CLOSING or out[-1][-1] in _OPENING):
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
+def _no_break(before: str, after: str) -> bool:
+    thai = ("\u0e00" <= before <= "\u0e7f", "\u0e00" <= after <= "\u0e7f")
+    return thai[0] != thai[1] and before.isalnum() and after.isalnum()
+
+
+_CLOSING, _OPENING = set(")]}”’,.;:!?%ๆฯ/"), set("([{“‘")
 
 
 def longest_word(text: str, size_pt: float, bold: bool = False) -> float:
@@ -94,7 +115,21 @@ def column_widths(table: doc.Table, usable_pt: float, size_pt: float) -> list[fl
     relative = [c.width for c in table.columns]
     preferred = [usable_pt * w / sum(relative) for w in relative]
     needs = [_need(table, i, size_pt, usable_pt) for i in range(len(table.columns))]
+    if sum(needs) > usable_pt:  # not every word fits: numbers and dates still must, the longest words break
+        soft = [i for i, c in enumerate(table.columns) if not (c.numeric or c.kind == doc.DATE)]
+        cap = _water_level([needs[i] for i in soft], usable_pt - sum(n for i, n in enumerate(needs) if i not in soft))
+        needs = [min(n, cap) if i in soft else n for i, n in enumerate(needs)]
     return _fit(preferred, needs, usable_pt)
+
+
+def _water_level(needs: list[float], room: float) -> float:
+    """The largest cap such that the needs, each cut to it, fit in room."""
+    level, left = 0.0, len(needs)
+    for need in sorted(needs):
+        if need * left > room:
+            return max(room / left, 0.0)
+        room, left, level = room - need, left - 1, need
+    return level
 
 
 def _need(table: doc.Table, i: int, size_pt: float, usable_pt: float) -> float:
@@ -112,7 +147,7 @@ def _need(table: doc.Table, i: int, size_pt: float, usable_pt: float) -> float:
 
 def _fit(preferred: list[float], needs: list[float], usable_pt: float) -> list[float]:
     """Preferred widths scaled to fill usable_pt, each at least its need where they can all be."""
-    if sum(needs) >= usable_pt:  # too many columns for the page: share in proportion to need
+    if sum(needs) >= usable_pt:  # too many numbers for the page: share in proportion to need
         return [usable_pt * n / sum(needs) for n in needs]
     fixed: dict[int, float] = {}
     while True:

@@ -94,6 +94,7 @@ def html(document: doc.Document) -> str:
         "header_left": css_string(document.unit_name),
         "header_right": css_string(document.period_label),
         "page_label": css_string(_("Page")),
+        "sign_here": doc.SIGN_HERE,
     })
 
 

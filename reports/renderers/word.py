@@ -330,8 +330,8 @@ def _signatures(word, block: doc.Signatures, usable_pt: float) -> None:
     width = int(usable_pt * TWIPS_PER_PT / len(block.signers))
     for cell, signer in zip(grid.rows[0].cells, block.signers):
         lines = ([signer.note, ""] if signer.note else []) + [
-            f"{_('(Signed)')} ........................................ {signer.title}",
-            f"( {signer.name or '........................................'} )"] + (
+            f"{_('(Signed)')} {doc.SIGN_HERE} {signer.title}",
+            f"( {signer.name or doc.SIGN_HERE} )"] + (
             [signer.position] if signer.position else []) + [f"{_('Date')} ........ / ........ / ........"]
         for n, line in enumerate(lines):
             paragraph = cell.paragraphs[0] if n == 0 else cell.add_paragraph()

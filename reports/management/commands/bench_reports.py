@@ -146,8 +146,10 @@ def seed_unit(unit_type, month, n: int, activities: int = 8, photos: int = 2) ->
         "crimes.group1.received": 2, "crimes.group3.received": 14, "crimes.group3.solved": 9,
         "crimes.group5.arrests": 120, "checkpoints.checkpoint.set_up": 31})
     plan = BudgetPlan.objects.create(unit=unit, fiscal_year=thaidate.fiscal_year(month))
-    for source, amount in (("operating", "500000.00"), ("investment", "1250000.25"), ("other", "80000.00")):
-        line = BudgetLine.objects.create(plan=plan, source=source, description=f"แผนงาน{source}", planned=Decimal(amount))
+    for source, amount, programme in (("operating", "500000.00", "แผนงานบุคลากรภาครัฐ"),
+                                      ("investment", "1250000.25", "แผนงานพื้นฐานด้านความมั่นคง"),
+                                      ("other", "80000.00", "แผนงานยุทธศาสตร์ป้องกันและปราบปรามยาเสพติด")):
+        line = BudgetLine.objects.create(plan=plan, source=source, description=programme, planned=Decimal(amount))
         BudgetSpending.objects.create(line=line, month=month, amount=Decimal(amount) / 7)
     BudgetMonth.objects.create(unit=unit, month=month, problems="การเบิกจ่ายล่าช้าเนื่องจากรอผลการจัดซื้อจัดจ้าง")
     fund = FundMonth.objects.create(unit=unit, month=month, allocated=Decimal("30000.00"))
