@@ -114,35 +114,38 @@ def column_widths(table: doc.Table, usable_pt: float, size_pt: float) -> list[fl
     """Each column's width in points; together they fill usable_pt."""
     relative = [c.width for c in table.columns]
     preferred = [usable_pt * w / sum(relative) for w in relative]
-    needs = [_need(table, i, size_pt, usable_pt) for i in range(len(table.columns))]
+    hard, soft = zip(*(_needs(table, i, size_pt, usable_pt) for i in range(len(table.columns))))
+    needs = [max(h, s) for h, s in zip(hard, soft)]
     if sum(needs) > usable_pt:  # not every word fits: numbers and dates still must, the longest words break
-        soft = [i for i, c in enumerate(table.columns) if not (c.numeric or c.kind == doc.DATE)]
-        cap = _water_level([needs[i] for i in soft], usable_pt - sum(n for i, n in enumerate(needs) if i not in soft))
-        needs = [min(n, cap) if i in soft else n for i, n in enumerate(needs)]
+        cap = _water_level([s - h for h, s in zip(hard, soft) if s > h], usable_pt - sum(hard))
+        needs = [h + min(max(s - h, 0.0), cap) for h, s in zip(hard, soft)]
     return _fit(preferred, needs, usable_pt)
+
+
+def _needs(table: doc.Table, i: int, size_pt: float, usable_pt: float) -> tuple[float, float]:
+    """(what the column must have: its numbers and dates whole, what it should have: its longest word)."""
+    column = table.columns[i]
+    values = [row[i] for row in table.data_rows] + ([table.total[i]] if table.total else [])
+    texts = [doc.format_value(v, column.kind) for v in values if v not in (None, "")]
+    header = longest_word(column.title, size_pt, bold=True)
+    if column.numeric or column.kind == doc.DATE:  # printed whole, on one line; totals in bold
+        need = max([text_width(t, size_pt, bold=True) for t in texts] + [header]) + PADDING_PT
+        return need, need
+    word = max([longest_word(t, size_pt) for t in texts] + [header])
+    numbers = max([text_width(m.group(), size_pt) for t in texts for m in _NUMBER.finditer(t)], default=0.0)
+    return numbers + PADDING_PT, max(min(word, usable_pt * MAX_WORD_SHARE), numbers) + PADDING_PT
 
 
 def _water_level(needs: list[float], room: float) -> float:
     """The largest cap such that the needs, each cut to it, fit in room."""
+    if not needs:
+        return 0.0
     level, left = 0.0, len(needs)
     for need in sorted(needs):
         if need * left > room:
             return max(room / left, 0.0)
         room, left, level = room - need, left - 1, need
     return level
-
-
-def _need(table: doc.Table, i: int, size_pt: float, usable_pt: float) -> float:
-    column = table.columns[i]
-    values = [row[i] for row in table.data_rows] + ([table.total[i]] if table.total else [])
-    texts = [doc.format_value(v, column.kind) for v in values if v not in (None, "")]
-    header = longest_word(column.title, size_pt, bold=True)
-    if column.numeric or column.kind == doc.DATE:  # printed whole, on one line; totals in bold
-        need = max([text_width(t, size_pt, bold=True) for t in texts] + [header])
-        return need + PADDING_PT
-    word = max([longest_word(t, size_pt) for t in texts] + [header])
-    numbers = max([text_width(m.group(), size_pt) for t in texts for m in _NUMBER.finditer(t)], default=0.0)
-    return max(min(word, usable_pt * MAX_WORD_SHARE), numbers) + PADDING_PT
 
 
 def _fit(preferred: list[float], needs: list[float], usable_pt: float) -> list[float]:
