@@ -7,6 +7,7 @@
 #   fonts-thai-tlwg                — Thai fonts for PDFs (Sarabun for the web comes from npm)
 #   chromium                       — browser tests (Playwright drives /usr/bin/chromium)
 #   zbar-tools, poppler-utils      — tests decode QR codes (zbarimg) from rasterised PDFs (pdftoppm)
+#   libreoffice-{writer,calc}-nogui — tests convert the generated Word and Excel files (soffice)
 set -euo pipefail
 
 missing=()
@@ -21,6 +22,8 @@ fc-list 2>/dev/null | grep -i -E "tlwg|garuda|laksaman" >/dev/null || missing+=(
 command -v zbarimg >/dev/null || missing+=(zbar-tools)     # tests decode the QR codes
 command -v pdftoppm >/dev/null || missing+=(poppler-utils) # tests rasterise the signs
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# Tests only: the generated Word and Excel files are opened in LibreOffice (tests/test_documents_libreoffice.py).
+command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
