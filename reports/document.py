@@ -226,6 +226,21 @@ class Document:
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
 
+    def texts(self):
+        """Every piece of text the document prints (to choose fonts for the characters it uses)."""
+        yield from (self.title, self.subtitle, self.unit_name, self.period_label, self.addressee)
+        for block in self.blocks:
+            if isinstance(block, Table):
+                yield block.caption
+                yield block.empty_text
+                yield from (c.title for c in block.columns)
+                for row in block.rows + ([block.total] if block.total else []):
+                    yield from ([row.text] if isinstance(row, GroupRow) else [v for v in row if isinstance(v, str)])
+            elif isinstance(block, Signatures):
+                yield from (f"{s.title} {s.name} {s.position} {s.note}" for s in block.signers)
+            else:
+                yield getattr(block, "text", "") or getattr(block, "caption", "")
+
 
 # --- file names -------------------------------------------------------------------------------
 

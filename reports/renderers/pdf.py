@@ -57,8 +57,9 @@ def _table(table: doc.Table, landscape: bool) -> dict:
     widths = layout.column_widths(table, PAGE_MM[landscape][0] * PT_PER_MM, size)
     columns = [{"title": c.title, "kind": c.kind, "width_pt": round(w, 2)} for c, w in zip(table.columns, widths)]
 
-    def cells(row):
-        return [{"html": cell_html(doc.format_value(v, c.kind)), "kind": c.kind} for v, c in zip(row, table.columns)]
+    def cells(row):  # numbers and dates are on one line already (nowrap): only text needs the spans
+        return [{"html": cell_html(text) if c.kind == doc.TEXT or isinstance(v, str) else text, "kind": c.kind}
+                for v, c in zip(row, table.columns) for text in [doc.format_value(v, c.kind)]]
 
     rows = [{"group": row.text} if isinstance(row, doc.GroupRow) else {"cells": cells(row)} for row in table.rows]
     total = cells(table.total) if table.total else None
@@ -86,11 +87,12 @@ def _blocks(document: doc.Document) -> list[dict]:
 
 
 def html(document: doc.Document) -> str:
+    emoji = thai_fonts.emoji_font_css("".join(document.texts()))
     return render_to_string(TEMPLATE, {
         "document": document,
         "blocks": _blocks(document),
-        "font_faces": thai_fonts.font_face_css(),
-        "font_family": thai_fonts.font_family_css(),
+        "font_faces": thai_fonts.font_face_css() + "\n" + emoji,
+        "font_family": thai_fonts.font_family_css(emoji=bool(emoji)),
         "header_left": css_string(document.unit_name),
         "header_right": css_string(document.period_label),
         "page_label": css_string(_("Page")),

@@ -187,30 +187,74 @@ def font_face_css() -> str:
         css_weight = 700 if weight == "bold" else 400
         rules.append(f'@font-face {{ font-family: "{FAMILY}"; font-weight: {css_weight}; '
                      f'src: url("{path.as_uri()}"); }}')
-    return "\n".join(rules + [emoji_font_css()])
-
-
-def _emoji_css_files() -> list[Path]:
-    folder = Path(settings.NODE_MODULES) / "@fontsource" / "noto-emoji"
-    return [folder / f"{weight}.css" for weight in (400, 700) if (folder / f"{weight}.css").exists()]
-
-
-@functools.lru_cache(maxsize=1)
-def emoji_font_css() -> str:
-    """Noto Emoji (monochrome, the npm package @fontsource/noto-emoji) for the characters the Thai
-    font lacks: emoji print as emoji, not as boxes, and copy out as themselves. Its @font-face
-    rules, split by unicode-range, with the font files' addresses made absolute."""
-    rules = []
-    for css in _emoji_css_files():
-        files = css.parent
-        rules.append(re.sub(r"url\(\./([^)]+)\)", lambda m: f'url("{(files / m.group(1)).as_uri()}")', css.read_text()))
-    if not rules:
-        log.warning("@fontsource/noto-emoji not installed (npm ci): emoji in PDFs print as boxes")
     return "\n".join(rules)
 
 
-def font_family_css() -> str:
-    families = ([FAMILY] if patched_fonts() else []) + ([EMOJI_FAMILY] if _emoji_css_files() else []) + FALLBACK_FAMILIES
+def _emoji_folder() -> Path:
+    return Path(settings.NODE_MODULES) / "@fontsource" / "noto-emoji"
+
+
+_FACE = re.compile(r"@font-face\s*{(.*?)}", re.S)
+_URL = re.compile(r"url\(\./([^)]+\.woff2)\)")
+_RANGE = re.compile(r"U\+([0-9a-fA-F]+)(?:-([0-9a-fA-F]+))?")
+
+
+@functools.lru_cache(maxsize=1)
+def _emoji_faces() -> list[tuple[Path, int, list[tuple[int, int]], str]]:
+    """(woff2 file, weight, code point ranges, unicode-range as written) of each face of Noto Emoji
+    (monochrome, the npm package @fontsource/noto-emoji), split by its CSS as the browser gets it."""
+    faces = []
+    for weight in (400, 700):
+        css = _emoji_folder() / f"{weight}.css"
+        if not css.exists():
+            continue
+        for body in _FACE.findall(css.read_text()):
+            url, ranges = _URL.search(body), re.search(r"unicode-range:\s*([^;]+);", body)
+            if url and ranges:
+                spans = [(int(a, 16), int(b or a, 16)) for a, b in _RANGE.findall(ranges.group(1))]
+                faces.append((css.parent / url.group(1), weight, spans, ranges.group(1).strip()))
+    if not faces:
+        log.warning("@fontsource/noto-emoji not installed (npm ci): emoji in PDFs print as boxes")
+    return faces
+
+
+@functools.lru_cache(maxsize=1)
+def _thai_codepoints() -> frozenset:
+    from fontTools.ttLib import TTFont
+
+    path = patched_fonts().get("regular") or source_font()
+    return frozenset(TTFont(str(path), lazy=True).getBestCmap()) if path else frozenset()
+
+
+def emoji_font_css(text: str) -> str:
+    """Noto Emoji for the characters of text that the Thai font lacks: emoji print as emoji, not
+    as boxes, and copy out as themselves. Only the faces the text needs (most documents need none),
+    decompressed once per machine into the font cache: WeasyPrint would unpack WOFF2 on every PDF."""
+    lacking = {ord(ch) for ch in set(text) if not ch.isspace()} - _thai_codepoints()
+    rules = []
+    for source, weight, spans, ranges in _emoji_faces() if lacking else []:
+        if any(low <= cp <= high for cp in lacking for low, high in spans):
+            rules.append(f'@font-face {{ font-family: "{EMOJI_FAMILY}"; font-weight: {weight}; '
+                         f'src: url("{_unpacked(source).as_uri()}"); unicode-range: {ranges}; }}')
+    return "\n".join(rules)
+
+
+def _unpacked(woff2: Path) -> Path:
+    target = _cache_dir() / f"{woff2.stem}-{hashlib.sha256(woff2.read_bytes()).hexdigest()[:12]}.ttf"
+    if not target.exists():
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(str(woff2))
+        font.flavor = None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        font.save(str(partial))
+        os.replace(partial, target)
+    return target
+
+
+def font_family_css(emoji: bool = False) -> str:
+    families = ([FAMILY] if patched_fonts() else []) + ([EMOJI_FAMILY] if emoji else []) + FALLBACK_FAMILIES
     return ", ".join(f'"{f}"' if " " in f else f for f in families)
 
 
