@@ -37,7 +37,8 @@ def css_string(text: str) -> str:
 
 
 def cell_html(text: str) -> str:
-    """Escaped text with its numbers kept on one line and its line breaks kept."""
+    """A table cell's escaped text with its numbers kept on one line (a narrow column could break
+    them, as a last resort) and its line breaks kept."""
     pieces = _NUMBER.split(text)  # numbers sit at the odd places (the pattern has one group)
     html = "".join(f'<span class="number">{escape(p)}</span>' if i % 2 else escape(p) for i, p in enumerate(pieces))
     return mark_safe(html.replace("\n", "<br>"))
@@ -76,7 +77,7 @@ def _blocks(document: doc.Document) -> list[dict]:
         if isinstance(block, doc.Heading):
             blocks.append({"type": "heading", "text": block.text, "level": min(max(block.level, 2), 4)})
         elif isinstance(block, doc.Paragraph):
-            blocks.append({"type": "paragraph", "html": cell_html(block.text), "align": block.align, "bold": block.bold})
+            blocks.append({"type": "paragraph", "text": block.text, "align": block.align, "bold": block.bold})
         elif isinstance(block, doc.Table):
             blocks.append(_table(block, document.landscape))
         elif isinstance(block, doc.Image):
