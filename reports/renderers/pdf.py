@@ -18,7 +18,8 @@ TEMPLATE = "reports/pdf/document.html"
 PDF_VARIANT = "pdf/a-2u"
 # The page box of the template's @page (A4, margins 22 15 18 20 mm), in mm.
 PAGE_MM = {False: (210 - 35, 297 - 40), True: (297 - 35, 210 - 40)}  # landscape → (width, height)
-IMAGE_ROOM_MM = 25  # kept free under an image for its caption and the space around it
+IMAGE_ROOM_MM = 40  # kept free on the page of the tallest picture: its caption and the heading above
+FIGURE_MIN_CM = 6  # a narrow (tall) picture's caption still gets a readable width
 TABLE_PT = {False: 13, True: 12}
 PT_PER_MM = 72 / 25.4
 _NUMBER = re.compile(r"([0-9๐-๙][0-9๐-๙,.]*[0-9๐-๙])")
@@ -50,7 +51,7 @@ def _image(image: doc.Image, landscape: bool) -> dict:
     kind = "png" if image.content[:8] == b"\x89PNG\r\n\x1a\n" else "jpeg"
     src = f"data:image/{kind};base64,{base64.b64encode(image.content).decode('ascii')}"
     return {"type": "image", "src": src, "caption": image.caption, "width_cm": round(width_cm, 2),
-            "height_cm": round(height_cm, 2)}
+            "height_cm": round(height_cm, 2), "figure_cm": round(max(width_cm, FIGURE_MIN_CM), 2)}
 
 
 def _table(table: doc.Table, landscape: bool) -> dict:

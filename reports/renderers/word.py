@@ -295,11 +295,12 @@ def _images(word, images: list[doc.Image], landscape: bool) -> None:
     sizes = [image.fit(page_width / 10, (page_height - pdf.IMAGE_ROOM_MM) / 10) for image in images]
     rows, row, used = [], [], 0.0
     for image, size in zip(images, sizes):
-        if row and used + size[0] + 0.4 > page_width / 10:
+        width = max(size[0], pdf.FIGURE_MIN_CM) + 0.4
+        if row and used + width > page_width / 10:
             rows.append(row)
             row, used = [], 0.0
         row.append((image, size))
-        used += size[0] + 0.4
+        used += width
     rows.append(row)
     columns = max(len(row) for row in rows)
     grid = word.add_table(rows=len(rows), cols=columns)
@@ -320,7 +321,8 @@ def _images(word, images: list[doc.Image], landscape: bool) -> None:
                 caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 caption.paragraph_format.space_after = Pt(2)
                 _run(caption, image.caption)
-    widths = [max(size[0] for row in rows if len(row) > i for _, size in row[i:i + 1]) + 0.4 for i in range(columns)]
+    widths = [max(max(size[0], pdf.FIGURE_MIN_CM) for row in rows if len(row) > i for _, size in row[i:i + 1]) + 0.4
+              for i in range(columns)]
     _table_properties(grid, [int(w / 2.54 * 72 * TWIPS_PER_PT) for w in widths])
 
 
