@@ -142,7 +142,7 @@ def _analysis(plan) -> list:
     for instrument in indicators.INSTRUMENTS:
         numbers = [i.number for i in indicators.INDICATORS if i.instrument == instrument.key and i.number in analyses]
         if numbers:
-            rows.append([instrument.th, ""])
+            rows.append(doc.GroupRow(instrument.th))
         rows += [[f"{printer.digits(n)}) {indicators.INDICATOR[n].th}", analyses[n].issues] for n in numbers]
     table = doc.Table(_columns(ANALYSIS_COLUMNS, (1, 3)), rows)
     return _heading(plan.analysis_heading) + _paragraphs(plan.analysis_intro) + [table]
@@ -160,7 +160,7 @@ def _oit_table(plan, measures, printer) -> doc.Table:
     for area in (Measure.OIT, Measure.WEBSITE, Measure.MONITORING):
         group = [m for m in measures if m.area == area]
         if group:
-            rows.append([labels[area] or DEFAULT_GROUP_LABELS[area], "", ""])
+            rows.append(doc.GroupRow(labels[area] or DEFAULT_GROUP_LABELS[area]))
         for m in group:
             aspect = f"{printer.code(m.code)} {m.aspect}" if m.code else m.aspect
             rows.append([aspect, m.points, people_text(m)])
@@ -184,7 +184,7 @@ def _calendar_table(phases, printer) -> doc.Table:
     for phase in phases:
         if phase.stage != stage:
             stage, number = phase.stage, 0
-            rows.append([indicators.STAGE[stage].th, "", "", "", ""])
+            rows.append(doc.GroupRow(indicators.STAGE[stage].th))  # across the table, not in the narrow ที่
         number += 1
         rows.append([printer.digits(number), printer.period(phase), phase.step, phase.work, people_text(phase)])
     return doc.Table(_columns(CALENDAR_COLUMNS, (0.3, 1.2, 1.5, 2.6, 1.6)), rows)
@@ -270,6 +270,16 @@ def photo_jpeg(photo) -> bytes:
         out = io.BytesIO()
         image.save(out, "JPEG", quality=85)
     return out.getvalue()
+
+
+def file_name(kind: str, plan: MeasurePlan, item, fmt: str) -> str:
+    """"O25 การรายงานผล… ปีงบประมาณ 2567.pdf": the item and its title (shortened at a word boundary)
+    and the fiscal year, within the length limits of file names."""
+    from . import kinds
+
+    title = plan.title if kind == kinds.MEASURES_DOCUMENT else item.title_th
+    unit = plan.unit.short_name_th or plan.unit.slug
+    return doc.file_name(item.code, f"ปีงบประมาณ {plan.fiscal_year}", fmt, middle=f"{title} {unit}")
 
 
 def build(kind: str, plan: MeasurePlan, title: str = "") -> doc.Document:

@@ -54,8 +54,8 @@ def produce(job) -> jobs.Production:
     item = item_for(job.kind, job.unit, job.fiscal_year)
     document = documents.build(job.kind, plan, title=item.title_th)
     title = document_title(job, plan, item)
-    stem = f"{item.code} {title} {plan.unit.short_name_th or plan.unit.slug}"
-    pieces = [jobs.Piece(fmt, f"{stem[:180]}.{fmt}", title, document=document, fmt=fmt) for fmt in DOCUMENT_FORMATS]
+    pieces = [jobs.Piece(fmt, documents.file_name(job.kind, plan, item, fmt), title, document=document, fmt=fmt)
+              for fmt in DOCUMENT_FORMATS]
     return jobs.Production(pieces, item=item, month=None, about_date=_about_date(job.fiscal_year))
 
 

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from ita_portal import thaidate
 
 from . import statistics
-from .document import DATE, INTEGER, MONEY, TEXT, Column, Document, Heading, Image, Paragraph, Table, format_money, money
+from .document import (DATE, INTEGER, MONEY, SIGN_HERE, TEXT, Column, Document, Heading, Image, Paragraph, Signatures,
+                       Signer, Table, format_money, money)
+from .document import file_name as document_file_name
 from .models import (Announcement, BudgetLine, BudgetMonth, BudgetPlan, BudgetSpending, FundMonth, FundSpending,
                      OperationsReport, ProcurementMonth, Purchase, StatisticsReport)
 
@@ -46,6 +48,22 @@ def addressee(unit) -> str:
     return _("To: %(head)s") % {"head": head.position if head and head.position else _("the head of unit")}
 
 
+def reported_to_the_head(unit) -> Signatures:
+    """The reporter's signature and the head's acknowledgement, for the items that must be
+    "reported to the head": the operations report, the budget report, the investigation fund."""
+    head = unit.head
+    return Signatures([
+        Signer(_("Reporter")),
+        Signer(_("Head of unit"), name=head.display_name if head else "", position=head.position if head else "",
+               note=f"{_('Acknowledged / orders:')} {SIGN_HERE}"),
+    ])
+
+
+def file_name(stem: str, month, fmt: str) -> str:
+    """"สขร.1 ต.ค.66.pdf": the document kind and the month, within the length limits of file names."""
+    return document_file_name(str(stem), thaidate.month_label(month), fmt)
+
+
 # --- operations -------------------------------------------------------------------------------
 
 def operations(unit, month) -> Document:
@@ -53,7 +71,7 @@ def operations(unit, month) -> Document:
               .prefetch_related("activities__line_of_work", "photos").first())
     if report is None or not report.activities.all():
         raise NoData(_("No activities were entered for %(month)s.") % {"month": _month_name(month)})
-    document = _document(_("Monthly operations report"), unit, month)
+    document = _document(_("Monthly operations report"), unit, month, addressee=addressee(unit))
     if report.summary:
         document.add(Paragraph(report.summary))
     by_line = defaultdict(list)
@@ -72,7 +90,7 @@ def operations(unit, month) -> Document:
         for photo in photos:
             with photo.file.open("rb") as stored:
                 document.add(Image(for_print(stored.read()), caption=photo.caption, width_cm=7.5))
-    return document
+    return document.add(reported_to_the_head(unit))
 
 
 def for_print(content: bytes) -> bytes:
@@ -145,7 +163,7 @@ def budget(unit, month) -> Document:
     document.add(Heading(_("Spending by month against the plan")), _monthly_table(lines, months, spent, planned))
     document.add(Heading(_("Problems and obstacles")), Paragraph(notes.problems if notes and notes.problems else "-"))
     document.add(Heading(_("Suggestions")), Paragraph(notes.suggestions if notes and notes.suggestions else "-"))
-    return document
+    return document.add(reported_to_the_head(unit))
 
 
 def _monthly_table(lines, months, spent, planned) -> Table:
@@ -172,7 +190,8 @@ def investigation_fund(unit, month) -> Document:
     spending = list(current.spending.all())
     spent_now = sum((s.amount for s in spending), money(0))
     brought = allocated_before - spent_before
-    document = _document(_("Report on the fund for criminal investigation and inquiry"), unit, month)
+    document = _document(_("Report on the fund for criminal investigation and inquiry"), unit, month,
+                         addressee=addressee(unit))
     document.add(Heading(_("Allocation and balance")), Table(
         [Column(_("Item"), TEXT, 3), Column(_("Amount (baht)"), MONEY, 1.4)],
         [[_("Brought forward from earlier months"), brought], [_("Allocated this month"), current.allocated],
@@ -183,7 +202,7 @@ def investigation_fund(unit, month) -> Document:
         total_label=_("Total"), empty_text=_("No spending this month.")))
     if current.note:
         document.add(Paragraph(current.note))
-    return document
+    return document.add(reported_to_the_head(unit))
 
 
 # --- procurement ------------------------------------------------------------------------------

@@ -6,10 +6,13 @@ of Django models and of any renderer: it is shared by `reports/` and `measures/`
 
 Table cells are typed by their column: text, integer, money (Decimal, 2 places) or date. Values
 are checked and normalised when the table is built, so every renderer can rely on them, and the
-optional total row is computed here once — the three formats cannot disagree on a sum.
+optional total row is computed here once — the three formats cannot disagree on a sum. A table
+may hold group rows (a phase, an area) that head the rows below them across the whole width.
 """
 
 import datetime
+import io
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -112,6 +115,44 @@ class Image:
     caption: str = ""
     width_cm: float = 7.5
 
+    @property
+    def pixels(self) -> tuple[int, int]:
+        from PIL import Image as PILImage
+
+        with PILImage.open(io.BytesIO(self.content)) as image:
+            return image.size
+
+    def fit(self, max_width_cm: float, max_height_cm: float) -> tuple[float, float]:
+        """(width, height) in cm at width_cm, scaled down to fit the box; proportions kept."""
+        width, height = self.pixels
+        printed = min(self.width_cm, max_width_cm, max_height_cm * width / height)
+        return printed, printed * height / width
+
+
+@dataclass
+class GroupRow:
+    """A row of a table that heads the rows below it across every column (a phase, an area)."""
+    text: str
+
+
+@dataclass
+class Signer:
+    title: str  # what the signature stands for: "ผู้รายงาน", "หัวหน้าหน่วย"
+    name: str = ""  # rank and name; a dotted line to fill in when empty
+    position: str = ""
+    note: str = ""  # above the signature: the head's acknowledgement ("ทราบ") or orders
+
+
+SIGN_HERE = "." * 28  # a dotted line to sign or write on
+
+
+@dataclass
+class Signatures:
+    """The signature lines that close a report: who reports it and, where an item must be
+    "reported to the head" (O7, O12, O13 police; O6, O11, O12 immigration), the head's
+    acknowledgement."""
+    signers: list[Signer]
+
 
 @dataclass
 class Table:
@@ -126,10 +167,17 @@ class Table:
             raise DocumentError("a table needs columns")
         normalised = []
         for row in self.rows:
+            if isinstance(row, GroupRow):
+                normalised.append(row)
+                continue
             if len(row) != len(self.columns):
                 raise DocumentError(f"row has {len(row)} cells for {len(self.columns)} columns: {row!r}")
             normalised.append([_normalise(v, c.kind) for v, c in zip(row, self.columns)])
         self.rows = normalised
+
+    @property
+    def data_rows(self) -> list[list]:
+        return [r for r in self.rows if not isinstance(r, GroupRow)]
 
     @property
     def total_span(self) -> int:
@@ -147,10 +195,9 @@ class Table:
             row[label_at] = self.total_label
         for i, column in enumerate(self.columns):
             if column.summed:
-                values = [r[i] for r in self.rows if r[i] is not None]
+                values = [r[i] for r in self.data_rows if r[i] is not None]
                 row[i] = sum(values, money(0) if column.kind == MONEY else 0)
         return row
-
 
 
 @dataclass
@@ -170,7 +217,7 @@ class Document:
 
     def add(self, *blocks) -> "Document":
         for block in blocks:
-            if not isinstance(block, (Heading, Paragraph, Table, Image)):
+            if not isinstance(block, (Heading, Paragraph, Table, Image, Signatures)):
                 raise DocumentError(f"not a block: {block!r}")
             self.blocks.append(block)
         return self
@@ -178,3 +225,66 @@ class Document:
     @property
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
+
+    def texts(self):
+        """Every piece of text the document prints (to choose fonts for the characters it uses)."""
+        yield from (self.title, self.subtitle, self.unit_name, self.period_label, self.addressee)
+        for block in self.blocks:
+            if isinstance(block, Table):
+                yield block.caption
+                yield block.empty_text
+                yield from (c.title for c in block.columns)
+                for row in block.rows + ([block.total] if block.total else []):
+                    yield from ([row.text] if isinstance(row, GroupRow) else [v for v in row if isinstance(v, str)])
+            elif isinstance(block, Signatures):
+                yield from (f"{s.title} {s.name} {s.position} {s.note}" for s in block.signers)
+            else:
+                yield getattr(block, "text", "") or getattr(block, "caption", "")
+
+
+# --- file names -------------------------------------------------------------------------------
+
+MAX_NAME_CHARS = 120
+MAX_NAME_BYTES = 240  # ext4 and most file systems refuse more than 255 bytes; Thai is 3 a letter
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def file_name(kind: str, period: str, fmt: str, middle: str = "") -> str:
+    """"<kind> <middle> <period>.<fmt>", at most MAX_NAME_CHARS characters and MAX_NAME_BYTES
+    UTF-8 bytes: the kind and the period are kept whole, the middle (a title, a unit) is cut at a
+    word boundary and then the kind, so that a user can still tell the files apart."""
+    kind, middle, period = (" ".join(_UNSAFE.sub(" ", part).split()) for part in (kind, middle, period))
+    ending = f" {period}.{fmt}" if period else f".{fmt}"
+
+    def fits(text):
+        return len(text) <= MAX_NAME_CHARS and len(text.encode()) <= MAX_NAME_BYTES
+
+    name = " ".join(part for part in (kind, middle) if part)
+    if not fits(name + ending):
+        head = shorten(kind, MAX_NAME_CHARS // 2)
+        room = [len(head) + 1, len(head.encode()) + 1]
+        middle = shorten(middle, MAX_NAME_CHARS - room[0] - len(ending),
+                         MAX_NAME_BYTES - room[1] - len(ending.encode())) if middle else ""
+        name = " ".join(part for part in (head, middle) if part)
+    return name + ending
+
+
+def shorten(text: str, max_chars: int, max_bytes: int | None = None) -> str:
+    """The longest start of text that fits, ending at a word boundary (Thai words found by
+    PyThaiNLP), never in the middle of a word unless one word alone is too long."""
+    def fits(candidate):
+        return len(candidate) <= max_chars and (max_bytes is None or len(candidate.encode()) <= max_bytes)
+
+    if fits(text):
+        return text
+    from pythainlp.tokenize import word_tokenize
+
+    out = ""
+    for word in word_tokenize(text, engine="newmm", keep_whitespace=True):
+        if not fits(out + word):
+            break
+        out += word
+    out = out.rstrip(" -–,(") or text[:max(max_chars, 1)]
+    while not fits(out):
+        out = out[:-1]
+    return out

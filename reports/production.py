@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ita_portal import thaidate
 from oit_items.models import Item
 
-from . import jobs
+from . import builders, jobs
 from .builders import NoData
 from .kinds import DOCUMENT_KINDS, DocumentKind, units_with_data
 from .models import OperationsReport
@@ -56,7 +56,7 @@ def required_formats(item: Item) -> list[str]:
 
 def file_name(kind: DocumentKind, month, fmt: str) -> str:
     """"สขร.1 ต.ค.66.pdf"."""
-    return f"{kind.file_stem} {thaidate.month_label(month)}.{fmt}"
+    return builders.file_name(kind.file_stem, month, fmt)
 
 
 def check(kind_key: str, unit, month) -> None:

@@ -24,6 +24,7 @@ TEST_NEEDS=(
   "cmd:zbarimg zbar-tools"                            # decode QR codes
   "cmd:pdftoppm poppler-utils"                        # rasterise PDFs
   "cmd:redis-server redis-server"                     # the fault tests kill a Redis of their own
+  "cmd:soffice libreoffice-writer-nogui libreoffice-calc-nogui"  # generated Word/Excel opened in LibreOffice
 )
 BENCH_NEEDS=(
   "cmd:wrk wrk"                                       # the HTTP load generator of make bench

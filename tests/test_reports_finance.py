@@ -62,7 +62,7 @@ def test_fund_balance_is_carried_from_month_to_month(client, users, station, dja
     ask_for(client, "investigation_fund", "m11", django_capture_on_commit_callbacks)
     files = {e.format: stored(e) for e in Evidence.objects.current().filter(item_period__item__code="O13")}
     assert set(files) == {"pdf", "xlsx", "docx"}  # police O13: PDF, Excel and Word
-    summary, spending = docx_tables(files["docx"])
+    summary, spending, _signatures = docx_tables(files["docx"])
     amounts = [row[1] for row in summary[1:]]
     assert amounts == ["21,499.75", "20,000.00", "7,200.50", "34,299.25"]  # brought forward, in, out, balance
     assert spending[1][2] == "ค่าเดินทางสืบสวนคดีฉ้อโกงออนไลน์" and spending[-1][-1] == "7,200.50"

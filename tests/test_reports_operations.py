@@ -64,7 +64,8 @@ def test_police_report_becomes_o7_pdf_and_word(client, users, station, django_ca
     tables = docx_tables(files["docx"])
     cells = [cell for table in tables for row in table for cell in row]
     assert "อบรมวินัยจราจรให้นักเรียนโรงเรียนในพื้นที่" in cells and "20 ต.ค. 2566" in cells
-    assert len(tables) == 3  # one table per line of work
+    assert len(tables) == 3 + 1  # one table per line of work, then the signatures (reported to the head)
+    assert "(ลงชื่อ)" in tables[-1][0][0] and "ผู้รายงาน" in tables[-1][0][0]
 
 
 @pytest.fixture

@@ -1,10 +1,17 @@
-"""Excel (.xlsx) through openpyxl: typed cells (numbers are numbers, dates are dates), Thai
-headers, the header row frozen, one sheet per table.
+"""Excel (.xlsx) through openpyxl: typed cells (numbers are numbers, dates are dates), one sheet per
+table, and sheets that print: A4, landscape where the table is wide, scaled to the page width, the
+header row repeated on every page, rows as tall as their wrapped text.
+
+Neither Excel nor LibreOffice sizes rows to their content when it opens a file, so every row gets
+its height here, from the same text measurement as the PDF's columns (reports.renderers.layout)
+and the font's own line height (the height a spreadsheet gives a line of text). The columns are
+the PDF's.
 
 Totals are written as exact values, not formulas: files generated without a calculation engine
 carry no cached result for a formula, and many viewers (phones, previews) would show it empty.
 """
 
+import functools
 import io
 import re
 
@@ -12,8 +19,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from .. import document as doc
+from . import layout, pdf, thai_fonts
 
 FONT_NAME = "TH Sarabun New"
 NUMBER_FORMATS = {
@@ -24,9 +34,34 @@ NUMBER_FORMATS = {
 }
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="E8E8E8")
-WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_FILL, GROUP_FILL = PatternFill("solid", fgColor="E8E8E8"), PatternFill("solid", fgColor="F4F4F4")
+TITLE_PT, HEADING_PT = 16, 15
+CELL_PADDING_PT = 2  # above and below the text of a row
+WRAP_PADDING_PT = 4  # left and right of the text of a cell, as spreadsheets draw it
+MAX_SHEET_TITLE = 31
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
+
+
+@functools.lru_cache(maxsize=1)
+def line_em() -> float:
+    """A line of text in a cell, in em, as LibreOffice spaces it: the font's typographic ascent,
+    descent and line gap when the font asks for them (USE_TYPO_METRICS, as the TLWG fonts do),
+    else its Windows ascent and descent."""
+    from fontTools.ttLib import TTFont
+
+    path = thai_fonts.source_font()
+    if path is None:
+        return 1.7
+    font = TTFont(str(path), lazy=True)
+    os2, upem = font["OS/2"], font["head"].unitsPerEm
+    if os2.fsSelection & (1 << 7):
+        return (os2.sTypoAscender - os2.sTypoDescender + os2.sTypoLineGap) / upem
+    return (os2.usWinAscent + os2.usWinDescent) / upem
+
+
+def _digit_width_px(size_pt: float) -> float:
+    """Excel's "maximum digit width" of the default font, in pixels: the unit of column widths."""
+    return max(layout.text_width(d, size_pt) for d in "0123456789") * 96 / 72
 
 
 def _sheets(document: doc.Document) -> list[tuple[list, doc.Table | None, list]]:
@@ -46,86 +81,157 @@ def _sheets(document: doc.Document) -> list[tuple[list, doc.Table | None, list]]
     return sheets
 
 
-def _sheet_title(text: str, used: set) -> str:
-    base = _SHEET_UNSAFE.sub(" ", text).strip()[:28] or _("Sheet")
-    title, n = base, 2
+def sheet_title(text: str, used: set) -> str:
+    """At most 31 characters (Excel's limit), cut at a word boundary, unique in the workbook."""
+    base = " ".join(_SHEET_UNSAFE.sub(" ", text).split()).strip("'") or _("Sheet")
+    title, n = doc.shorten(base, MAX_SHEET_TITLE), 2
     while title.lower() in used:
-        title, n = f"{base[:25]} ({n})", n + 1
+        suffix = f" ({n})"
+        title, n = doc.shorten(base, MAX_SHEET_TITLE - len(suffix)) + suffix, n + 1
     used.add(title.lower())
     return title
 
 
 class _Writer:
-    def __init__(self, sheet, width: int):
-        self.sheet, self.width, self.row = sheet, max(width, 1), 1
+    def __init__(self, sheet, widths_pt: list[float], size_pt: float):
+        self.sheet, self.widths, self.size, self.row = sheet, widths_pt, size_pt, 1
+        digit = _digit_width_px(size_pt)
+        for i, width in enumerate(widths_pt, start=1):
+            self.sheet.column_dimensions[get_column_letter(i)].width = round(width * 96 / 72 / digit, 2)
 
-    def text(self, value: str, bold: bool = False, size: int = 14) -> None:
+    def _height(self, row: int, lines: int, size_pt: float) -> None:
+        height = lines * size_pt * line_em() + 2 * CELL_PADDING_PT
+        current = self.sheet.row_dimensions[row].height or 0
+        self.sheet.row_dimensions[row].height = round(max(current, height), 1)
+
+    def text(self, value: str, bold: bool = False, size: float | None = None, fill=None) -> None:
+        """A line of text across the whole width of the sheet (merged cells), as tall as it wraps."""
+        size = size or self.size
         cell = self.sheet.cell(row=self.row, column=1, value=value)
         cell.font = Font(name=FONT_NAME, bold=bold, size=size)
-        if self.width > 1:
-            self.sheet.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=self.width)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if fill:
+            cell.fill = fill
+        if len(self.widths) > 1:
+            self.sheet.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=len(self.widths))
+        lines = layout.line_count(value, sum(self.widths) - WRAP_PADDING_PT, size, bold)
+        self._height(self.row, lines, size)
         self.row += 1
 
     def blocks(self, blocks) -> None:
         for block in blocks:
             if isinstance(block, doc.Heading):
-                self.text(block.text, bold=True, size=15)
+                self.text(block.text, bold=True, size=HEADING_PT)
             elif isinstance(block, doc.Paragraph):
                 self.text(block.text, bold=block.bold)
             elif isinstance(block, doc.Image) and block.caption:
                 self.text(block.caption)
+            elif isinstance(block, doc.Signatures):
+                self.row += 1
+                for signer in block.signers:
+                    self.signer(signer)
 
-    def table(self, table: doc.Table) -> None:
+    def signer(self, signer: doc.Signer) -> None:
+        if signer.note:
+            self.text(signer.note)
+        self.text(f"{_('(Signed)')} {doc.SIGN_HERE} {signer.title}")
+        self.text(f"( {signer.name or doc.SIGN_HERE} )")
+        if signer.position:
+            self.text(signer.position)
+        self.text(f"{_('Date')} ........ / ........ / ........")
+        self.row += 1
+
+    def table(self, table: doc.Table) -> int:
+        """Write the table; returns the row of its header."""
         if table.caption:
             self.text(table.caption, bold=True)
         header = self.row
         for i, column in enumerate(table.columns, start=1):
             cell = self.sheet.cell(row=header, column=i, value=column.title)
-            cell.font = Font(name=FONT_NAME, bold=True, size=14)
+            cell.font = Font(name=FONT_NAME, bold=True, size=self.size)
             cell.fill, cell.border = HEADER_FILL, BORDER
             cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-            self.sheet.column_dimensions[get_column_letter(i)].width = max(8, min(60, 12 * column.width))
+        self._height(header, self._lines([c.title for c in table.columns], bold=True), self.size)
         self.sheet.freeze_panes = self.sheet.cell(row=header + 1, column=1)
         self.row += 1
         for values in table.rows:
+            if isinstance(values, doc.GroupRow):
+                self.text(values.text, bold=True, fill=GROUP_FILL)
+                continue
             self._row(values, table.columns)
         if not table.rows and table.empty_text:
             self.text(table.empty_text)
         if table.total:
             if table.total_span > 1:
                 self.sheet.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=table.total_span)
-            self._row(table.total, table.columns, bold=True)
+            self._row(table.total, table.columns, bold=True, span=table.total_span)
+        return header
 
-    def _row(self, values, columns, bold: bool = False) -> None:
+    def _lines(self, texts: list[str], bold: bool = False, span: int = 1) -> int:
+        widths = [sum(self.widths[:span])] + self.widths[span:] if span > 1 else self.widths
+        texts = texts[:1] + texts[span:] if span > 1 else texts
+        return max((layout.line_count(t, w - WRAP_PADDING_PT, self.size, bold) for t, w in zip(texts, widths) if t),
+                   default=1)
+
+    def _row(self, values, columns, bold: bool = False, span: int = 1) -> None:
         for i, (value, column) in enumerate(zip(values, columns), start=1):
             cell = self.sheet.cell(row=self.row, column=i, value=value)
-            cell.font = Font(name=FONT_NAME, bold=bold, size=14)
-            cell.border, cell.alignment = BORDER, WRAP
-            if column.kind in NUMBER_FORMATS:
+            cell.font = Font(name=FONT_NAME, bold=bold, size=self.size)
+            cell.border = BORDER
+            numeric = column.numeric and not isinstance(value, str)  # a label may sit in a numeric column
+            cell.alignment = Alignment(wrap_text=not numeric, vertical="top", horizontal="right" if numeric else None)
+            if column.kind in NUMBER_FORMATS and not isinstance(value, str):
                 cell.number_format = NUMBER_FORMATS[column.kind]
+        texts = [doc.format_value(v, c.kind) for v, c in zip(values, columns)]
+        self._height(self.row, self._lines(texts, bold, span), self.size)
         self.row += 1
 
 
+def _print_setup(sheet, document: doc.Document, widths_pt: list[float], header_row: int | None) -> None:
+    """A4, landscape where the table is wider than a portrait page, scaled to the page width (as
+    many pages down as it takes), the header row on every page, the unit, month and page number
+    in the margins."""
+    portrait_pt = pdf.PAGE_MM[False][0] * pdf.PT_PER_MM
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if document.landscape or sum(widths_pt) > portrait_pt * 1.02 else "portrait"
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.page_margins.left, sheet.page_margins.right = 20 / 25.4, 15 / 25.4
+    sheet.page_margins.top, sheet.page_margins.bottom = 22 / 25.4, 18 / 25.4
+    sheet.page_margins.header, sheet.page_margins.footer = 10 / 25.4, 8 / 25.4
+    sheet.print_options.horizontalCentered = True
+    if header_row:
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.oddHeader.left.text, sheet.oddHeader.right.text = document.unit_name, document.period_label
+    sheet.oddFooter.center.text = f"{_('Page')} &P / &N"
+    for part in (sheet.oddHeader.left, sheet.oddHeader.right, sheet.oddFooter.center):
+        part.font, part.size = FONT_NAME, 11
+
+
 def render(document: doc.Document) -> bytes:
+    size = pdf.TABLE_PT[document.landscape]
     workbook = Workbook()
+    # The default font is the unit of column widths and the font of empty cells: TH Sarabun New too.
+    workbook._fonts = IndexedList([Font(name=FONT_NAME, size=size)])
+    workbook._named_styles["Normal"].font = Font(name=FONT_NAME, size=size)
     workbook.remove(workbook.active)
     workbook.properties.title = f"{document.title} {document.unit_name} {document.period_label}"
     workbook.properties.creator = document.author or document.unit_name
     used = set()
+    usable_pt = pdf.PAGE_MM[document.landscape][0] * pdf.PT_PER_MM
     for before, table, after in _sheets(document):
-        sheet = workbook.create_sheet(_sheet_title(table.caption if table and table.caption else document.title, used))
-        writer = _Writer(sheet, len(table.columns) if table else 6)
-        writer.text(document.title, bold=True, size=16)
+        sheet = workbook.create_sheet(sheet_title(table.caption if table and table.caption else document.title, used))
+        widths = layout.column_widths(table, usable_pt, size) if table else [usable_pt / 6] * 6
+        writer = _Writer(sheet, widths, size)
+        writer.text(document.title, bold=True, size=TITLE_PT)
         writer.text(f"{document.unit_name} {document.period_label}")
         if document.addressee:
             writer.text(document.addressee)
         writer.blocks(before)
-        if table:
-            writer.table(table)
+        header = writer.table(table) if table else None
         writer.blocks(after)
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.orientation = "landscape" if document.landscape else "portrait"
+        _print_setup(sheet, document, widths, header)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+

@@ -1,16 +1,28 @@
 """PDF through WeasyPrint: an HTML template, A4, a Thai font whose text copies out as Thai, the
-unit and month in a running header, and "หน้า 1 / 3" page numbers."""
+unit and month in a running header, "หน้า 1 / 3" page numbers, and PDF/A-2u for archiving (every
+font embedded, every glyph mapped to its text, sRGB output intent, XMP metadata)."""
 
 import base64
 import logging
+import re
 
 from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .. import document as doc
-from . import thai_fonts
+from . import layout, thai_fonts
 
 TEMPLATE = "reports/pdf/document.html"
+PDF_VARIANT = "pdf/a-2u"
+# The page box of the template's @page (A4, margins 22 15 18 20 mm), in mm.
+PAGE_MM = {False: (210 - 35, 297 - 40), True: (297 - 35, 210 - 40)}  # landscape → (width, height)
+IMAGE_ROOM_MM = 40  # kept free on the page of the tallest picture: its caption and the heading above
+FIGURE_MIN_CM = 6  # a narrow (tall) picture's caption still gets a readable width
+TABLE_PT = {False: 13, True: 12}
+PT_PER_MM = 72 / 25.4
+_NUMBER = re.compile(r"([0-9๐-๙][0-9๐-๙,.]*[0-9๐-๙])")
 
 # WeasyPrint logs every layout step at INFO (even while importing); a worker's log should show the
 # jobs, not them.
@@ -25,23 +37,39 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _image_uri(image: doc.Image) -> str:
+def cell_html(text: str) -> str:
+    """A table cell's escaped text with its numbers kept on one line (a narrow column could break
+    them, as a last resort) and its line breaks kept."""
+    pieces = _NUMBER.split(text)  # numbers sit at the odd places (the pattern has one group)
+    html = "".join(f'<span class="number">{escape(p)}</span>' if i % 2 else escape(p) for i, p in enumerate(pieces))
+    return mark_safe(html.replace("\n", "<br>"))
+
+
+def _image(image: doc.Image, landscape: bool) -> dict:
+    page_width, page_height = PAGE_MM[landscape]
+    width_cm, height_cm = image.fit(page_width / 10, (page_height - IMAGE_ROOM_MM) / 10)
     kind = "png" if image.content[:8] == b"\x89PNG\r\n\x1a\n" else "jpeg"
-    return f"data:image/{kind};base64,{base64.b64encode(image.content).decode('ascii')}"
+    src = f"data:image/{kind};base64,{base64.b64encode(image.content).decode('ascii')}"
+    return {"type": "image", "src": src, "caption": image.caption, "width_cm": round(width_cm, 2),
+            "height_cm": round(height_cm, 2), "figure_cm": round(max(width_cm, FIGURE_MIN_CM), 2)}
 
 
-def _table_context(table: doc.Table) -> dict:
-    widths = sum(c.width for c in table.columns)
-    columns = [{"title": c.title, "kind": c.kind, "percent": round(100 * c.width / widths, 2)} for c in table.columns]
+def _table(table: doc.Table, landscape: bool) -> dict:
+    size = TABLE_PT[landscape]
+    widths = layout.column_widths(table, PAGE_MM[landscape][0] * PT_PER_MM, size)
+    columns = [{"title": c.title, "kind": c.kind, "width_pt": round(w, 2)} for c, w in zip(table.columns, widths)]
 
-    def cells(row):
-        return [{"text": doc.format_value(v, c.kind), "kind": c.kind} for v, c in zip(row, table.columns)]
+    def cells(row):  # numbers and dates are on one line already (nowrap): only text needs the spans
+        return [{"html": cell_html(text) if c.kind == doc.TEXT or isinstance(v, str) else text, "kind": c.kind}
+                for v, c in zip(row, table.columns) for text in [doc.format_value(v, c.kind)]]
 
+    rows = [{"group": row.text} if isinstance(row, doc.GroupRow) else {"cells": cells(row)} for row in table.rows]
     total = cells(table.total) if table.total else None
     span = table.total_span
-    return {"caption": table.caption, "columns": columns, "rows": [cells(r) for r in table.rows],
-            "total": total, "total_span": span, "total_label": total[0]["text"] if total else "",
-            "total_rest": total[span:] if total else [], "empty_text": table.empty_text}
+    return {"type": "table", "caption": table.caption, "columns": columns, "rows": rows, "size_pt": size,
+            "width_pt": round(sum(widths), 2), "total": total, "total_span": span,
+            "total_label": total[0]["html"] if total else "", "total_rest": total[span:] if total else [],
+            "empty_text": table.empty_text}
 
 
 def _blocks(document: doc.Document) -> list[dict]:
@@ -52,21 +80,25 @@ def _blocks(document: doc.Document) -> list[dict]:
         elif isinstance(block, doc.Paragraph):
             blocks.append({"type": "paragraph", "text": block.text, "align": block.align, "bold": block.bold})
         elif isinstance(block, doc.Table):
-            blocks.append({"type": "table", **_table_context(block)})
+            blocks.append(_table(block, document.landscape))
         elif isinstance(block, doc.Image):
-            blocks.append({"type": "image", "src": _image_uri(block), "caption": block.caption, "width_cm": block.width_cm})
+            blocks.append(_image(block, document.landscape))
+        elif isinstance(block, doc.Signatures):
+            blocks.append({"type": "signatures", "signers": block.signers})
     return blocks
 
 
 def html(document: doc.Document) -> str:
+    emoji = thai_fonts.emoji_font_css("".join(document.texts()))
     return render_to_string(TEMPLATE, {
         "document": document,
         "blocks": _blocks(document),
-        "font_faces": thai_fonts.font_face_css(),
-        "font_family": thai_fonts.font_family_css(),
+        "font_faces": thai_fonts.font_face_css() + "\n" + emoji,
+        "font_family": thai_fonts.font_family_css(emoji=bool(emoji)),
         "header_left": css_string(document.unit_name),
         "header_right": css_string(document.period_label),
         "page_label": css_string(_("Page")),
+        "sign_here": doc.SIGN_HERE,
     })
 
 
@@ -83,5 +115,5 @@ def weasyprint_html():
 
 def render(document: doc.Document) -> bytes:
     HTML = weasyprint_html()
-    pdf = HTML(string=html(document)).write_pdf()
+    pdf = HTML(string=html(document)).write_pdf(pdf_variant=PDF_VARIANT)
     return thai_fonts.fix_to_unicode(pdf)

@@ -1,22 +1,25 @@
-"""Thai fonts for PDFs whose text copies out as the Thai that was typed.
+"""Thai fonts for PDFs whose text copies out as the Thai that was typed, in every viewer.
 
-Two problems stand between WeasyPrint and selectable Thai, both in the PDF's ToUnicode map (the
-table a viewer uses to turn glyphs back into text):
+A viewer turns glyphs back into text with the font's ToUnicode map (glyph → text), read in the
+order the glyphs are drawn; poppler, PDFium (Chrome, Edge) and pdf.js (Firefox) all do, and PDFium
+and pdf.js replace a glyph mapped to nothing with its glyph code. So the map must give every drawn
+glyph its own, non-empty text, in the right order. Two things stand in the way:
 
-1. WeasyPrint maps each glyph to the text of the first *cluster* it appears in. HarfBuzz merges
-   Thai marks into clusters (น้ำ becomes one cluster "้ำ"), so a glyph first seen there is mapped
-   to the wrong text for the rest of the document (ค่า copies out as ค่้ำ).
-2. HarfBuzz always splits SARA AM (ำ) into NIKHAHIT + SARA AA, so the ำ glyph pair shares the
-   SARA AA glyph with every plain า; no glyph-to-text map can tell them apart.
+1. WeasyPrint maps each glyph to the text of the HarfBuzz *cluster* it is first seen in, and
+   HarfBuzz merges Thai marks with their consonant (ค่ is one cluster of two glyphs).
+2. HarfBuzz always splits SARA AM (ำ) into NIKHAHIT + SARA AA and moves the NIKHAHIT before a
+   tone mark (น้ำ is drawn น ํ ้ า): no glyph-to-text map can tell that SARA AA from a plain า,
+   nor give the NIKHAHIT a text of its own without putting the marks out of order.
 
-So we (a) patch a copy of Laksaman (the TLWG font metric-compatible with the government's TH
-Sarabun) so that the SARA AA coming from SARA AM becomes a glyph of its own, and (b) rewrite the
-ToUnicode map of those fonts in the finished PDF glyph by glyph from the glyph names. The patched
-fonts are built once per machine into a cache directory from the installed fonts-thai-tlwg files.
-Limitation: a stand-alone NIKHAHIT (ํ, rare outside Pali) copies out as nothing.
+So (a) a copy of Laksaman (the TLWG font metric-compatible with the government's TH Sarabun) gets
+one ligature glyph per "NIKHAHIT [tone] SARA AA" sequence that HarfBuzz produces, drawn with the
+same outlines: each ligature stands for exactly "[tone]ำ", and every glyph of the font for exactly
+one text. Ligatures are named as the Adobe Glyph List names ligatures (uni0E490E33.am3 is ้ำ), so
+(b) the ToUnicode map of those fonts in the finished PDF is rewritten from the glyph names alone,
+complete and non-empty. The patched fonts are built once per machine into a cache directory from
+the installed fonts-thai-tlwg files.
 """
 
-import copy
 import functools
 import hashlib
 import io
@@ -35,10 +38,11 @@ log = logging.getLogger(__name__)
 FAMILY = "ITA Laksaman"  # the patched copy; BaseFont names in the PDF start with "ITA-Laksaman"
 SOURCE_FAMILY = "Laksaman"
 FALLBACK_FAMILIES = ["Laksaman", "Garuda", "Loma", "sans-serif"]
-PATCH_VERSION = "2"
-AM_GLYPH = "uni0E32.am"
+EMOJI_FAMILY = "Noto Emoji"
+PATCH_VERSION = "3"
 SARA_AA = "uni0E32"
-_UNI_NAME = re.compile(r"^uni([0-9A-F]{4})(?:\.|$)")
+TONES = ("uni0E48", "uni0E49", "uni0E4A", "uni0E4B")
+_UNI_NAME = re.compile(r"^uni((?:[0-9A-F]{4})+)(?:\.|$)")
 
 
 def _fc_match(pattern: str) -> Path | None:
@@ -60,8 +64,7 @@ def _patch(source: Path, target: Path, bold: bool) -> None:
     from fontTools.ttLib import TTFont
 
     font = TTFont(str(source))
-    _add_am_glyph(font)
-    _add_am_lookup(font)
+    _replace_layout(font, _add_sara_am_ligatures(font))
     style = "Bold" if bold else "Regular"
     for record in font["name"].names:
         if record.nameID in (1, 16):
@@ -76,28 +79,41 @@ def _patch(source: Path, target: Path, bold: bool) -> None:
     os.replace(partial, target)  # atomic: workers building it at once never read half a file
 
 
-def _add_am_glyph(font) -> None:
-    order = font.getGlyphOrder()
+def _add_sara_am_ligatures(font) -> dict[tuple[str, ...], str]:
+    """A composite glyph for each NIKHAHIT variant + (tone variant) + SARA AA; {components: name}.
+
+    Thai marks in TLWG fonts have no advance and draw to the left of their origin, so components
+    all placed at the origin draw exactly what the separate glyphs drew."""
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    names = font.getGlyphOrder()
+    nikhahits = [n for n in names if n.split(".")[0] == "uni0E4D"]
+    tones = [None] + [n for n in names if n.split(".")[0] in TONES]
     glyf, hmtx = font["glyf"], font["hmtx"]
-    glyf.glyphs[AM_GLYPH] = copy.deepcopy(glyf[SARA_AA])
-    hmtx.metrics[AM_GLYPH] = hmtx.metrics[SARA_AA]
-    font.setGlyphOrder(order + [AM_GLYPH])
+    glyph_set = font.getGlyphSet()
+    ligatures = {}
+    for nikhahit in nikhahits:
+        for tone in tones:
+            parts = (nikhahit, tone, SARA_AA) if tone else (nikhahit, SARA_AA)
+            name = f"uni{tone.split('.')[0][3:] if tone else ''}0E33.am{len(ligatures)}"
+            pen = TTGlyphPen(glyph_set)
+            for part in parts:
+                pen.addComponent(part, (1, 0, 0, 1, 0, 0))
+            glyph = pen.glyph()
+            glyf.glyphs[name] = glyph
+            glyph.recalcBounds(glyf)
+            hmtx.metrics[name] = (hmtx[SARA_AA][0], glyph.xMin)
+            ligatures[parts] = name
+    font.setGlyphOrder(names + list(ligatures.values()))
     glyf.glyphOrder = font.getGlyphOrder()
     if "GDEF" in font and font["GDEF"].table.GlyphClassDef:
-        font["GDEF"].table.GlyphClassDef.classDefs[AM_GLYPH] = 1  # a base glyph, like SARA AA
+        for name in ligatures.values():
+            font["GDEF"].table.GlyphClassDef.classDefs[name] = 1  # a base glyph, like SARA AA
+    return ligatures
 
 
-def _coverage(font, glyphs):
-    from fontTools.ttLib.tables import otTables
-
-    coverage = otTables.Coverage()
-    coverage.glyphs = sorted(set(glyphs), key=font.getGlyphID)
-    return coverage
-
-
-def _add_am_lookup(font) -> None:
-    """Replace the font's OpenType layout with one GSUB lookup: SARA AA right after NIKHAHIT
-    (perhaps with a tone mark between, as HarfBuzz reorders them) becomes AM_GLYPH.
+def _replace_layout(font, ligatures: dict[tuple[str, ...], str]) -> None:
+    """Replace the font's OpenType layout with one GSUB lookup: the SARA AM ligatures.
 
     Without a `thai` script in GSUB, HarfBuzz shapes Thai the way TLWG fonts were designed for:
     the pre-positioned variant glyphs (tone marks lowered, moved left over ป ฝ ฟ, ญ ฐ without
@@ -105,33 +121,22 @@ def _add_am_lookup(font) -> None:
     GPOS gone, nothing adds them back."""
     from fontTools.ttLib.tables import otTables
 
-    names = font.getGlyphOrder()
-    nikhahit = [n for n in names if n.startswith("uni0E4D")]
-    tones = [n for n in names if n[:7] in ("uni0E48", "uni0E49", "uni0E4A", "uni0E4B")] + [
-        name for codepoint, name in font.getBestCmap().items() if 0xF705 <= codepoint <= 0xF716]
-
-    single = otTables.SingleSubst()
-    single.mapping = {SARA_AA: AM_GLYPH}
-    rules = []
-    for backtrack in ([nikhahit], [tones, nikhahit]):  # closest glyph first
-        rule = otTables.ChainContextSubst()
-        rule.Format = 3
-        rule.BacktrackCoverage = [_coverage(font, glyphs) for glyphs in backtrack]
-        rule.InputCoverage = [_coverage(font, [SARA_AA])]
-        rule.LookAheadCoverage = []
-        record = otTables.SubstLookupRecord()
-        record.SequenceIndex, record.LookupListIndex = 0, 0
-        rule.SubstLookupRecord = [record]
-        rules.append(rule)
+    substitution = otTables.LigatureSubst()
+    substitution.ligatures = {}
+    for parts, name in ligatures.items():
+        ligature = otTables.Ligature()
+        ligature.LigGlyph, ligature.Component = name, list(parts[1:])
+        substitution.ligatures.setdefault(parts[0], []).append(ligature)
+    for first in substitution.ligatures.values():
+        first.sort(key=lambda ligature: -len(ligature.Component))  # the longest match first
 
     gsub = font["GSUB"].table
-    gsub.LookupList.Lookup = [_lookup(1, [single]), _lookup(6, rules)]
-    gsub.LookupList.LookupCount = 2
+    gsub.LookupList.Lookup, gsub.LookupList.LookupCount = [_lookup(4, [substitution])], 1
     feature = otTables.FeatureRecord()
     feature.FeatureTag = "ccmp"
     feature.Feature = otTables.Feature()
     feature.Feature.FeatureParams = None
-    feature.Feature.LookupListIndex, feature.Feature.LookupCount = [1], 1
+    feature.Feature.LookupListIndex, feature.Feature.LookupCount = [0], 1
     gsub.FeatureList.FeatureRecord, gsub.FeatureList.FeatureCount = [feature], 1
     langsys = otTables.LangSys()
     langsys.LookupOrder, langsys.ReqFeatureIndex = None, 0xFFFF
@@ -154,14 +159,19 @@ def _lookup(lookup_type, subtables):
     return lookup
 
 
+def source_font(bold: bool = False) -> Path | None:
+    """The installed Laksaman the patched font is built from (None without fonts-thai-tlwg)."""
+    return _fc_match(f"{SOURCE_FAMILY}:style={'Bold' if bold else 'Regular'}")
+
+
 @functools.lru_cache(maxsize=1)
 def patched_fonts() -> dict[str, Path]:
     """{"regular": path, "bold": path} of the patched fonts, built on first use; {} without TLWG."""
     found = {}
-    for weight, pattern in (("regular", f"{SOURCE_FAMILY}:style=Regular"), ("bold", f"{SOURCE_FAMILY}:style=Bold")):
-        source = _fc_match(pattern)
+    for weight in ("regular", "bold"):
+        source = source_font(weight == "bold")
         if source is None or not source.exists():
-            log.warning("font %s not found (install fonts-thai-tlwg); PDFs use fallback fonts", pattern)
+            log.warning("font %s %s not found (install fonts-thai-tlwg); PDFs use fallback fonts", SOURCE_FAMILY, weight)
             return {}
         digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
         target = _cache_dir() / f"ita-laksaman-{weight}-{digest}-v{PATCH_VERSION}.ttf"
@@ -180,30 +190,90 @@ def font_face_css() -> str:
     return "\n".join(rules)
 
 
-def font_family_css() -> str:
-    families = ([FAMILY] if patched_fonts() else []) + FALLBACK_FAMILIES
+def _emoji_folder() -> Path:
+    return Path(settings.NODE_MODULES) / "@fontsource" / "noto-emoji"
+
+
+_FACE = re.compile(r"@font-face\s*{(.*?)}", re.S)
+_URL = re.compile(r"url\(\./([^)]+\.woff2)\)")
+_RANGE = re.compile(r"U\+([0-9a-fA-F]+)(?:-([0-9a-fA-F]+))?")
+
+
+@functools.lru_cache(maxsize=1)
+def _emoji_faces() -> list[tuple[Path, int, list[tuple[int, int]], str]]:
+    """(woff2 file, weight, code point ranges, unicode-range as written) of each face of Noto Emoji
+    (monochrome, the npm package @fontsource/noto-emoji), split by its CSS as the browser gets it."""
+    faces = []
+    for weight in (400, 700):
+        css = _emoji_folder() / f"{weight}.css"
+        if not css.exists():
+            continue
+        for body in _FACE.findall(css.read_text()):
+            url, ranges = _URL.search(body), re.search(r"unicode-range:\s*([^;]+);", body)
+            if url and ranges:
+                spans = [(int(a, 16), int(b or a, 16)) for a, b in _RANGE.findall(ranges.group(1))]
+                faces.append((css.parent / url.group(1), weight, spans, ranges.group(1).strip()))
+    if not faces:
+        log.warning("@fontsource/noto-emoji not installed (npm ci): emoji in PDFs print as boxes")
+    return faces
+
+
+@functools.lru_cache(maxsize=1)
+def _thai_codepoints() -> frozenset:
+    from fontTools.ttLib import TTFont
+
+    path = patched_fonts().get("regular") or source_font()
+    return frozenset(TTFont(str(path), lazy=True).getBestCmap()) if path else frozenset()
+
+
+def emoji_font_css(text: str) -> str:
+    """Noto Emoji for the characters of text that the Thai font lacks: emoji print as emoji, not
+    as boxes, and copy out as themselves. Only the faces the text needs (most documents need none),
+    decompressed once per machine into the font cache: WeasyPrint would unpack WOFF2 on every PDF."""
+    lacking = {ord(ch) for ch in set(text) if not ch.isspace()} - _thai_codepoints()
+    rules = []
+    for source, weight, spans, ranges in _emoji_faces() if lacking else []:
+        if any(low <= cp <= high for cp in lacking for low, high in spans):
+            rules.append(f'@font-face {{ font-family: "{EMOJI_FAMILY}"; font-weight: {weight}; '
+                         f'src: url("{_unpacked(source).as_uri()}"); unicode-range: {ranges}; }}')
+    return "\n".join(rules)
+
+
+def _unpacked(woff2: Path) -> Path:
+    target = _cache_dir() / f"{woff2.stem}-{hashlib.sha256(woff2.read_bytes()).hexdigest()[:12]}.ttf"
+    if not target.exists():
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(str(woff2))
+        font.flavor = None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        font.save(str(partial))
+        os.replace(partial, target)
+    return target
+
+
+def font_family_css(emoji: bool = False) -> str:
+    families = ([FAMILY] if patched_fonts() else []) + ([EMOJI_FAMILY] if emoji else []) + FALLBACK_FAMILIES
     return ", ".join(f'"{f}"' if " " in f else f for f in families)
 
 
 @functools.lru_cache(maxsize=4)
 def glyph_texts(path: Path) -> dict[int, str]:
-    """Glyph id → the text it stands for, from the glyph names (uni0E49.low → ้)."""
+    """Glyph id → the text it stands for, from the glyph names (uni0E49.low → ้, uni0E490E33.am3
+    → ้ำ) or, for names that say nothing, from the character map."""
     from fontTools.ttLib import TTFont
 
     font = TTFont(str(path))
-    cmap = font.getBestCmap()
     reverse = {}
-    for codepoint, name in sorted(cmap.items()):
+    for codepoint, name in sorted(font.getBestCmap().items()):
         if not 0xE000 <= codepoint <= 0xF8FF:  # private-use variants are named uniXXXX.suffix
             reverse.setdefault(name, chr(codepoint))
     texts = {}
     for gid, name in enumerate(font.getGlyphOrder()):
-        if name == AM_GLYPH:
-            texts[gid] = "\u0e33"
-        elif name.startswith("uni0E4D"):
-            texts[gid] = ""  # NIKHAHIT is drawn for SARA AM; AM_GLYPH carries the text
-        elif match := _UNI_NAME.match(name):
-            texts[gid] = chr(int(match.group(1), 16))
+        if match := _UNI_NAME.match(name):
+            hexes = match.group(1)
+            texts[gid] = "".join(chr(int(hexes[i:i + 4], 16)) for i in range(0, len(hexes), 4))
         elif name in reverse:
             texts[gid] = reverse[name]
     return texts

@@ -1,29 +1,64 @@
-"""Word (.docx) through python-docx: real tables with the same content as the PDF, and a Thai
-font set for every script slot (Word draws Thai with the "complex script" font)."""
+"""Word (.docx) through python-docx: the same content and layout as the PDF, as Word and LibreOffice
+expect it.
+
+- Thai is a "complex script" in Word: a run's font, bold, italic and size are set on both the
+  Latin and the complex-script properties (rFonts cs, bCs, iCs, szCs), or Thai text is regular
+  weight at the default size whatever the Latin properties say.
+- Tables have fixed layout with the PDF's column widths (reports.renderers.layout), written both
+  on the grid (gridCol) and on every cell (tcW): LibreOffice lays out from the grid, Word from the
+  cells, and they only agree when both say the same. Header rows repeat on every page; rows are not
+  split across pages.
+- Headings are Word's own heading styles (navigation pane, table of contents, outline).
+- Lines are spaced exactly as in the PDF (1.25 × the font size): Word and LibreOffice would
+  otherwise space them by the font's own line height, nearly twice that for TLWG fonts.
+
+The font is TH Sarabun New, the government's standard, on every office PC. Where it is missing,
+fontconfig maps it to Laksaman (fonts-thai-tlwg, metric-compatible) on Linux, so LibreOffice
+draws the same line breaks; the font table declares it Thai (charset DE), so Word elsewhere picks
+a Thai font.
+"""
 
 import io
 
 import docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from django.utils.translation import gettext as _
 
 from .. import document as doc
+from . import layout, pdf
 
-# The government's standard Thai font, installed on office PCs; fontconfig maps it to Laksaman
-# (fonts-thai-tlwg) on Linux, so LibreOffice draws the same shapes.
 FONT = "TH Sarabun New"
-BODY_PT, TABLE_PT, TITLE_PT = 16, 14, 18
+# The sizes of the PDF template, so that both break lines and pages alike.
+BODY_PT, TITLE_PT, CAPTION_PT = 15, 18, 12
+HEADING_PT = {1: TITLE_PT, 2: 16, 3: 15, 4: 15}
+# The PDF's heading margins, less the paragraph spacing Word adds before them (CSS collapses it).
+HEADING_BEFORE_PT, HEADING_AFTER_PT = {1: 0, 2: 6, 3: 4, 4: 4}, {1: 2, 2: 4, 3: 4, 4: 4}
+LINE_HEIGHT = 1.25
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+HEADER_FILL, TOTAL_FILL = "E8E8E8", "F4F4F4"
+TWIPS_PER_PT = 20
+CELL_MARGIN_PT = (2, 4)  # top/bottom, left/right: the PDF's cell padding
+SPACER_PT = 8
 
 
-def _thai_font(element, size_pt: float | None = None) -> None:
-    """Set FONT on every script slot of a style or run, dropping theme fonts that would win."""
-    rpr = element.get_or_add_rPr()
+def _set(parent, tag: str, **attributes):
+    """The child element `tag` of parent (made if missing) with these w: attributes."""
+    element = parent.find(qn(tag))
+    if element is None:
+        element = OxmlElement(tag)
+        parent.append(element)
+    for name, value in attributes.items():
+        element.set(qn(f"w:{name}"), str(value))
+    return element
+
+
+def _fonts(rpr) -> None:
+    """FONT on every script slot, dropping theme fonts that would win over it."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -32,28 +67,75 @@ def _thai_font(element, size_pt: float | None = None) -> None:
         fonts.attrib.pop(qn(attribute), None)
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(slot), FONT)
+
+
+def _format(rpr, size_pt: float | None = None, bold: bool | None = None, italic: bool | None = None) -> None:
+    """Font, size, bold and italic on the Latin and the complex-script properties alike. The
+    children are added in the order the schema wants them (Word refuses other orders)."""
+    _fonts(rpr)
+    for tags, on in ((("w:b", "w:bCs"), bold), (("w:i", "w:iCs"), italic)):
+        for tag in tags:
+            if on is not None:
+                _set(rpr, tag, val="1" if on else "0")
     if size_pt:
         for tag in ("w:sz", "w:szCs"):
-            size = rpr.find(qn(tag))
-            if size is None:
-                size = OxmlElement(tag)
-                rpr.append(size)
-            size.set(qn("w:val"), str(int(size_pt * 2)))
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:bidi"), "th-TH")
+            _set(rpr, tag, val=int(round(size_pt * 2)))
+    _set(rpr, "w:lang", val="th-TH", bidi="th-TH")
+    _order(rpr)
+
+
+_RPR_ORDER = ["w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
+              "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish",
+              "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight",
+              "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang"]
+
+
+def _order(rpr) -> None:
+    rank = {qn(tag): i for i, tag in enumerate(_RPR_ORDER)}
+    children = sorted(rpr, key=lambda child: rank.get(child.tag, len(rank)))
+    for child in children:
+        rpr.append(child)  # appending an existing child moves it to the end
+
+
+def _spacing(paragraph_format, size_pt: float, after_pt: float = 0, before_pt: float = 0) -> None:
+    paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph_format.line_spacing = Pt(round(size_pt * LINE_HEIGHT, 1))
+    paragraph_format.space_after, paragraph_format.space_before = Pt(after_pt), Pt(before_pt)
 
 
 def _styles(word) -> None:
-    for name, size in (("Normal", BODY_PT), ("Heading 1", TITLE_PT), ("Heading 2", BODY_PT + 1),
-                       ("Heading 3", BODY_PT), ("Table Grid", TABLE_PT), ("Caption", TABLE_PT)):
+    normal = word.styles["Normal"]
+    _format(normal.element.get_or_add_rPr(), BODY_PT)
+    _spacing(normal.paragraph_format, BODY_PT, after_pt=6)
+    for level, size in HEADING_PT.items():
+        style = word.styles[f"Heading {level}"]
+        _format(style.element.get_or_add_rPr(), size, bold=True, italic=False)
+        style.font.color.rgb = None
+        _spacing(style.paragraph_format, size, after_pt=HEADING_AFTER_PT[level], before_pt=HEADING_BEFORE_PT[level])
+        style.paragraph_format.keep_with_next = True
+    for name, size in (("Caption", CAPTION_PT), ("Table Grid", None)):
         style = word.styles[name]
-        _thai_font(style.element, size)
-        if name.startswith("Heading"):
+        _format(style.element.get_or_add_rPr(), size, bold=False, italic=False)
+        if name == "Caption":
             style.font.color.rgb = None
-            style.font.bold = True
+            _spacing(style.paragraph_format, size, after_pt=6)
+    _declare_thai_font(word)
+
+
+def _declare_thai_font(word) -> None:
+    """Add FONT to the font table as a Thai font (python-docx keeps that part as plain bytes)."""
+    from lxml import etree
+
+    part = next((p for p in word.part.package.iter_parts() if p.partname == "/word/fontTable.xml"), None)
+    if part is None:
+        return
+    root = etree.fromstring(part.blob)
+    if not any(f.get(qn("w:name")) == FONT for f in root.findall(qn("w:font"))):
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), FONT)
+        for tag, value in (("w:charset", "DE"), ("w:family", "swiss"), ("w:pitch", "variable")):
+            etree.SubElement(font, qn(tag)).set(qn("w:val"), value)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _page(word, document: doc.Document) -> None:
@@ -62,15 +144,19 @@ def _page(word, document: doc.Document) -> None:
     if document.landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
+    # The PDF's @page margins; header and footer sit inside the margins, as there.
     section.top_margin, section.bottom_margin = Cm(2.2), Cm(1.8)
     section.left_margin, section.right_margin = Cm(2), Cm(1.5)
+    section.header_distance, section.footer_distance = Cm(1), Cm(0.8)
     header = section.header.paragraphs[0]
-    header.text = f"{document.unit_name}\t\t{document.period_label}"
+    _run(header, document.unit_name, size=11)
+    header.add_run("\t\t")
+    _run(header, document.period_label, size=11)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run(f"{_('Page')} ")
+    _run(footer, f"{_('Page')} ", size=11)
     _field(footer, "PAGE")
-    footer.add_run(" / ")
+    _run(footer, " / ", size=11)
     _field(footer, "NUMPAGES")
 
 
@@ -78,6 +164,7 @@ def _field(paragraph, instruction: str) -> None:
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), instruction)
     run = OxmlElement("w:r")
+    _format(run.get_or_add_rPr(), 11)
     text = OxmlElement("w:t")
     text.text = "1"
     run.append(text)
@@ -85,95 +172,215 @@ def _field(paragraph, instruction: str) -> None:
     paragraph._p.append(field)
 
 
-def _paragraph(word, text: str, align: str = "left", bold: bool = False, size: float | None = None):
-    paragraph = word.add_paragraph()
-    paragraph.alignment = ALIGN.get(align, WD_ALIGN_PARAGRAPH.LEFT)
+def _run(paragraph, text: str, bold: bool | None = None, italic: bool | None = None, size: float | None = None):
     run = paragraph.add_run(text)
-    run.bold = bold or None
+    _format(run._r.get_or_add_rPr(), size, bold, italic)
+    return run
+
+
+def _paragraph(word, text: str, align: str = "left", bold: bool = False, size: float | None = None, style=None):
+    paragraph = word.add_paragraph(style=style)
+    paragraph.alignment = ALIGN.get(align, WD_ALIGN_PARAGRAPH.LEFT)
+    _run(paragraph, text, bold=bold or None, size=size)
     if size:
-        run.font.size = Pt(size)
+        _spacing(paragraph.paragraph_format, size, after_pt=2)
     return paragraph
 
 
-def _fill(cell, text: str, column: doc.Column, bold: bool = False, header: bool = False) -> None:
+def _cell(cell, text: str, size: float, align=None, bold: bool = False, italic: bool = False, fill: str = "") -> None:
     paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(text)
-    run.bold = bold or None
-    if header:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    elif column.numeric:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _spacing(paragraph.paragraph_format, size)
+    if align is not None:
+        paragraph.alignment = align
+    _run(paragraph, text, bold=bold or None, italic=italic or None, size=size)
+    if fill:
+        _set(cell._tc.get_or_add_tcPr(), "w:shd", val="clear", color="auto", fill=fill)
+
+
+def _table_properties(grid, widths_twips: list[int]) -> None:
+    tbl = grid._tbl
+    tblpr = tbl.tblPr
+    _set(tblpr, "w:tblW", w=sum(widths_twips), type="dxa")
+    _set(tblpr, "w:tblLayout", type="fixed")
+    margins = _set(tblpr, "w:tblCellMar")
+    top, side = (v * TWIPS_PER_PT for v in CELL_MARGIN_PT)
+    for edge, value in (("w:top", top), ("w:left", side), ("w:bottom", top), ("w:right", side)):
+        _set(margins, edge, w=value, type="dxa")
+    for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths_twips):
+        col.set(qn("w:w"), str(width))
+    for row in grid.rows:
+        _set(row._tr.get_or_add_trPr(), "w:cantSplit", val="true")
+        for cell, width in zip(row._tr.findall(qn("w:tc")), _cell_widths(row._tr, widths_twips)):
+            _set(cell.get_or_add_tcPr(), "w:tcW", w=width, type="dxa")
+
+
+def _cell_widths(tr, widths_twips: list[int]) -> list[int]:
+    """The width of each w:tc of a row: merged cells (gridSpan) cover several grid columns."""
+    out, column = [], 0
+    for tc in tr.findall(qn("w:tc")):
+        span = tc.grid_span
+        out.append(sum(widths_twips[column:column + span]))
+        column += span
+    return out
 
 
 def _repeat_as_header(row) -> None:
-    marker = OxmlElement("w:tblHeader")
-    marker.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(marker)
+    _set(row._tr.get_or_add_trPr(), "w:tblHeader", val="true")
 
 
-def _table(word, table: doc.Table, usable_cm: float) -> None:
+def _table(word, table: doc.Table, usable_pt: float, landscape: bool) -> None:
+    size = pdf.TABLE_PT[landscape]
     if table.caption:
-        _paragraph(word, table.caption, bold=True)
-    rows = table.rows or ([None] if table.empty_text else [])
+        caption = _paragraph(word, table.caption, bold=True)
+        caption.paragraph_format.keep_with_next = True
+    rows = list(table.rows) or ([None] if table.empty_text else [])
     total = table.total
     grid = word.add_table(rows=1 + len(rows) + (1 if total else 0), cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = sum(c.width for c in table.columns)
+    widths = [int(w * TWIPS_PER_PT) for w in layout.column_widths(table, usable_pt, size)]
     for i, column in enumerate(table.columns):
-        for cell in grid.columns[i].cells:
-            cell.width = Cm(usable_cm * column.width / widths)
-        _fill(grid.rows[0].cells[i], column.title, column, bold=True, header=True)
+        _cell(grid.rows[0].cells[i], column.title, size, WD_ALIGN_PARAGRAPH.CENTER, bold=True, fill=HEADER_FILL)
     _repeat_as_header(grid.rows[0])
     for r, row in enumerate(rows, start=1):
-        if row is None:  # no rows: one merged cell says so
-            merged = grid.rows[r].cells[0].merge(grid.rows[r].cells[-1])
-            merged.paragraphs[0].add_run(table.empty_text).italic = True
-            merged.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cells = grid.rows[r].cells
+        if row is None or isinstance(row, doc.GroupRow):  # one merged cell across the row
+            merged = cells[0].merge(cells[-1])
+            if row is None:
+                _cell(merged, table.empty_text, size, WD_ALIGN_PARAGRAPH.CENTER, italic=True)
+            else:
+                _cell(merged, row.text, size, bold=True, fill=TOTAL_FILL)
+                merged.paragraphs[0].paragraph_format.keep_with_next = True
             continue
         for i, (value, column) in enumerate(zip(row, table.columns)):
-            _fill(grid.rows[r].cells[i], doc.format_value(value, column.kind), column)
+            _cell(cells[i], doc.format_value(value, column.kind), size, _align(column))
     if total:
-        cells = grid.rows[-1].cells
-        label = cells[0].merge(cells[table.total_span - 1]) if table.total_span > 1 else cells[0]
-        label.paragraphs[0].add_run(total[0] or "").bold = True
-        for i in range(table.total_span, len(table.columns)):
-            _fill(cells[i], doc.format_value(total[i], table.columns[i].kind), table.columns[i], bold=True)
-    word.add_paragraph()
+        _total_row(grid.rows[-1], table, total, size)
+    _table_properties(grid, widths)
+
+
+def _spacer(word, height_pt: float = SPACER_PT) -> None:
+    """An empty paragraph after a table (two tables in a row would merge into one), as tall as the
+    space the PDF leaves under a table."""
+    spacer = word.add_paragraph()
+    spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    spacer.paragraph_format.line_spacing = Pt(height_pt)
+    spacer.paragraph_format.space_after = spacer.paragraph_format.space_before = Pt(0)
+    _format(_set(spacer._p.get_or_add_pPr(), "w:rPr"), height_pt)
+
+
+def _align(column: doc.Column):
+    return WD_ALIGN_PARAGRAPH.RIGHT if column.numeric else None
+
+
+def _total_row(row, table: doc.Table, total: list, size: float) -> None:
+    """The label spans the columns before the first summed one; when the first column is itself
+    summed (total_span 1), every cell, the sum in it included, is filled in its own column."""
+    cells = row.cells
+    span = table.total_span
+    label = cells[0].merge(cells[span - 1]) if span > 1 else cells[0]
+    first = table.columns[0]
+    _cell(label, doc.format_value(total[0], first.kind), size, _align(first) if span == 1 else None, bold=True,
+          fill=TOTAL_FILL)
+    for i in range(span, len(table.columns)):
+        column = table.columns[i]
+        _cell(cells[i], doc.format_value(total[i], column.kind), size, _align(column), bold=True, fill=TOTAL_FILL)
+
+
+def _images(word, images: list[doc.Image], landscape: bool) -> None:
+    """Pictures side by side as far as they fit across the page, each with its caption under it,
+    in a borderless table: the way the PDF flows them. Rows are never split, so a caption stays
+    with its picture."""
+    page_width, page_height = pdf.PAGE_MM[landscape]
+    sizes = [image.fit(page_width / 10, (page_height - pdf.IMAGE_ROOM_MM) / 10) for image in images]
+    rows, row, used = [], [], 0.0
+    for image, size in zip(images, sizes):
+        width = max(size[0], pdf.FIGURE_MIN_CM) + 0.4
+        if row and used + width > page_width / 10:
+            rows.append(row)
+            row, used = [], 0.0
+        row.append((image, size))
+        used += width
+    rows.append(row)
+    columns = max(len(row) for row in rows)
+    grid = word.add_table(rows=len(rows), cols=columns)
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for row, cells in zip(rows, grid.rows):
+        for cell, (image, (width_cm, height_cm)) in zip(cells.cells, row):
+            paragraph = cell.paragraphs[0]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            # Single spacing (an exact one would crop the picture), in a 1 pt font: the line is then as
+            # tall as the picture, without the descent of a 15 pt line under it.
+            paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+            _format(_set(paragraph._p.get_or_add_pPr(), "w:rPr"), 1)  # the paragraph mark
+            picture = paragraph.add_run()
+            _format(picture._r.get_or_add_rPr(), 1)
+            picture.add_picture(io.BytesIO(image.content), width=Cm(width_cm), height=Cm(height_cm))
+            if image.caption:
+                caption = cell.add_paragraph(style="Caption")
+                caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                caption.paragraph_format.space_after = Pt(2)
+                _run(caption, image.caption)
+    widths = [max(max(size[0], pdf.FIGURE_MIN_CM) for row in rows if len(row) > i for _, size in row[i:i + 1]) + 0.4
+              for i in range(columns)]
+    _table_properties(grid, [int(w / 2.54 * 72 * TWIPS_PER_PT) for w in widths])
+
+
+def _signatures(word, block: doc.Signatures, usable_pt: float) -> None:
+    grid = word.add_table(rows=1, cols=len(block.signers))
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    width = int(usable_pt * TWIPS_PER_PT / len(block.signers))
+    for cell, signer in zip(grid.rows[0].cells, block.signers):
+        lines = ([signer.note, ""] if signer.note else []) + [
+            f"{_('(Signed)')} {doc.SIGN_HERE} {signer.title}",
+            f"( {signer.name or doc.SIGN_HERE} )"] + (
+            [signer.position] if signer.position else []) + [f"{_('Date')} ........ / ........ / ........"]
+        for n, line in enumerate(lines):
+            paragraph = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
+            _spacing(paragraph.paragraph_format, BODY_PT)
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if signer.note and n < 2 else WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.paragraph_format.keep_with_next = n < len(lines) - 1
+            _run(paragraph, line)
+    _table_properties(grid, [width] * len(block.signers))
 
 
 def render(document: doc.Document) -> bytes:
     word = docx.Document()
     _styles(word)
     _page(word, document)
-    section = word.sections[0]
-    usable_cm = (section.page_width - section.left_margin - section.right_margin) / Cm(1)
+    usable_pt = pdf.PAGE_MM[document.landscape][0] * pdf.PT_PER_MM
     word.core_properties.title = f"{document.title} {document.unit_name} {document.period_label}"
     word.core_properties.author = document.author or document.unit_name
     word.core_properties.language = "th-TH"
 
-    _paragraph(word, document.title, "center", bold=True, size=doc_title_size(document))
+    title = word.add_heading(level=1)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(title, document.title, size=TITLE_PT if len(document.title) < 80 else BODY_PT + 1)
     if document.subtitle:
-        _paragraph(word, document.subtitle, "center")
-    _paragraph(word, document.unit_name, "center", bold=True)
-    _paragraph(word, document.period_label, "center")
+        _paragraph(word, document.subtitle, "center").paragraph_format.space_after = Pt(0)
+    _paragraph(word, document.unit_name, "center", bold=True).paragraph_format.space_after = Pt(0)
+    _paragraph(word, document.period_label, "center").paragraph_format.space_after = Pt(0)
     if document.addressee:
-        _paragraph(word, document.addressee)
-    for block in document.blocks:
+        _paragraph(word, document.addressee).paragraph_format.space_before = Pt(4)
+    images = []
+    for block in document.blocks + [None]:
+        if isinstance(block, doc.Image):
+            images.append(block)
+            continue
+        if images:
+            _images(word, images, document.landscape)
+            images = []
+        if word.element.body[-2].tag == qn("w:tbl"):  # [-1] is the section's properties
+            _spacer(word, SPACER_PT if block else 1)  # the last one only ends the document
         if isinstance(block, doc.Heading):
-            word.add_heading(block.text, level=min(max(block.level, 2), 3))
+            heading = word.add_heading(level=min(max(block.level, 2), 4))
+            _run(heading, block.text)
         elif isinstance(block, doc.Paragraph):
             _paragraph(word, block.text, block.align, block.bold)
         elif isinstance(block, doc.Table):
-            _table(word, block, usable_cm)
-        elif isinstance(block, doc.Image):
-            word.add_picture(io.BytesIO(block.content), width=Cm(min(block.width_cm, usable_cm)))
-            if block.caption:
-                _paragraph(word, block.caption, "center")
+            _table(word, block, usable_pt, document.landscape)
+        elif isinstance(block, doc.Signatures):
+            _signatures(word, block, usable_pt)
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
-
-
-def doc_title_size(document: doc.Document) -> int:
-    return TITLE_PT if len(document.title) < 80 else BODY_PT

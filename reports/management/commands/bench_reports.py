@@ -1,13 +1,20 @@
-"""`manage.py bench_reports --units N`: how fast one worker turns a month of data into documents.
+"""`manage.py bench_reports --units N`: how fast workers turn a month of data into documents.
 
 Seeds N bench units ("bench-…") with a month of every dataset inside a transaction that is rolled
-back at the end (files go to a temporary media directory, removed afterwards), runs every render
-job in this process exactly as a worker would (jobs.run), and prints documents per second per
-worker, peak memory, and the median PDF time beside LibreOffice converting the same Word file.
+back at the end (files go to a temporary media directory, removed afterwards), and measures:
+
+1. every render job of those units run in this process exactly as a worker runs it (jobs.run):
+   documents per second per worker, the median time per format, peak memory;
+2. the same O7 document (25 activities, 4 photos) rendered by us as PDF against LibreOffice
+   converting our own Word file of it (`soffice --headless --convert-to pdf`), in pairs, each pair
+   in one run: the medians and their ratio (the aim is ≤ 0.2);
+3. the documents of step 1 rendered again by 1 and by 2 worker processes at once: documents per
+   second per worker (rendering is CPU-bound: on a two-core machine two workers share it).
 """
 
 import datetime
 import io
+import multiprocessing
 import resource
 import shutil
 import statistics as stats
@@ -21,16 +28,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 
 from ita_portal import thaidate
 from oit_items.models import Framework
 from oit_items.uploads import validate_upload
-from reports import jobs
+from reports import builders, jobs
+from reports.document import Image
 from reports.forms import store_photo
 from reports.kinds import DOCUMENT_KINDS
 from reports.models import (Activity, Announcement, Bid, BudgetLine, BudgetMonth, BudgetPlan, BudgetSpending, FundMonth,
                             FundSpending, OperationsReport, ProcurementMonth, Purchase, RenderJob, StatisticsReport)
+from reports.renderers import render
 from units.models import LineOfWork, Unit, UnitType
+
+_WORK: list = []  # (document, format) pairs the worker processes render, inherited when they fork
 
 
 class Rollback(Exception):
@@ -44,74 +56,38 @@ class Command(BaseCommand):
         parser.add_argument("--units", type=int, default=5)
         parser.add_argument("--fiscal-year", type=int, default=2567)
         parser.add_argument("--month", type=int, default=10, help="calendar month 1-12 (default October)")
-        parser.add_argument("--soffice-samples", type=int, default=5, help="Word files converted by LibreOffice")
+        parser.add_argument("--pairs", type=int, default=5, help="O7 renderings timed against LibreOffice")
+        parser.add_argument("--workers", default="1,2", help="worker process counts to measure, e.g. 1,2")
 
-    def handle(self, *args, units, fiscal_year, month, soffice_samples, **options):
+    def handle(self, *args, units, fiscal_year, month, pairs, workers, **options):
         unit_type = UnitType.objects.filter(code=UnitType.POLICE_STATION).first()
         if unit_type is None or not Framework.objects.filter(unit_type=unit_type, fiscal_year=fiscal_year).exists():
             raise CommandError(f"no police-station framework for {fiscal_year}: run `manage.py load_frameworks` first")
         first_day = thaidate.fiscal_month_date(fiscal_year, month)
         media = Path(tempfile.mkdtemp(prefix="bench-reports-"))
-        self.timings, self.samples = {"pdf": [], "docx": [], "xlsx": []}, []
+        self.timings, self.rendered = {"pdf": [], "docx": [], "xlsx": []}, []
         try:
-            with override_settings(MEDIA_ROOT=media), transaction.atomic():
-                seeded = [self._seed(unit_type, first_day, n) for n in range(units)]
+            with override_settings(MEDIA_ROOT=media), transaction.atomic(), translation.override("th"):
+                seeded = [seed_unit(unit_type, first_day, n) for n in range(units)]
                 result = self._render(seeded, first_day)
-                office = self._soffice(media, soffice_samples)
+                o7 = builders.operations(seed_unit(unit_type, first_day, units, activities=25, photos=4), first_day)
                 raise Rollback  # leave nothing behind in the database
         except Rollback:
             pass
+        try:
+            office = self._against_soffice(o7, media, pairs)
+            parallel = {n: self._workers(n) for n in sorted({int(w) for w in workers.split(",") if w.strip()})}
         finally:
             shutil.rmtree(media, ignore_errors=True)
-        self._report(units, result, office)
+        self._report(units, result, office, parallel)
 
-    # --- seeding ------------------------------------------------------------------------------
-
-    def _seed(self, unit_type, month, n) -> Unit:
-        unit = Unit.objects.create(unit_type=unit_type, slug=f"bench-{n:04d}-{int(time.time())}",
-                                   name_th=f"สถานีตำรวจทดสอบประสิทธิภาพ {n + 1}", short_name_th=f"สน.ทดสอบ {n + 1}")
-        day = month.replace(day=5)
-        lines = list(LineOfWork.objects.filter(unit_type=unit_type))
-        report = OperationsReport.objects.create(unit=unit, month=month, summary="สรุปผลการปฏิบัติงานประจำเดือนของสถานีตำรวจ")
-        Activity.objects.bulk_create(Activity(report=report, date_from=day + datetime.timedelta(days=i),
-                                              description=f"กิจกรรมตรวจตราและบริการประชาชน ครั้งที่ {i + 1} ณ ชุมชนในพื้นที่รับผิดชอบ",
-                                              line_of_work=lines[i % len(lines)], responsible="ด.ต.ชาติชาย เจียมประเสริฐ")
-                                     for i in range(8))
-        for i in range(2):
-            store_photo(report, validate_upload(SimpleUploadedFile(f"ภาพกิจกรรม {i + 1}.jpg", _photo(i))))
-        StatisticsReport.objects.create(unit=unit, month=month, counts={
-            "crimes.group1.received": 2, "crimes.group3.received": 14, "crimes.group3.solved": 9,
-            "crimes.group5.arrests": 120, "checkpoints.checkpoint.set_up": 31})
-        plan = BudgetPlan.objects.create(unit=unit, fiscal_year=thaidate.fiscal_year(month))
-        for source, amount in (("operating", "500000.00"), ("investment", "1250000.25"), ("other", "80000.00")):
-            line = BudgetLine.objects.create(plan=plan, source=source, description=f"แผนงาน{source}", planned=Decimal(amount))
-            BudgetSpending.objects.create(line=line, month=month, amount=Decimal(amount) / 7)
-        BudgetMonth.objects.create(unit=unit, month=month, problems="การเบิกจ่ายล่าช้าเนื่องจากรอผลการจัดซื้อจัดจ้าง")
-        fund = FundMonth.objects.create(unit=unit, month=month, allocated=Decimal("30000.00"))
-        FundSpending.objects.bulk_create(FundSpending(fund_month=fund, date=day, description=f"ค่าใช้จ่ายสืบสวนคดีที่ {i + 1}",
-                                                      amount=Decimal("2500.50")) for i in range(4))
-        self._procurement(unit, month, day)
-        return unit
-
-    def _procurement(self, unit, month, day):
-        procurement = ProcurementMonth.objects.create(unit=unit, month=month)
-        Announcement.objects.create(procurement=procurement, kind="invitation", title="ประกาศเชิญชวนจัดซื้อวัสดุสำนักงาน", date=day)
-        for i in range(3):
-            purchase = Purchase.objects.create(
-                procurement=procurement, item=f"จัดซื้อวัสดุสำนักงานและน้ำดื่ม รายการที่ {i + 1}", budget=Decimal("12500.00"),
-                reference_price=Decimal("12500.00"), winner="ร้านน้ำใสบึงกุ่ม", agreed_price=Decimal("12000.00"),
-                reason="ราคาต่ำสุด", contract_number=f"บส {i + 1}/2567", contract_date=day)
-            Bid.objects.bulk_create([Bid(purchase=purchase, bidder="ร้านน้ำใสบึงกุ่ม", price=Decimal("12000.00")),
-                                     Bid(purchase=purchase, bidder="หจก. ธาราทิพย์", price=Decimal("12400.50"))])
-
-    # --- rendering ----------------------------------------------------------------------------
+    # --- 1. the render jobs, in this process --------------------------------------------------
 
     def _timed_render(self, document, fmt):
         start = time.perf_counter()
         content = self._real_render(document, fmt)
         self.timings[fmt].append(time.perf_counter() - start)
-        if fmt == "docx":
-            self.samples.append(content)
+        self.rendered.append((document, fmt))
         return content
 
     def _render(self, units, month) -> dict:
@@ -129,22 +105,44 @@ class Command(BaseCommand):
         return {"elapsed": elapsed, "jobs": len(units) * len(DOCUMENT_KINDS), "failed": failed,
                 "documents": sum(len(t) for t in self.timings.values())}
 
-    def _soffice(self, media, samples) -> dict | str:
+    # --- 2. the same O7 document: us against LibreOffice --------------------------------------
+
+    def _against_soffice(self, document, media, pairs) -> dict | str:
         soffice = shutil.which("soffice")
         if not soffice:
-            return "skipped: `soffice` is not on PATH (apt-get install libreoffice-writer to compare)"
-        times, work = [], media / "soffice"
+            return "skipped: `soffice` is not on PATH (scripts/ensure-system.sh installs it for the tests)"
+        work, profile = media / "soffice", media / "soffice-profile"
         work.mkdir()
-        for i, content in enumerate(self.samples[:samples]):
-            source = work / f"doc{i}.docx"
-            source.write_bytes(content)
+        source = work / "o7.docx"
+        source.write_bytes(render(document, "docx"))
+        command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                   "--convert-to", "pdf", "--outdir", str(work), str(source)]
+        subprocess.run(command, capture_output=True, timeout=300, check=True)  # makes the profile: not timed
+        ours, theirs = [], []
+        for _ in range(max(pairs, 1)):
             start = time.perf_counter()
-            subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(work), str(source)],
-                           capture_output=True, timeout=300, check=True)
-            times.append(time.perf_counter() - start)
-        return {"median": stats.median(times), "samples": len(times)} if times else "skipped: no Word files rendered"
+            render(document, "pdf")
+            ours.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True, timeout=300, check=True)
+            theirs.append(time.perf_counter() - start)
+        return {"ours": stats.median(ours), "soffice": stats.median(theirs), "pairs": len(ours),
+                "rows": sum(len(t.rows) for t in document.tables), "photos": sum(isinstance(b, Image) for b in document.blocks)}
 
-    def _report(self, units, result, office):
+    # --- 3. worker processes side by side ----------------------------------------------------
+
+    def _workers(self, count: int) -> dict:
+        """Render the jobs' documents again, split over `count` forked processes; at least 12 a worker."""
+        global _WORK
+        _WORK = self.rendered * max(1, -(-12 * count // max(len(self.rendered), 1)))
+        context = multiprocessing.get_context("fork")
+        start = time.perf_counter()
+        with context.Pool(count) as pool:
+            pool.map(_render_one, range(len(_WORK)), chunksize=1)
+        elapsed = time.perf_counter() - start
+        return {"documents": len(_WORK), "elapsed": elapsed, "per_worker": len(_WORK) / elapsed / count}
+
+    def _report(self, units, result, office, parallel):
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
         write = self.stdout.write
         write(f"units: {units}, jobs: {result['jobs']}, documents: {result['documents']}, "
@@ -157,13 +155,65 @@ class Command(BaseCommand):
             if times:
                 write(f"median {fmt}: {1000 * stats.median(times):.0f} ms (n={len(times)})")
         write(f"peak memory (ru_maxrss): {peak_mb:.0f} MB")
-        pdf = stats.median(self.timings["pdf"]) if self.timings["pdf"] else None
-        if isinstance(office, dict) and pdf:
-            write(f"LibreOffice docx->pdf median: {1000 * office['median']:.0f} ms (n={office['samples']}) vs "
-                  f"WeasyPrint pdf median: {1000 * pdf:.0f} ms -> {office['median'] / pdf:.1f}x")
+        if isinstance(office, dict):
+            write(f"O7 ({office['rows']} activity rows, {office['photos']} photos), {office['pairs']} pairs: our PDF median "
+                  f"{1000 * office['ours']:.0f} ms, LibreOffice docx->pdf median {1000 * office['soffice']:.0f} ms "
+                  f"-> ratio {office['ours'] / office['soffice']:.2f} (aim <= 0.2)")
         else:
             write(f"LibreOffice comparison {office}")
+        for count, figures in parallel.items():
+            write(f"{count} worker process{'es' if count > 1 else ''}: {figures['documents']} documents in "
+                  f"{figures['elapsed']:.2f} s -> {figures['per_worker']:.2f} documents/s per worker")
         write("all bench data was rolled back and its files removed")
+
+
+def _render_one(index: int) -> int:
+    document, fmt = _WORK[index]
+    return len(render(document, fmt))
+
+
+# --- seeding: a month of every dataset for one unit (also used by the document tests) -----------
+
+def seed_unit(unit_type, month, n: int, activities: int = 8, photos: int = 2) -> Unit:
+    unit = Unit.objects.create(unit_type=unit_type, slug=f"bench-{n:04d}-{int(time.time())}",
+                               name_th=f"สถานีตำรวจทดสอบประสิทธิภาพ {n + 1}", short_name_th=f"สน.ทดสอบ {n + 1}")
+    day = month.replace(day=5)
+    lines = list(LineOfWork.objects.filter(unit_type=unit_type))
+    report = OperationsReport.objects.create(unit=unit, month=month, summary="สรุปผลการปฏิบัติงานประจำเดือนของสถานีตำรวจ")
+    Activity.objects.bulk_create(Activity(report=report, date_from=day + datetime.timedelta(days=i % 20),
+                                          description=f"กิจกรรมตรวจตราและบริการประชาชน ครั้งที่ {i + 1} ณ ชุมชนในพื้นที่รับผิดชอบ",
+                                          line_of_work=lines[i % len(lines)] if lines else None,
+                                          responsible="ด.ต.ชาติชาย เจียมประเสริฐ")
+                                 for i in range(activities))
+    for i in range(photos):
+        store_photo(report, validate_upload(SimpleUploadedFile(f"ภาพกิจกรรม {i + 1}.jpg", _photo(i))))
+    StatisticsReport.objects.create(unit=unit, month=month, counts={
+        "crimes.group1.received": 2, "crimes.group3.received": 14, "crimes.group3.solved": 9,
+        "crimes.group5.arrests": 120, "checkpoints.checkpoint.set_up": 31})
+    plan = BudgetPlan.objects.create(unit=unit, fiscal_year=thaidate.fiscal_year(month))
+    for source, amount, programme in (("operating", "500000.00", "แผนงานบุคลากรภาครัฐ"),
+                                      ("investment", "1250000.25", "แผนงานพื้นฐานด้านความมั่นคง"),
+                                      ("other", "80000.00", "แผนงานยุทธศาสตร์ป้องกันและปราบปรามยาเสพติด")):
+        line = BudgetLine.objects.create(plan=plan, source=source, description=programme, planned=Decimal(amount))
+        BudgetSpending.objects.create(line=line, month=month, amount=Decimal(amount) / 7)
+    BudgetMonth.objects.create(unit=unit, month=month, problems="การเบิกจ่ายล่าช้าเนื่องจากรอผลการจัดซื้อจัดจ้าง")
+    fund = FundMonth.objects.create(unit=unit, month=month, allocated=Decimal("30000.00"))
+    FundSpending.objects.bulk_create(FundSpending(fund_month=fund, date=day, description=f"ค่าใช้จ่ายสืบสวนคดีที่ {i + 1}",
+                                                  amount=Decimal("2500.50")) for i in range(4))
+    _procurement(unit, month, day)
+    return unit
+
+
+def _procurement(unit, month, day):
+    procurement = ProcurementMonth.objects.create(unit=unit, month=month)
+    Announcement.objects.create(procurement=procurement, kind="invitation", title="ประกาศเชิญชวนจัดซื้อวัสดุสำนักงาน", date=day)
+    for i in range(3):
+        purchase = Purchase.objects.create(
+            procurement=procurement, item=f"จัดซื้อวัสดุสำนักงานและน้ำดื่ม รายการที่ {i + 1}", budget=Decimal("12500.00"),
+            reference_price=Decimal("12500.00"), winner="ร้านน้ำใสบึงกุ่ม", agreed_price=Decimal("12000.00"),
+            reason="ราคาต่ำสุด", contract_number=f"บส {i + 1}/2567", contract_date=day)
+        Bid.objects.bulk_create([Bid(purchase=purchase, bidder="ร้านน้ำใสบึงกุ่ม", price=Decimal("12000.00")),
+                                 Bid(purchase=purchase, bidder="หจก. ธาราทิพย์", price=Decimal("12400.50"))])
 
 
 def _photo(seed: int) -> bytes:

@@ -1,0 +1,164 @@
+"""How wide text is, and so how wide a table's columns must be: shared by the three renderers, so
+that a table has the same columns in the PDF, the Word file and the Excel sheet.
+
+Widths are measured with the advance widths of the Thai font the PDF embeds (the patched Laksaman,
+metric-compatible with TH Sarabun New, which the Word and Excel files name). That font has no
+kerning and its marks have no advance, so the sum of the advances is the width WeasyPrint draws.
+
+Column widths start from the document's relative widths and grow where a cell needs more: a number
+or a date is never broken, so its column is at least as wide as its widest value; a text column is
+at least as wide as its longest word (Thai words found by PyThaiNLP), so that lines break between
+words and a word is broken only when it is wider than a third of the page.
+"""
+
+import functools
+import math
+import re
+
+from .. import document as doc
+
+PADDING_PT = 9.0  # a cell's left and right padding and its borders: 2 × 4 pt + 2 × 0.5 pt
+MAX_WORD_SHARE = 1 / 3  # a single word never claims more of the table's width than this
+_NUMBER = re.compile(r"[0-9๐-๙][0-9๐-๙,.:/%-]*")
+
+
+@functools.lru_cache(maxsize=2)
+def _advances(bold: bool) -> tuple[dict[int, float], float]:
+    """{codepoint: advance in em} of the PDF's Thai font, and a default for other characters."""
+    from fontTools.ttLib import TTFont
+
+    from . import thai_fonts
+
+    path = thai_fonts.patched_fonts().get("bold" if bold else "regular") or thai_fonts.source_font(bold)
+    if path is None:
+        return {}, 0.5
+    font = TTFont(str(path), lazy=True)
+    upem, metrics = font["head"].unitsPerEm, font["hmtx"].metrics
+    advances = {cp: metrics[name][0] / upem for cp, name in font.getBestCmap().items()}
+    return advances, advances.get(ord("ก"), 0.55)
+
+
+def text_width(text: str, size_pt: float, bold: bool = False) -> float:
+    """The width of one line of text in points."""
+    advances, default = _advances(bold)
+    return size_pt * sum(advances.get(ord(ch), default) for ch in text)
+
+
+@functools.lru_cache(maxsize=4096)
+def words(text: str) -> tuple[str, ...]:
+    """The pieces a line may break between: Thai words, and numbers kept whole."""
+    from pythainlp.tokenize import word_tokenize
+
+    pieces = []
+    for chunk in re.split(r"(\s+)", text):
+        if not chunk:
+            continue
+        if chunk.isspace():
+            pieces.append(" ")
+            continue
+        tokens, start = [], 0
+        for match in _NUMBER.finditer(chunk):  # PyThaiNLP splits 12,500.00 at its comma and point
+            tokens += word_tokenize(chunk[start:match.start()], engine="newmm") if match.start() > start else []
+            tokens.append(match.group())
+            start = match.end()
+        tokens += word_tokenize(chunk[start:], engine="newmm") if start < len(chunk) else []
+        pieces += _joined(tokens)
+    return tuple(pieces)
+
+
+def _joined(tokens: list[str]) -> list[str]:
+    """Tokens a line cannot break between joined: Thai next to Latin letters or digits (no break
+    opportunity for Pango or LibreOffice: "แผนงานoperating"), and punctuation with its word."""
+    out = []
+    for token in tokens:
+        if out and (_no_break(out[-1][-1], token[0]) or token[0] in _CLOSING or out[-1][-1] in _OPENING):
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
+
+
+def _no_break(before: str, after: str) -> bool:
+    thai = ("\u0e00" <= before <= "\u0e7f", "\u0e00" <= after <= "\u0e7f")
+    return thai[0] != thai[1] and before.isalnum() and after.isalnum()
+
+
+_CLOSING, _OPENING = set(")]}”’,.;:!?%ๆฯ/"), set("([{“‘")
+
+
+def longest_word(text: str, size_pt: float, bold: bool = False) -> float:
+    return max((text_width(w, size_pt, bold) for line in text.splitlines() for w in words(line)), default=0.0)
+
+
+def line_count(text: str, width_pt: float, size_pt: float, bold: bool = False) -> int:
+    """How many lines text takes in a box width_pt wide, breaking between words."""
+    count = 0
+    for paragraph in (text or "").split("\n"):
+        lines, used = 1, 0.0
+        for word in words(paragraph):
+            width = text_width(word, size_pt, bold)
+            if used and used + width > width_pt and word != " ":
+                lines, used = lines + 1, 0.0
+            if used == 0.0 and word == " ":
+                continue
+            if width > width_pt:  # a word wider than the box is broken where it must be
+                extra = math.ceil(width / width_pt) - 1
+                lines, used = lines + extra, width - extra * width_pt
+                continue
+            used += width
+        count += lines
+    return count
+
+
+def column_widths(table: doc.Table, usable_pt: float, size_pt: float) -> list[float]:
+    """Each column's width in points; together they fill usable_pt."""
+    relative = [c.width for c in table.columns]
+    preferred = [usable_pt * w / sum(relative) for w in relative]
+    hard, soft = zip(*(_needs(table, i, size_pt, usable_pt) for i in range(len(table.columns))))
+    needs = [max(h, s) for h, s in zip(hard, soft)]
+    if sum(needs) > usable_pt:  # not every word fits: numbers and dates still must, the longest words break
+        cap = _water_level([s - h for h, s in zip(hard, soft) if s > h], usable_pt - sum(hard))
+        needs = [h + min(max(s - h, 0.0), cap) for h, s in zip(hard, soft)]
+    return _fit(preferred, needs, usable_pt)
+
+
+def _needs(table: doc.Table, i: int, size_pt: float, usable_pt: float) -> tuple[float, float]:
+    """(what the column must have: its numbers and dates whole, what it should have: its longest word)."""
+    column = table.columns[i]
+    values = [row[i] for row in table.data_rows] + ([table.total[i]] if table.total else [])
+    texts = [doc.format_value(v, column.kind) for v in values if v not in (None, "")]
+    header = longest_word(column.title, size_pt, bold=True)
+    if column.numeric or column.kind == doc.DATE:  # printed whole, on one line; totals in bold
+        need = max([text_width(t, size_pt, bold=True) for t in texts] + [header]) + PADDING_PT
+        return need, need
+    word = max([longest_word(t, size_pt) for t in texts] + [header])
+    numbers = max([text_width(m.group(), size_pt) for t in texts for m in _NUMBER.finditer(t)], default=0.0)
+    return numbers + PADDING_PT, max(min(word, usable_pt * MAX_WORD_SHARE), numbers) + PADDING_PT
+
+
+def _water_level(needs: list[float], room: float) -> float:
+    """The largest cap such that the needs, each cut to it, fit in room."""
+    if not needs:
+        return 0.0
+    level, left = 0.0, len(needs)
+    for need in sorted(needs):
+        if need * left > room:
+            return max(room / left, 0.0)
+        room, left, level = room - need, left - 1, need
+    return level
+
+
+def _fit(preferred: list[float], needs: list[float], usable_pt: float) -> list[float]:
+    """Preferred widths scaled to fill usable_pt, each at least its need where they can all be."""
+    if sum(needs) >= usable_pt:  # too many numbers for the page: share in proportion to need
+        return [usable_pt * n / sum(needs) for n in needs]
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(len(preferred)) if i not in fixed]
+        if not free:  # every column at its need: share what is left in proportion
+            return [n * usable_pt / sum(needs) for n in needs]
+        scale = (usable_pt - sum(fixed.values())) / sum(preferred[i] for i in free)
+        short = [i for i in free if preferred[i] * scale < needs[i]]
+        if not short:
+            return [fixed.get(i, preferred[i] * scale) for i in range(len(preferred))]
+        fixed.update({i: needs[i] for i in short})

@@ -1,0 +1,106 @@
+"""Shared helpers for the generated-document tests (this module holds no tests): a unit with a
+month of every dataset and the cases that broke layouts (amounts of millions, long Thai words in
+narrow columns, an emoji, a 1080 × 8000 screenshot), and reading geometry out of PDFs with PDFium.
+"""
+
+import datetime
+import io
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from ita_portal import thaidate
+from oit_items.uploads import validate_upload
+from reports.forms import store_photo
+from reports.management.commands.bench_reports import seed_unit
+from reports.models import Activity, Bid, BudgetLine, BudgetPlan, BudgetSpending, OperationsReport, ProcurementMonth, Purchase
+from units.models import Officer, UnitType
+
+MONTH = thaidate.fiscal_month_date(2567, 10)
+BIG_PURCHASE = Decimal("12500000.00")
+MILLION = Decimal("1000000.00")
+LONG_WORDS = ("ผู้ประกอบการ", "ผู้ชนะ")  # the second in ผู้ชนะการเสนอราคา
+EMOJI_TEXT = "✅ ตรวจจุดเสี่ยงครบทุกจุด 👮 สายตรวจ"
+TALL_CAPTION = "ภาพหน้าจอการประชาสัมพันธ์ทางเว็บไซต์ (ยาวทั้งหน้า)"
+
+
+def png(width: int, height: int, colour=(30, 90, 160)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def difficult_unit(n: int = 0, activities: int = 8, photos: int = 2):
+    """A police station with a month of every dataset, its head, and the cases that broke layouts."""
+    unit = seed_unit(UnitType.objects.get(code=UnitType.POLICE_STATION), MONTH, n, activities=activities, photos=photos)
+    unit.head = Officer.objects.create(unit=unit, rank="พ.ต.อ.", first_name="อิทธิวัฒน์", last_name="นุชถาวร",
+                                       position=f"ผกก.{unit.short_name_th}")
+    unit.save()
+    report = OperationsReport.objects.get(unit=unit, month=MONTH)
+    Activity.objects.create(report=report, date_from=MONTH, description=EMOJI_TEXT, responsible=LONG_WORDS[0])
+    store_photo(report, validate_upload(SimpleUploadedFile(f"{TALL_CAPTION}.png", png(1080, 8000))))
+    line = BudgetLine.objects.create(plan=BudgetPlan.objects.get(unit=unit), source="investment", planned=MILLION,
+                                     description="ก่อสร้างป้อมตำรวจ")
+    BudgetSpending.objects.create(line=line, month=MONTH, amount=MILLION)
+    procurement = ProcurementMonth.objects.get(unit=unit, month=MONTH)
+    purchase = Purchase.objects.create(
+        procurement=procurement, item="จ้างก่อสร้างอาคารที่ทำการสถานีตำรวจ", budget=BIG_PURCHASE,
+        reference_price=BIG_PURCHASE, method="selection", winner=f"{LONG_WORDS[0]}ก่อสร้างไทย",
+        agreed_price=Decimal("12350000.00"), reason="ผู้ชนะการเสนอราคา", contract_number="จ 1/2567",
+        contract_date=MONTH + datetime.timedelta(days=20))
+    Bid.objects.create(purchase=purchase, bidder=f"{LONG_WORDS[0]}ก่อสร้างไทย", price=Decimal("12350000.00"))
+    return unit
+
+
+# --- geometry in a PDF page, read with PDFium ------------------------------------------------------
+
+def text_boxes(pdf_bytes: bytes, text: str) -> list[tuple[int, tuple[float, float, float, float]]]:
+    """(page index, (left, bottom, right, top)) of every occurrence of text."""
+    import pypdfium2
+
+    found = []
+    pdf = pypdfium2.PdfDocument(pdf_bytes)
+    for number, page in enumerate(pdf):
+        textpage = page.get_textpage()
+        searcher = textpage.search(text)
+        while (hit := searcher.get_next()) is not None:
+            index, count = hit
+            boxes = [textpage.get_charbox(i) for i in range(index, index + count)]
+            found.append((number, (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                                   max(b[2] for b in boxes), max(b[3] for b in boxes))))
+    pdf.close()
+    return found
+
+
+def vertical_rules(pdf_bytes: bytes, page_index: int) -> list[tuple[float, float, float]]:
+    """(x, bottom, top) of the vertical lines drawn on a page: table borders."""
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    pdf = pypdfium2.PdfDocument(pdf_bytes)
+    rules = []
+    for obj in pdf[page_index].get_objects(max_depth=3):
+        if obj.type != raw.FPDF_PAGEOBJ_PATH:
+            continue
+        left, bottom, right, top = obj.get_bounds()
+        if right - left < 2 and top - bottom > 4:
+            rules.append(((left + right) / 2, bottom, top))
+    pdf.close()
+    return rules
+
+
+def images_on_pages(pdf_bytes: bytes) -> list[tuple[int, tuple[float, float, float, float], tuple[float, float]]]:
+    """(page index, (left, bottom, right, top), (page width, page height)) of every image."""
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    pdf = pypdfium2.PdfDocument(pdf_bytes)
+    found = []
+    for number, page in enumerate(pdf):
+        for obj in page.get_objects(max_depth=3):
+            if obj.type == raw.FPDF_PAGEOBJ_IMAGE:
+                found.append((number, obj.get_bounds(), page.get_size()))
+    pdf.close()
+    return found
