@@ -82,7 +82,8 @@ def test_changing_a_period_moves_the_overview(client, users, station, o7):
     for action, role in (("submit", "admin"), ("check", "controller"), ("approve", "commander")):
         user = users[role]
         period = workflow.transition(period, action, user, item_access(user, unit_access(user, station),
-                                                                         Assignment.objects.get(unit=station, item=o10)))
+                                                                         Assignment.objects.get(unit=station, item=o10)),
+                                     override="ผ่านโดยดุลยพินิจ")  # used only where its checks fail
     final = row_of(page(client, users["hq-supervisor"], "mpd-4"), "sn-buengkum")
     assert final.approved == 1
     assert final.ready == int(ItemReadiness.objects.get(unit=station, item=o10).ready)
