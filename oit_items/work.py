@@ -20,7 +20,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from ita_portal import thaidate
-from units.models import Invitation, Officer, Role, Unit
+from units.models import Invitation, Role, Unit
 from units.permissions import managed_units, roles_held, supervised_units, unit_access
 
 from . import checks, workspace
@@ -173,7 +173,7 @@ def _queues(work, user, units, roles, current_year, today):
         evidence[(piece.item_period.unit_id, piece.item_period.item_id, piece.item_period.month)].append(piece)
     assignments = {(a.unit_id, a.item_id): a for a in Assignment.objects.filter(unit__in=units, item__in=list(items))
                    .prefetch_related("responsible", "controllers")}
-    officer = Officer.objects.filter(user=user).only("pk").first()
+    officer = getattr(user, "officer", None)  # the same lookup item_access makes, then cached on the user
     officer_id = officer.pk if officer else None
     by_unit_type = defaultdict(list)
     for item in sorted(items.values(), key=lambda i: (i.framework.fiscal_year, i.number)):
