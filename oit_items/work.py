@@ -31,7 +31,7 @@ STARTED = (ItemPeriod.DRAFT, ItemPeriod.RETURNED, ItemPeriod.SUBMITTED, ItemPeri
 
 
 @dataclass
-class Entry:
+class Entry(workspace.PeriodFace):
     unit: Unit
     item: Item
     month: datetime.date | None
@@ -42,24 +42,8 @@ class Entry:
     today: datetime.date
 
     @property
-    def slug(self) -> str:
-        return f"m{self.month.month}" if self.month else "all"
-
-    @property
     def url(self) -> str:
         return reverse("item-detail", args=[self.unit.slug, self.item.framework.fiscal_year, self.item.code.lower()]) + f"#{self.slug}"
-
-    @property
-    def state_label(self):
-        return ItemPeriod.LABELS[self.state]
-
-    @property
-    def badge(self) -> str:
-        return ItemPeriod.BADGES[self.state]
-
-    @property
-    def overdue(self) -> bool:
-        return self.state in workspace.OPEN_STATES and self.today > self.due
 
     @property
     def returned(self) -> bool:
