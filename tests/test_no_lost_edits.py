@@ -115,6 +115,7 @@ def test_the_same_file_again_is_asked_about(client, users, upload_files, media_r
     assert response.status_code == 409
     body = response.content.decode()
     assert "เป็นไฟล์เดียวกับ" in body and 'name="allow_duplicate"' in body
+    assert 'class="alert alert-danger error-summary"' in body and 'href="#id_m10_up_files"' in body
     assert Evidence.objects.count() == 1 and stored_files(media_root) == files_before
     # From the page's script: a JSON answer the progress bar offers to send again.
     response = client.post("/staff/units/sn-buengkum/ita/2567/o7/m10/upload/",
