@@ -130,7 +130,7 @@ OTP_TOTP_ISSUER = "ITA Portal"
 SESSION_COOKIE_AGE = env.int("SESSION_MINUTES", default=60) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "my-work"  # every staff user starts on what waits for them
 LOGOUT_REDIRECT_URL = "home"
 
 # Thai first, English beside it. The user's choice (cookie) wins; the browser's

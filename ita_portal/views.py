@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -19,3 +20,8 @@ def switch_language(request, language):
 def healthz(request):
     """For load balancers and monitoring, and the benchmark's baseline: the smallest Django view."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: send them to the portal's SVG icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

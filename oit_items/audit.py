@@ -13,12 +13,15 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+def actor_name(user) -> str:
+    if user is None or not user.is_authenticated:
+        return "system"
+    officer = getattr(user, "officer", None)
+    return (officer.display_name if officer else (user.get_full_name() or user.get_username())) or "system"
+
+
 def record(user, unit, action, *, ip=None, item_period=None, evidence=None, comment="", **details) -> AuditEvent:
-    name = ""
-    if user is not None and user.is_authenticated:
-        officer = getattr(user, "officer", None)
-        name = officer.display_name if officer else (user.get_full_name() or user.get_username())
     return AuditEvent.objects.create(
-        actor=user if user is not None and user.is_authenticated else None, actor_name=name or "system", ip=ip,
+        actor=user if user is not None and user.is_authenticated else None, actor_name=actor_name(user), ip=ip,
         unit=unit, item_period=item_period, evidence=evidence, action=action, comment=comment, details=details,
     )

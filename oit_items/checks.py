@@ -163,11 +163,33 @@ CHECKS = {
 }
 
 
+# Rules that judge evidence that is there (its formats, counts, dates): with no evidence at all they
+# have nothing to judge, and saying "passed" would be a green tick without evidence.
+NEEDS_EVIDENCE = {"formats", "min_count", "about_date"}
+
+PASSED, FAILED, NOT_YET = "passed", "failed", "not_yet"
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: dict
+    failures: list
+    status: str  # PASSED, FAILED or NOT_YET (nothing to judge yet)
+
+
+def _status(rule, failures, ctx) -> str:
+    if failures:
+        return FAILED
+    if rule["type"] in NEEDS_EVIDENCE and not any(e.kind != e.NONE for e in ctx.all_evidence()):
+        return NOT_YET
+    return PASSED
+
+
 @dataclass
 class ItemCheck:
     item: object
     failures: list[Failure] = field(default_factory=list)
-    rule_results: list = field(default_factory=list)  # (rule, failures)
+    rule_results: list[RuleResult] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -187,9 +209,9 @@ def evaluate(item, evidence_by_month: dict) -> ItemCheck:
     if not any(r["type"] == "periods" for r in item.rules) and not list(ctx.all_evidence()):
         failure = Failure(None, _("No evidence yet."))
         result.failures.append(failure)
-        result.rule_results.append(({"type": "evidence"}, [failure]))
+        result.rule_results.append(RuleResult({"type": "evidence"}, [failure], FAILED))
     for rule in item.rules:
         failures = CHECKS[rule["type"]](rule, ctx)
-        result.rule_results.append((rule, failures))
+        result.rule_results.append(RuleResult(rule, failures, _status(rule, failures, ctx)))
         result.failures.extend(failures)
     return result

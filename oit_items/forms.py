@@ -56,13 +56,48 @@ class NoneForm(forms.Form):
     about_date = BuddhistDateField(label=_("Date of the declaration"))
 
 
-class ReplaceForm(forms.Form):
+class VersionedForm(forms.Form):
+    """Carries the evidence's version the page was opened at (see evidence.Conflict)."""
+
+    # Optional for other clients; the portal's own forms always carry it.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+
+class EditForm(VersionedForm, EvidenceMetaForm):
+    pass
+
+
+class ReplaceForm(VersionedForm):
     file = forms.FileField(label=_("New version of the file"))
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(VersionedForm):
     reason = forms.CharField(label=_("Why remove it"), max_length=500, required=False)
 
 
 class TransitionForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    override = forms.CharField(label=_("Why pass it although the automatic checks fail"), max_length=1000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    expected = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+
+class TakedownForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is taken down"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("e.g. the file shows personal data; kept in the audit log"))
+    scope = forms.ChoiceField(label=_("What to take down"), widget=forms.RadioSelect, choices=[
+        ("files", _("Only the files I tick below")), ("period", _("Everything published for this period"))],
+        initial="files")
+    evidence = forms.TypedMultipleChoiceField(label=_("Published evidence"), coerce=int, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, entries=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].choices = [(e["evidence"], e["original_name"] or e["title"]) for e in entries]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == "files" and not data.get("evidence"):
+            self.add_error("evidence", _("Tick the files to take down, or choose everything published for this period."))
+        return data

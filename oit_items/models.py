@@ -215,6 +215,11 @@ class ItemPeriod(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("approved by")
     )
+    # What the controller or commander asked to correct, shown where people work (the period's
+    # card, the workspace cell, my work) until the month is submitted again; the audit log keeps it.
+    return_comment = models.TextField(_("what must be corrected"), blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by_name = models.CharField(_("returned by"), max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ItemPeriodQuerySet.as_manager()
@@ -280,6 +285,9 @@ class Evidence(models.Model):
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("removed by")
     )
+    # Optimistic concurrency: every edit, replacement and removal adds one; a form carries the
+    # number it was opened with, and a save from an older number is refused (see evidence.py).
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     objects = EvidenceQuerySet.as_manager()
 
@@ -359,6 +367,7 @@ class AuditEvent(models.Model):
         "upload": _("uploaded a file"), "replace": _("replaced a file"), "link": _("added a link"),
         "none": _("declared none this period"), "edit": _("edited"), "remove": _("removed"),
         "submit": _("submitted"), "check": _("checked"), "approve": _("approved"), "return": _("returned"),
+        "takedown": _("took down from the public site"),
     }
 
     class Meta:

@@ -18,7 +18,7 @@ from units.models import Role, Unit
 from .models import Assignment, ItemPeriod
 
 
-NOTIFIED_ACTIONS = ("submit", "check", "return")
+NOTIFIED_ACTIONS = ("submit", "check", "return", "takedown")
 
 
 def transition_happened(period_id: int, action: str, actor_id: int, comment: str) -> None:
@@ -38,7 +38,7 @@ def recipients_for(period: ItemPeriod, action: str) -> list[str]:
         "responsible__user", "controllers__user").first()
     User = get_user_model()
     commanders = User.objects.filter(unit_roles__unit=period.unit, unit_roles__role=Role.COMMANDER)
-    if action == "return":
+    if action in ("return", "takedown"):  # the officers who correct it
         return _emails(o.user for o in (assignment.responsible.all() if assignment else []) if o.user)
     if action == "submit":
         controllers = [o.user for o in (assignment.controllers.all() if assignment else []) if o.user]

@@ -36,6 +36,10 @@ class ItemAccess:
     def send_back(self) -> bool:
         return self.check or self.approve
 
+    @property
+    def take_down(self) -> bool:
+        return self.unit.take_down
+
     def may(self, need: str) -> bool:
         return getattr(self, need)
 

@@ -100,8 +100,8 @@ def public_file(request, slug, pk, name=None):
         raise Http404
     response = files.serve(revision.file, revision.original_name, revision.content_type,
                            as_attachment=revision.format != "image")
-    if response.status_code == 200:  # not a short-lived signed redirect
-        response["Cache-Control"] = "public, max-age=3600"
+    if response.status_code == 200:  # not a short-lived signed redirect; a takedown reaches caches within a minute
+        response["Cache-Control"] = publication.PUBLIC_CACHE_CONTROL
     return response
 
 

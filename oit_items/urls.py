@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import framework_views, itap, views
+from . import approval_views, framework_views, itap, views, work_views
 
 unit_item = "units/<slug:slug>/ita/<int:fiscal_year>/<str:code>/"
 
 urlpatterns = [
+    path("work/", work_views.my_work, name="my-work"),
+    path("work/count/", work_views.my_work_count, name="my-work-count"),
+    path("units/<slug:slug>/approvals/", approval_views.approvals, name="unit-approvals"),
     path("units/<slug:slug>/ita/<int:fiscal_year>/", views.workspace_view, name="workspace"),
     path("units/<slug:slug>/ita/<int:fiscal_year>/itap/", itap.itap_page, name="itap"),
     path("units/<slug:slug>/ita/<int:fiscal_year>/itap.<str:fmt>", itap.itap_download, name="itap-download"),
@@ -12,7 +15,9 @@ urlpatterns = [
     path(unit_item + "<str:period>/upload/", views.upload, name="evidence-upload"),
     path(unit_item + "<str:period>/link/", views.add_link, name="evidence-link"),
     path(unit_item + "<str:period>/none/", views.declare_none, name="evidence-none"),
+    path(unit_item + "<str:period>/takedown/", approval_views.takedown_view, name="period-takedown"),
     path(unit_item + "<str:period>/<str:action>/", views.transition, name="period-transition"),
+    path(unit_item + "<str:period>/<str:action>/confirm/", approval_views.confirm, name="period-confirm"),
     path("evidence/<int:pk>/replace/", views.replace, name="evidence-replace"),
     path("evidence/<int:pk>/edit/", views.edit, name="evidence-edit"),
     path("evidence/<int:pk>/remove/", views.remove, name="evidence-remove"),

@@ -1,6 +1,7 @@
 """The staff side: a unit's workspace, an item's page, evidence and the approval workflow."""
 
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
@@ -14,8 +15,8 @@ from ita_portal import thaidate
 from units.permissions import get_unit_for
 
 from . import audit, evidence as evidence_service, files, uploads, workflow, workspace
-from .forms import EvidenceMetaForm, LinkForm, NoneForm, RemoveForm, ReplaceForm, TransitionForm, UploadForm
-from .models import AuditEvent, Evidence, Revision
+from .forms import EditForm, EvidenceMetaForm, LinkForm, NoneForm, RemoveForm, ReplaceForm, TransitionForm, UploadForm
+from .models import AuditEvent, Evidence, ItemPeriod, Revision
 from .permissions import get_evidence_for, get_item_for, get_revision_for, period_of
 
 
@@ -63,7 +64,10 @@ def _item_page(request, unit, item, assignment, rights, bound=None, status=200):
     revisions = {}
     for revision in Revision.objects.filter(evidence_id__in=evidence_ids).select_related("created_by").order_by("-number"):
         revisions.setdefault(revision.evidence_id, []).append(revision)
+    published = dict(ItemPeriod.objects.filter(pk__in=[c.period.pk for c in row.cells if c.period])
+                     .values_list("pk", "published"))
     for cell in row.cells:
+        cell.published = published.get(cell.period.pk, []) if cell.period else []
         cell.actions = workflow.available_actions(cell.period, rights)
         cell.forms = {
             "upload": UploadForm(initial={"about_date": _default_date(cell.month)}, auto_id=f"id_{cell.slug}_up_%s"),
@@ -118,8 +122,16 @@ def upload(request, slug, fiscal_year, code, period):
         if _wants_json(request):
             return JsonResponse({"ok": False, "errors": [str(e) for errs in form.errors.values() for e in errs]}, status=400)
         return _item_page(request, unit, item, assignment, rights, (period, "upload", form), status=400)
-    created = evidence_service.add_files(period_of(unit, item, month), validated, _meta(form), request.user,
-                                         ip=audit.client_ip(request))
+    try:
+        created = evidence_service.add_files(period_of(unit, item, month), validated, _meta(form), request.user,
+                                             ip=audit.client_ip(request),
+                                             allow_duplicates=request.POST.get("allow_duplicate") == "1")
+    except evidence_service.Duplicate as duplicate:  # ask before a second row with the same file
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "duplicate": True, "errors": [duplicate.message]}, status=409)
+        form.add_error("files", duplicate.message)
+        form.duplicate = True
+        return _item_page(request, unit, item, assignment, rights, (period, "upload", form), status=409)
     names = ", ".join(e.current_revision.original_name for e in created)
     if _wants_json(request):
         return JsonResponse({"ok": True, "evidence": [e.pk for e in created], "message": _("Uploaded: %(names)s") % {"names": names}})
@@ -166,9 +178,15 @@ def transition(request, slug, fiscal_year, code, period, action):
     month = _month_of(item, period)
     form = TransitionForm(request.POST)
     form.is_valid()
+    confirm = reverse("period-confirm", args=[slug, fiscal_year, item.code.lower(), period, action])
+    if action == "approve" and not form.cleaned_data.get("confirmed"):
+        return redirect(confirm)  # an approval always passes the page that shows what becomes public
     try:
         workflow.transition(period_of(unit, item, month), action, request.user, rights,
                             form.cleaned_data.get("comment", ""), ip=audit.client_ip(request))
+    except workflow.ChecksFailed as failed:
+        messages.error(request, failed.message)
+        return redirect(confirm)
     except workflow.WorkflowError as error:
         messages.error(request, error.message)
     else:
@@ -181,50 +199,103 @@ def _evidence_back(evidence):
     return _back(period.unit, period.item, period.slug)
 
 
+def _evidence_page(request, evidence, form, mode, conflict=None, status=200):
+    return render(request, "oit_items/evidence_form.html",
+                  {"evidence": evidence, "form": form, "mode": mode, "conflict": conflict}, status=status)
+
+
 @login_required
 def replace(request, pk):
     evidence, rights = get_evidence_for(request.user, pk, "upload")
-    form = ReplaceForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        _refuse_unsafe_names(request, form, "file")
-    if request.method == "POST" and form.is_valid():
+    form = ReplaceForm(request.POST or None, request.FILES or None, initial={"version": evidence.version})
+    if request.method != "POST":
+        return _evidence_page(request, evidence, form, "replace")
+    _refuse_unsafe_names(request, form, "file")
+    if form.is_valid():
         try:
             validated = uploads.validate_upload(form.cleaned_data["file"])
-            evidence_service.replace_file(evidence, validated, request.user, ip=audit.client_ip(request))
+            evidence_service.replace_file(evidence, validated, request.user, ip=audit.client_ip(request),
+                                          version=form.cleaned_data["version"])
         except uploads.UploadRejected as rejected:
             form.add_error("file", rejected.message)
+        except evidence_service.Conflict as conflict:  # nothing stored: choose the file again to replace the new one
+            form = ReplaceForm(initial={"version": conflict.current.version})
+            return _evidence_page(request, conflict.current, form, "replace", conflict, status=409)
         except evidence_service.EvidenceError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("A new version of “%(title)s” was stored; earlier versions are kept.") % {"title": evidence.title})
             return _evidence_back(evidence)
-    return render(request, "oit_items/evidence_form.html", {"evidence": evidence, "form": form, "mode": "replace"},
-                  status=400 if request.method == "POST" else 200)
+    return _evidence_page(request, evidence, form, "replace", status=400)
+
+
+def _merged(form, conflict):
+    """The edit form again after a conflict: what the user typed stays; fields only the other
+    person changed take their new value (keeping the user's old one would undo that change);
+    fields both changed keep the user's input and say what the other wrote."""
+    current, data = conflict.current, form.data.copy()
+    theirs = conflict.fields
+    clashes = {}
+    for name, before in theirs.items():
+        if name not in form.fields:
+            continue
+        field, mine = form.fields[name], form.cleaned_data.get(name)
+        now = getattr(current, name)
+        if str(mine) == before:  # untouched by this user: take the other's value
+            if isinstance(field.widget, forms.CheckboxInput):
+                data.pop(name, None)
+                if now:
+                    data[name] = "on"
+            elif isinstance(field.widget, forms.Select):
+                data[name] = str(now)
+            else:
+                data[name] = field.widget.format_value(now) or ""
+        elif mine != now:
+            clashes[name] = now
+    data["version"] = str(current.version)
+    merged = EditForm(data)
+    merged.is_valid()
+    for name, now in clashes.items():
+        merged.add_error(name, _("Changed meanwhile to “%(value)s”. Your input is kept: saving replaces it.") % {"value": now})
+    return merged
 
 
 @login_required
 def edit(request, pk):
     evidence, rights = get_evidence_for(request.user, pk, "upload")
-    initial = {f: getattr(evidence, f) for f in EvidenceMetaForm.base_fields}
-    form = EvidenceMetaForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    initial = {f: getattr(evidence, f) for f in EvidenceMetaForm.base_fields} | {"version": evidence.version}
+    form = EditForm(request.POST or None, initial=initial)
+    if request.method != "POST":
+        return _evidence_page(request, evidence, form, "edit")
+    if not form.is_valid():
+        return _evidence_page(request, evidence, form, "edit", status=400)
+    try:
         evidence_service.edit(evidence, _meta(form) | {"title": form.cleaned_data["title"] or evidence.title},
-                              request.user, ip=audit.client_ip(request))
-        messages.success(request, _("Saved."))
-        return _evidence_back(evidence)
-    return render(request, "oit_items/evidence_form.html", {"evidence": evidence, "form": form, "mode": "edit"},
-                  status=400 if request.method == "POST" else 200)
+                              request.user, ip=audit.client_ip(request), version=form.cleaned_data["version"])
+    except evidence_service.Conflict as conflict:
+        if conflict.current.removed_at:  # nothing to save into: say so, keep what was typed to copy
+            form.add_error(None, _("It was removed meanwhile; your changes were not saved."))
+            return _evidence_page(request, conflict.current, form, "edit", conflict, status=409)
+        return _evidence_page(request, conflict.current, _merged(form, conflict), "edit", conflict, status=409)
+    messages.success(request, _("Saved."))
+    return _evidence_back(evidence)
 
 
 @login_required
 def remove(request, pk):
     evidence, rights = get_evidence_for(request.user, pk, "upload")
-    form = RemoveForm(request.POST or None)
+    form = RemoveForm(request.POST or None, initial={"version": evidence.version})
     if request.method == "POST" and form.is_valid():
-        evidence_service.remove(evidence, request.user, form.cleaned_data["reason"], ip=audit.client_ip(request))
+        try:
+            evidence_service.remove(evidence, request.user, form.cleaned_data["reason"], ip=audit.client_ip(request),
+                                    version=form.cleaned_data["version"])
+        except evidence_service.Conflict as conflict:  # look at it as it is now before removing it
+            data = form.data.copy()
+            data["version"] = str(conflict.current.version)
+            return _evidence_page(request, conflict.current, RemoveForm(data), "remove", conflict, status=409)
         messages.success(request, _("“%(title)s” was removed from the period. It stays in the history.") % {"title": evidence.title})
         return _evidence_back(evidence)
-    return render(request, "oit_items/evidence_form.html", {"evidence": evidence, "form": form, "mode": "remove"})
+    return _evidence_page(request, evidence, form, "remove", status=400 if request.method == "POST" else 200)
 
 
 @login_required

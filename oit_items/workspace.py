@@ -23,8 +23,28 @@ def due_date(item: Item, month: datetime.date | None) -> datetime.date:
     return following.replace(day=settings.ITA_MONTHLY_DUE_DAY)
 
 
+class PeriodFace:
+    """How a period shows, from its `state`, `month`, `due` and `today` (a cell, an entry of my work)."""
+
+    @property
+    def state_label(self) -> str:
+        return ItemPeriod.LABELS[self.state]
+
+    @property
+    def badge(self) -> str:
+        return ItemPeriod.BADGES[self.state]
+
+    @property
+    def overdue(self) -> bool:
+        return self.state in OPEN_STATES and self.today > self.due
+
+    @property
+    def slug(self) -> str:
+        return f"m{self.month.month}" if self.month else "all"
+
+
 @dataclass
-class Cell:
+class Cell(PeriodFace):
     item: Item
     month: datetime.date | None
     period: ItemPeriod | None
@@ -41,24 +61,8 @@ class Cell:
         return self.period.state
 
     @property
-    def state_label(self) -> str:
-        return ItemPeriod.LABELS[self.state]
-
-    @property
-    def badge(self) -> str:
-        return ItemPeriod.BADGES[self.state]
-
-    @property
-    def overdue(self) -> bool:
-        return self.state in OPEN_STATES and self.today > self.due
-
-    @property
     def due_soon(self) -> bool:
         return self.state in OPEN_STATES and 0 <= (self.due - self.today).days <= 7
-
-    @property
-    def slug(self) -> str:
-        return f"m{self.month.month}" if self.month else "all"
 
 
 @dataclass

@@ -242,7 +242,42 @@ def _formset(model, parent, form, readonly, extra=2):
     return inlineformset_factory(parent, model, form=form, extra=0 if readonly else extra, can_delete=not readonly)
 
 
+class Conflict(Exception):
+    """The month's data was saved by someone else after this page was opened."""
+
+    def __init__(self, rows):
+        dated = [r for r in rows if getattr(r, "updated_at", None)]
+        latest = max(dated, key=lambda r: r.updated_at) if dated else None
+        self.at = latest.updated_at if latest else None
+        officer = getattr(latest.updated_by, "officer", None) if latest and latest.updated_by else None
+        self.by = officer.display_name if officer else (latest.updated_by.username if latest and latest.updated_by else "")
+        super().__init__("conflict")
+
+
+PART_LABELS = {"activities": _("Activity"), "photos": _("Photo"), "lines": _("Budget line"), "spending": _("Spending"),
+               "purchases": _("Purchase"), "announcements": _("Announcement")}
+
+
+def _shown(field, value) -> str:
+    """A saved value as the form would show it, for "what changed" messages."""
+    if value in (None, "", [], {}):
+        return str(_("(empty)"))
+    if isinstance(field, forms.BooleanField):
+        return str(_("yes") if value else _("no"))
+    if isinstance(field, forms.ModelChoiceField):
+        found = field.queryset.filter(pk=getattr(value, "pk", value)).first()
+        return str(found) if found else str(value)
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(value, value))
+    shown = field.widget.format_value(field.prepare_value(value))
+    return str(shown if shown not in (None, "") else value)
+
+
 class Editor:
+    """A dataset's page for one month. `guarded()` names the rows whose `version` protects the page
+    from lost updates: `save(user, token)` locks them (creating them, blank, if they are new),
+    and refuses with Conflict if any was saved since `token` was read."""
+
     template = ""
 
     def __init__(self, unit, month, item, data=None, files=None, readonly=False):
@@ -262,6 +297,10 @@ class Editor:
         """The forms and formsets of the page."""
         raise NotImplementedError
 
+    def guarded(self) -> list:
+        """[(model, lookup, instance of this page or None)] — the rows that carry the version."""
+        raise NotImplementedError
+
     def all_forms(self):
         for part in self.parts():
             yield from getattr(part, "forms", [part])
@@ -274,6 +313,47 @@ class Editor:
         if valid:
             self.clean()
         return valid and not self.errors
+
+    @property
+    def version_token(self) -> str:
+        return ".".join(str(instance.version if instance is not None else 0) for _m, _l, instance in self.guarded())
+
+    def save(self, user, token: str | None = None) -> None:
+        from oit_items import stored
+
+        with stored.atomic():
+            rows = []
+            for model, lookup, _instance in self.guarded():
+                model.objects.bulk_create([model(**lookup)], ignore_conflicts=True)  # the first save of a month
+                rows.append(model.objects.select_for_update().get(**lookup))
+            if token is not None and token != ".".join(str(r.version) for r in rows):
+                raise Conflict(rows)
+            for (model, _lookup, instance), row in zip(self.guarded(), rows):
+                if instance is not None:
+                    instance.pk, instance._state.adding = row.pk, False
+                    instance.version = row.version + 1
+            self.rows = rows
+            self.write(user)
+
+    def write(self, user):
+        raise NotImplementedError
+
+    def differences(self) -> list[str]:
+        """Where the data saved now differs from what this user typed (after a Conflict: built again)."""
+        found = []
+        for part in self.parts():
+            rows = getattr(part, "forms", None)
+            for number, form in enumerate(rows if rows is not None else [part], start=1):
+                instance = getattr(form, "instance", None)
+                if rows is not None and (instance is None or instance.pk is None):
+                    continue  # a new row of this user's: nothing saved to compare with
+                for name in form.changed_data:
+                    if name in ("DELETE", "id", "photos") or name not in form.fields:
+                        continue
+                    field = form.fields[name]
+                    where = f"{PART_LABELS.get(part.prefix, '')} {number} · " if rows is not None else ""
+                    found.append(f"{where}{field.label}: “{_shown(field, form.get_initial_for_field(field, name))}”")
+        return found
 
     def _stamp(self, instance, user):
         instance.updated_by = user
@@ -300,6 +380,9 @@ class OperationsEditor(Editor):
     def parts(self):
         return [self.form, self.activities, self.photos, self.new_photos]
 
+    def guarded(self):
+        return [(OperationsReport, {"unit": self.unit, "month": self.month}, self.report)]
+
     def clean(self):
         kept = sum(1 for f in self.photos.forms if f.instance.pk and not _deleted(f))
         found = kept + len(self.new_photos.cleaned_data["photos"])
@@ -307,28 +390,33 @@ class OperationsEditor(Editor):
             self.errors.append(_("At least %(count)s photos of the month's activities are required (there are "
                                  "%(found)s).") % {"count": self.min_photos, "found": found})
 
-    @transaction.atomic
-    def save(self, user):
+    def write(self, user):
         report = self._stamp(self.form.save(commit=False), user)
         self.activities.instance = report
         self.activities.save()
-        for form in self.photos.deleted_forms:
-            form.instance.file.delete(save=False)
-            form.instance.thumbnail.delete(save=False)
+        for form in self.photos.deleted_forms:  # the files go once the deletion is committed
+            for stored_file in (form.instance.file, form.instance.thumbnail):
+                if stored_file:
+                    transaction.on_commit(lambda name=stored_file.name, storage=stored_file.storage: storage.delete(name))
         self.photos.save()
         for validated in self.new_photos.cleaned_data["photos"]:
             store_photo(report, validated)
 
 
 def store_photo(report, validated):
+    """Inside oit_items.stored.atomic(): the files go again if the transaction does not commit."""
     from django.core.files.base import ContentFile
+
+    from oit_items import stored
 
     photo = Photo(report=report, caption=validated.original_name.rsplit(".", 1)[0][:300],
                   original_name=validated.original_name, extension=validated.extension,
                   content_type=validated.content_type, sha256=validated.sha256)
     photo.file.save(f"photo.{validated.extension}", ContentFile(validated.content), save=False)
+    stored.remember(photo.file)
     if validated.thumbnail:
         photo.thumbnail.save("thumb.jpg", ContentFile(validated.thumbnail), save=False)
+        stored.remember(photo.thumbnail)
     photo.save()
     return photo
 
@@ -343,10 +431,13 @@ class StatisticsEditor(Editor):
     def parts(self):
         return [self.form]
 
-    @transaction.atomic
-    def save(self, user):
-        report = self.report or StatisticsReport(unit=self.unit, month=self.month)
+    def guarded(self):
+        return [(StatisticsReport, {"unit": self.unit, "month": self.month}, self.report)]
+
+    def write(self, user):
+        report = self.rows[0]
         report.counts, report.note = self.form.counts(), self.form.cleaned_data["note"]
+        report.version += 1
         self._stamp(report, user)
 
 
@@ -368,8 +459,11 @@ class BudgetEditor(Editor):
     def parts(self):
         return [self.form, self.lines]
 
-    @transaction.atomic
-    def save(self, user):
+    def guarded(self):
+        return [(BudgetPlan, {"unit": self.unit, "fiscal_year": self.plan.fiscal_year}, self.plan),
+                (BudgetMonth, {"unit": self.unit, "month": self.month}, self.notes)]
+
+    def write(self, user):
         self.plan.save()
         self._stamp(self.form.save(commit=False), user)
         self.lines.instance = self.plan
@@ -398,8 +492,10 @@ class FundEditor(Editor):
     def parts(self):
         return [self.form, self.spending]
 
-    @transaction.atomic
-    def save(self, user):
+    def guarded(self):
+        return [(FundMonth, {"unit": self.unit, "month": self.month}, self.fund)]
+
+    def write(self, user):
         fund = self._stamp(self.form.save(commit=False), user)
         self.spending.instance = fund
         self.spending.save()
@@ -429,8 +525,10 @@ class ProcurementEditor(Editor):
             self.errors.append(_("You declared that there was no procurement this month: remove the purchases and "
                                  "announcements, or untick the box."))
 
-    @transaction.atomic
-    def save(self, user):
+    def guarded(self):
+        return [(ProcurementMonth, {"unit": self.unit, "month": self.month}, self.procurement)]
+
+    def write(self, user):
         procurement = self._stamp(self.form.save(commit=False), user)
         for formset in (self.purchases, self.announcements):
             formset.instance = procurement

@@ -27,6 +27,9 @@ class UnitMonth(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("updated by"))
+    # Optimistic concurrency: each save adds one; the data form carries the number it was opened
+    # with and a save from an older number is refused with what changed (forms.Editor.save).
+    version = models.PositiveIntegerField(_("version"), default=0)
 
     class Meta:
         abstract = True
@@ -121,6 +124,7 @@ class BudgetPlan(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year (BE)"))
+    version = models.PositiveIntegerField(_("version"), default=0)  # its lines are edited from every month's page
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "fiscal_year"], name="reports_unique_budget_plan")]

@@ -21,7 +21,7 @@ from oit_items.permissions import get_item_for, item_access
 from units.permissions import get_unit_for
 
 from . import jobs, production
-from .forms import EDITORS
+from .forms import EDITORS, Conflict
 from .kinds import DATASETS, DOCUMENT_KINDS, months_with_data
 from .models import Photo, RenderJob
 
@@ -112,17 +112,29 @@ def edit(request, slug, fiscal_year, dataset, period):
     need = "upload" if request.method == "POST" else "view"
     unit, item, _assignment, rights = _report_item(request.user, slug, fiscal_year, spec.topic, need)
     editor = EDITORS[dataset](unit, month, item, request.POST or None, request.FILES or None, readonly=not rights.upload)
+    conflict = None
     if request.method == "POST":
         if editor.is_valid():
-            editor.save(request.user)
-            messages.success(request, _("Saved."))
-            return redirect("reports-edit", slug, fiscal_year, dataset, period)
-        messages.error(request, _("Nothing was saved: please correct the marked fields."))
+            try:
+                editor.save(request.user, request.POST.get("_version"))
+            except Conflict as found:
+                # Saved by someone else meanwhile: nothing of this save is stored. The page again, with
+                # what this user typed, the data as saved now to compare with, and the new version.
+                conflict = found
+                editor = EDITORS[dataset](unit, month, item, request.POST, request.FILES or None)
+                editor.is_valid()
+                conflict.differences = editor.differences()
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("reports-edit", slug, fiscal_year, dataset, period)
+        else:
+            messages.error(request, _("Nothing was saved: please correct the marked fields."))
     months = [{"month": m, "period": _period(m)} for m in thaidate.fiscal_year_months(fiscal_year)]
     context = {"unit": unit, "item": item, "rights": rights, "fiscal_year": fiscal_year, "month": month,
-               "period": period, "dataset": spec, "editor": editor, "months": months,
+               "period": period, "dataset": spec, "editor": editor, "months": months, "conflict": conflict,
                "documents": _documents(unit, fiscal_year, month, spec, request.user)}
-    return render(request, "reports/edit.html", context, status=400 if request.method == "POST" else 200)
+    status = 409 if conflict else 400 if request.method == "POST" else 200
+    return render(request, "reports/edit.html", context, status=status)
 
 
 @login_required

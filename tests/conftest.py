@@ -248,14 +248,18 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def make_pdf(pages: int = 1) -> bytes:
+def make_pdf(pages: int = 1, marker: str | None = None) -> bytes:
+    """A real PDF; each call a different file (a unique marker in its metadata) unless `marker`
+    is given: the portal asks before storing the same file twice in one period."""
     import io
+    import uuid
 
     from pypdf import PdfWriter
 
     writer = PdfWriter()
     for _ in range(pages):
         writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Subject": marker or uuid.uuid4().hex})
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
@@ -312,7 +316,10 @@ def approve_period(users, unit, item, month, files, publish=True):
     steps = [("submit", "responsible"), ("check", "controller")] + ([("approve", "commander")] if publish else [])
     for action, role in steps:
         user = users[role]
-        period = workflow.transition(period, action, user, item_access(user, unit_access(user, unit), assignment))
+        # Tests publish a PDF alone where the item wants PDF and Word: the controller and the
+        # commander pass it anyway, with a reason, as the guarded workflow requires.
+        period = workflow.transition(period, action, user, item_access(user, unit_access(user, unit), assignment),
+                                     override="ทดสอบ: ผ่านแม้ผลตรวจอัตโนมัติไม่ผ่าน")
     return period
 
 

@@ -19,7 +19,11 @@ STAFF = ["/staff/", "/staff/units/sn-buengkum/", "/staff/units/sn-buengkum/ita/2
          "/staff/units/sn-buengkum/ita/2567/o7/", "/staff/units/sn-buengkum/ita/2567/itap/",
          "/staff/units/sn-buengkum/questions/", "/staff/units/sn-buengkum/complaints/",
          "/staff/units/sn-buengkum/reports/2567/", "/staff/units/sn-buengkum/measures/2567/",
-         "/staff/units/sn-buengkum/measures/2567/calendar/", "/staff/units/sn-buengkum/measures/2567/quotas/"]
+         "/staff/units/sn-buengkum/measures/2567/calendar/", "/staff/units/sn-buengkum/measures/2567/quotas/",
+         "/staff/work/", "/staff/units/sn-buengkum/ita/2567/o7/m10/takedown/", "/staff/no-such-page/"]
+# The commander's pages, with a month checked and waiting (O7 November, a PDF without its Word file).
+COMMANDER = ["/staff/work/", "/staff/units/sn-buengkum/approvals/", "/staff/units/sn-buengkum/ita/2567/o7/m11/approve/confirm/",
+             "/staff/units/sn-buengkum/ita/2567/o7/"]
 
 
 def violations(page, url):
@@ -41,5 +45,25 @@ def test_staff_pages(live_server, committed_demo, approved_o7, browser):
     page = context.new_page()
     log_in(page, live_server.url, "bk-admin")
     problems = {path: v for path in STAFF if (v := violations(page, live_server.url + path))}
+    context.close()
+    assert problems == {}, problems
+
+
+def test_commander_pages(live_server, committed_demo, approved_o7, users, browser):
+    import datetime
+
+    from oit_items.models import Evidence
+    from tests.conftest import approve_period, make_pdf
+
+    approve_period(users, approved_o7.unit, approved_o7.item, datetime.date(2023, 11, 1), [("พ.ย.pdf", make_pdf())],
+                   publish=False)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    log_in(page, live_server.url, "bk-commander")
+    piece = Evidence.objects.filter(item_period=approved_o7).first()
+    problems = {path: v for path in COMMANDER if (v := violations(page, live_server.url + path))}
+    log_in(page, live_server.url, "bk-responsible")
+    edit = f"/staff/evidence/{piece.pk}/edit/"  # an approved file's details: the "returns to draft" note
+    problems |= {edit: v for v in [violations(page, live_server.url + edit)] if v}
     context.close()
     assert problems == {}, problems

@@ -46,7 +46,9 @@ def test_o7_october_from_upload_to_approval(browser, live_server, committed_demo
 
     context, page = as_user(browser, live_server, "bk-commander")
     page.goto(live_server.url + ITEM)
-    page.locator("section#m10 button[data-action=approve]").click()
+    page.locator("section#m10 a[data-action=approve]").click()  # the page that shows what becomes public
+    assert page.locator("[data-snapshot-entry]").count() == 2 and page.locator("[data-checks=pass]").count() == 1
+    page.locator("button[data-action=approve]").click()
     page.wait_for_selector("section#m10 [data-state=approved]")
 
     page.goto(live_server.url + "/staff/units/sn-buengkum/ita/2567/")

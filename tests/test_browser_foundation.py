@@ -9,7 +9,8 @@ pytestmark = [pytest.mark.browser]
 
 def test_officer_logs_in_and_reads_the_unit_on_a_phone(live_server, committed_demo, phone):
     log_in(phone, live_server.url, "bk-viewer")
-    assert phone.url.endswith("/staff/")
+    assert phone.url.endswith("/staff/work/")  # everyone starts on my work
+    phone.goto(live_server.url + "/staff/")
     phone.click("text=สถานีตำรวจนครบาลบึงกุ่ม")
     phone.wait_for_load_state("networkidle")
     body = phone.inner_text("main")

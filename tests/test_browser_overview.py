@@ -35,7 +35,9 @@ def some_progress(committed_demo, users):
 def test_headquarters_filter_sort_drill_down_and_download(live_server, some_progress, desktop, tmp_path):
     page = desktop
     log_in(page, live_server.url, "hq-supervisor")
-    assert "/staff/units/rtp/overview/" in page.url  # supervisors start on their overview
+    assert page.url.endswith("/staff/work/")  # supervisors start on my work, which leads to their overview
+    page.click("a:has-text('ภาพรวม · ')")
+    assert "/staff/units/rtp/overview/" in page.url
     assert page.locator("tr[data-unit]").count() == 2  # บช.น. and สตม.
 
     page.check("input[name=overdue]")

@@ -107,3 +107,18 @@ def test_english_messages_too():
     o7 = item({"type": "periods", "months": [11]}, {"type": "formats", "all_of": [["pdf"], ["docx"]]})
     with translation.override("en"):
         assert [f.message for f in checks.evaluate(o7, {NOV: [file("pdf")]}).failures] == ["Missing a Word file for Nov 2023."]
+
+
+def test_a_rule_with_nothing_to_judge_is_not_yet_never_passed():
+    """Immigration O6 with zero files showed ✓ for its formats and its four photos."""
+    o6 = item({"type": "periods", "months": MONTHS}, {"type": "formats", "all_of": [["pdf"], ["docx"]]},
+              {"type": "min_count", "kind": "photo", "count": 4}, {"type": "about_date", "from": "2023-10-01"})
+    empty = checks.evaluate(o6, {})
+    assert {r.rule["type"]: r.status for r in empty.rule_results} == {
+        "periods": checks.FAILED, "formats": checks.NOT_YET, "min_count": checks.NOT_YET, "about_date": checks.NOT_YET}
+    assert not empty.passed
+    declared = checks.evaluate(o6, {OCT: [none()]})  # a "none" declaration is nothing to judge either
+    assert {r.rule["type"]: r.status for r in declared.rule_results}["formats"] == checks.NOT_YET
+    judged = checks.evaluate(o6, {OCT: [file("pdf"), file("docx")] + [file("image") for _ in range(4)]})
+    statuses = {r.rule["type"]: r.status for r in judged.rule_results}
+    assert statuses["formats"] == statuses["min_count"] == statuses["about_date"] == checks.PASSED

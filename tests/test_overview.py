@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from ita_portal import thaidate
 from oit_items import evidence as evidence_service
-from oit_items import readiness, workflow
+from oit_items import readiness, takedown, workflow
 from oit_items.models import Assignment, Item, ItemReadiness
 from oit_items.permissions import item_access, period_of
 from overview import figures
@@ -43,7 +43,7 @@ def pdf(name="report.pdf"):
 
 
 def test_stored_readiness_equals_a_full_recomputation(users, station, o7):
-    approve_period(users, station, o7, OCT, pdf())
+    october = approve_period(users, station, o7, OCT, pdf())  # approved with an override (a PDF alone)
     period = approve_period(users, station, o7, NOV, pdf(), publish=False)
     rights = item_access(users["commander"], unit_access(users["commander"], station), Assignment.objects.get(unit=station, item=o7))
     workflow.transition(period, "return", users["commander"], rights, "แก้ไขชื่อไฟล์")
@@ -61,6 +61,10 @@ def test_stored_readiness_equals_a_full_recomputation(users, station, o7):
     # The rebuild command gives the same rows.
     readiness.rebuild()
     assert readiness.stored_all() == stored
+    takedown.take_down(october, users["commander"], "อนุมัติผิดเดือน")  # the emergency takedown, too
+    assert readiness.stored_all() == readiness.recompute_all()
+    o7_row = ItemReadiness.objects.get(unit=station, item=o7)
+    assert (o7_row.approved, o7_row.draft) == (0, 1)
 
 
 def test_changing_a_period_moves_the_overview(client, users, station, o7):
@@ -82,7 +86,8 @@ def test_changing_a_period_moves_the_overview(client, users, station, o7):
     for action, role in (("submit", "admin"), ("check", "controller"), ("approve", "commander")):
         user = users[role]
         period = workflow.transition(period, action, user, item_access(user, unit_access(user, station),
-                                                                         Assignment.objects.get(unit=station, item=o10)))
+                                                                         Assignment.objects.get(unit=station, item=o10)),
+                                     override="ผ่านโดยดุลยพินิจ")  # used only where its checks fail
     final = row_of(page(client, users["hq-supervisor"], "mpd-4"), "sn-buengkum")
     assert final.approved == 1
     assert final.ready == int(ItemReadiness.objects.get(unit=station, item=o10).ready)

@@ -72,6 +72,12 @@ class Access:
         return self.has(Role.ADMIN) or self.has(Role.COMMANDER)
 
     @property
+    def take_down(self) -> bool:
+        """Withdraw published evidence at once (a file with personal data, a wrong month): the
+        commander who approved it and the admin who publishes."""
+        return self.has(Role.ADMIN) or self.has(Role.COMMANDER)
+
+    @property
     def channels(self) -> bool:
         """Read and answer the public's questions, triage corruption complaints (sensitive: not
         supervisors, not every officer)."""
@@ -88,7 +94,7 @@ class Access:
         return getattr(self, need)
 
 
-ACTIONS = ("view", "upload", "check", "approve", "administer", "itap", "channels", "manage", "overview")
+ACTIONS = ("view", "upload", "check", "approve", "administer", "itap", "channels", "manage", "overview", "take_down")
 NO_ACCESS = Access()
 
 
@@ -101,6 +107,13 @@ def _roles_by_unit(user) -> dict[int, set[str]]:
             cached.setdefault(unit_id, set()).add(role)
         user._ita_roles_by_unit = cached
     return cached
+
+
+def roles_held(user) -> set[str]:
+    """Every role the user holds on any unit (from the same one query as unit_access)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    return set().union(*_roles_by_unit(user).values())
 
 
 def unit_access(user, unit: Unit) -> Access:

@@ -60,3 +60,9 @@ def iso_date(value):
         return datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         return None
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping|get_item:key` — a dict value in a template."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -9,13 +9,14 @@
     wrap.querySelector(".file-name").textContent = name;
     return wrap;
   }
-  function send(form, file, area) {
+  function send(form, file, area, again) {
     return new Promise(function (resolve) {
       var row = bar(file.name), fill = row.querySelector(".progress-bar");
-      area.appendChild(row);
+      if (again) { area.replaceChild(row, again); } else { area.appendChild(row); }
       var data = new FormData(form);
       data.delete("files");
       data.append("files", file, file.name);
+      if (again) { data.append("allow_duplicate", "1"); }
       var xhr = new XMLHttpRequest();
       xhr.open("POST", form.action);
       xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
@@ -30,6 +31,17 @@
         fill.style.width = "100%";
         row.querySelector(".result").textContent = ok ? body.message : (body.errors || []).join(" ");
         row.querySelector(".result").className = "result " + (ok ? "text-success" : "text-danger");
+        if (xhr.status === 409 && body.duplicate) {
+          // The same file is already in this period: ask, and send it again only if confirmed.
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "btn btn-sm btn-outline-warning ms-2 upload-again";
+          button.textContent = form.dataset.duplicateAgain || "Upload it anyway";
+          button.addEventListener("click", function () {
+            send(form, file, area, row).then(function (sent) { if (sent) { window.location.reload(); } });
+          });
+          row.querySelector(".result").appendChild(button);
+        }
         resolve(ok);
       };
       xhr.onerror = function () { row.querySelector(".result").textContent = form.dataset.networkError || "Network error"; resolve(false); };

@@ -1,0 +1,172 @@
+"""My work (งานของฉัน): what waits for each role, return comments where people work, the navbar
+count, and a fixed number of queries."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from oit_items import workflow
+from oit_items.models import Assignment, Item
+from oit_items.permissions import item_access
+from units.invitations import invite
+from units.models import Role
+from units.permissions import unit_access
+
+from .conftest import approve_period, make_docx, make_pdf
+
+OCT, NOV, DEC, JAN = (datetime.date(2023, 10, 1), datetime.date(2023, 11, 1), datetime.date(2023, 12, 1),
+                      datetime.date(2024, 1, 1))
+WORK = "/staff/work/"
+# session, user, units, roles, items, periods, evidence, assignments (+2 prefetches), officer — and
+# for admins their units' items, staffed items, readiness and the invitations (2).
+QUERIES = {"responsible": 11, "controller": 11, "admin": 16}
+
+
+def rights(user, unit, item):
+    return item_access(user, unit_access(user, unit), Assignment.objects.filter(unit=unit, item=item).first())
+
+
+def pdf_only(month):
+    return [(f"รายงาน {month:%m}.pdf", make_pdf())]
+
+
+def returned(users, station, item, month, comment="ขาดไฟล์ Word และลายมือชื่อผู้กำกับการ"):
+    period = approve_period(users, station, item, month, pdf_only(month), publish=False)
+    commander = users["commander"]
+    return workflow.transition(period, "return", commander, rights(commander, station, item), comment)
+
+
+def submitted(users, station, item, month):
+    from oit_items import evidence as evidence_service
+    from oit_items.permissions import period_of
+    from oit_items.uploads import validate_upload
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    period = period_of(station, item, month)
+    evidence_service.add_files(period, [validate_upload(SimpleUploadedFile("ก.pdf", make_pdf())),
+                                        validate_upload(SimpleUploadedFile("ก.docx", make_docx()))],
+                               {"about_date": month}, users["responsible"])
+    user = users["responsible"]
+    return workflow.transition(period, "submit", user, rights(user, station, item))
+
+
+def entries(response, queue):
+    return [(e.item.code, e.month, e.state) for e in getattr(response.context["work"], queue)]
+
+
+def test_login_leads_to_my_work(client, users, settings):
+    response = client.post("/login/", {"username": "bk-responsible", "password": settings.DEMO_PASSWORD})
+    assert response["Location"] == WORK
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    for url in (WORK, reverse("my-work-count")):
+        assert client.get(url)["Location"].startswith("/login/")
+
+
+def test_returned_month_is_on_top_with_its_comment(client, users, station, o7):
+    returned(users, station, o7, JAN)
+    client.force_login(users["responsible"])
+    response = client.get(WORK)
+    top = response.context["work"].prepare[0]
+    assert (top.item.code, top.month, top.state) == ("O7", JAN, "returned")
+    assert top.comment == "ขาดไฟล์ Word และลายมือชื่อผู้กำกับการ"
+    body = response.content.decode()
+    assert "ขาดไฟล์ Word และลายมือชื่อผู้กำกับการ" in body and "พ.ต.อ.อิทธิวัฒน์ นุชถาวร" in body
+    assert reverse("item-detail", args=["sn-buengkum", 2567, "o7"]) + "#m1" in body
+    # The rest is sorted by deadline, the current fiscal year's open periods included.
+    dues = [e.due for e in response.context["work"].prepare[1:]]
+    assert dues == sorted(dues) and dues
+
+
+def test_the_comment_shows_on_the_card_and_the_cell_until_resubmitted(client, users, station, o7):
+    period = returned(users, station, o7, JAN, "แก้ไขวันที่ในรายงาน")
+    client.force_login(users["viewer"])
+    card = client.get(reverse("item-detail", args=["sn-buengkum", 2567, "o7"])).content.decode()
+    assert "แก้ไขวันที่ในรายงาน" in card and "data-return-comment" in card
+    grid = client.get(reverse("workspace", args=["sn-buengkum", 2567])).content.decode()
+    assert "แก้ไขวันที่ในรายงาน" in grid
+    user = users["responsible"]
+    workflow.transition(period, "submit", user, rights(user, station, o7))
+    assert "แก้ไขวันที่ในรายงาน" not in client.get(reverse("workspace", args=["sn-buengkum", 2567])).content.decode()
+    client.force_login(users["responsible"])
+    assert "แก้ไขวันที่ในรายงาน" not in client.get(WORK).content.decode()
+    # The audit log keeps it.
+    assert period.events.filter(action="return", comment="แก้ไขวันที่ในรายงาน").exists()
+
+
+def test_each_role_sees_its_queue(client, users, station, o7):
+    submitted(users, station, o7, OCT)
+    approve_period(users, station, o7, NOV, pdf_only(NOV), publish=False)  # checked: for the commander
+    client.force_login(users["controller"])
+    response = client.get(WORK)
+    assert entries(response, "check") == [("O7", OCT, "submitted")]
+    assert response.context["work"].prepare == [] and response.context["work"].approve == []
+    client.force_login(users["commander"])
+    response = client.get(WORK)
+    assert entries(response, "approve") == [("O7", NOV, "checked")]
+    [nov] = response.context["work"].approve
+    assert nov.failures  # a PDF alone: its check summary goes with it
+    assert reverse("unit-approvals", args=["sn-buengkum"]) in response.content.decode()
+    client.force_login(users["viewer"])
+    work = client.get(WORK).context["work"]
+    assert (work.prepare, work.check, work.approve) == ([], [], [])
+    client.force_login(users["other-controller"])  # another unit's controller: nothing of this unit
+    assert client.get(WORK).context["work"].check == []
+
+
+def test_the_admin_sees_unassigned_items_invitations_and_the_itap_sheet(client, users, station):
+    o9 = Item.objects.for_unit(station, 2570).get(code="O9")
+    Assignment.objects.get(unit=station, item=o9).responsible.clear()
+    newcomer = get_user_model().objects.create_user("bk-newcomer", "new@example.go.th")
+    Role.objects.create(user=newcomer, unit=station, role=Role.VIEWER)
+    invite(newcomer, station)
+    client.force_login(users["admin"])
+    response = client.get(WORK)
+    work = response.context["work"]
+    [row] = work.admin
+    assert [i.code for i in row.unassigned] == ["O9"] and row.items == 25
+    assert work.invitations == 1
+    body = response.content.decode()
+    assert reverse("itap", args=["sn-buengkum", 2570]) in body and reverse("invitations") in body
+    # An item nobody is assigned to is the admin's to prepare.
+    assert ("O9", None) in [(e.item.code, e.month) for e in work.prepare]
+    client.force_login(users["responsible"])
+    assert "O9" not in [e.item.code for e in client.get(WORK).context["work"].prepare]
+
+
+def test_supervisors_get_their_overviews(client, users):
+    client.force_login(users["division-supervisor"])
+    response = client.get(WORK)
+    assert [u.slug for u in response.context["work"].supervised] == ["mpd-4"]
+    assert reverse("overview-year", args=["mpd-4", response.context["work"].fiscal_year]) in response.content.decode()
+
+
+def test_the_navbar_counts_what_waits(client, users, station, o7):
+    submitted(users, station, o7, OCT)
+    submitted(users, station, o7, NOV)
+    client.force_login(users["controller"])
+    page = client.get(reverse("workspace", args=["sn-buengkum", 2567])).content.decode()
+    assert f'hx-get="{reverse("my-work-count")}"' in page
+    count = client.get(reverse("my-work-count")).content.decode()
+    assert 'data-work-count="2"' in count and ">2<" in count
+
+
+@pytest.mark.parametrize("role", ["responsible", "admin", "controller"])
+def test_queries_do_not_grow_with_entries(client, users, station, o7, django_assert_num_queries, role):
+    client.force_login(users[role])
+    client.get(WORK)
+    with django_assert_num_queries(QUERIES[role]) as few:
+        client.get(WORK)
+    o11 = Item.objects.for_unit(station, 2567).get(code="O11")
+    for item in (o7, o11):
+        for month in (OCT, NOV, DEC):
+            submitted(users, station, item, month) if item == o7 else returned(users, station, item, month)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(WORK)
+    work = response.context["work"]
+    assert len(work.prepare if role == "responsible" else work.check if role == "controller" else work.admin) >= 1
+    if role != "admin":
+        assert len(work.prepare) + len(work.check) >= 3
