@@ -4,7 +4,12 @@ Public pages (HTML and the open-data API) are cached whole, keyed by path, langu
 stamp — nothing else, so made-up query strings (`?v=123`) neither miss the cache nor fill it.
 The stamp also gives them an ETag and a Last-Modified: a browser or a reverse proxy revalidates
 with a conditional GET and gets a 304 without anything being rendered or read from the cache.
-Approving anything of the unit bumps the stamp, so every page of the unit changes at once.
+Approving anything of the unit bumps the stamp, so every page of the unit changes at once, and
+queues the rebuild of the unit's search index (a Celery job: never built inside a request).
+
+What changes without an approval — the complaint statistics of O17/O16 — has a *live stamp* of its
+own (`live_stamp`/`touch_live`), combined with the publication stamp only by the pages that show
+it (`combined`): a complaint refreshes those pages and nothing else.
 """
 
 import datetime
@@ -89,11 +94,48 @@ def stamp(slug: str) -> str:
 
 
 def bump(unit: Unit) -> None:
+    """Something of the unit was (re)published: approval, takedown, its contact details or emblem."""
+    from ita_portal.queue import enqueue
+
+    from .tasks import rebuild_search_index
+
     now = timezone.now()
     Unit.objects.filter(pk=unit.pk).update(published_at=now)
     for key in (STAMP_KEY.format(slug=unit.slug), ALL_KEY):
         cache.set(key, now.isoformat(), PAGE_TTL)
         local.keep_stamp(key, now.isoformat())
+    enqueue(rebuild_search_index, unit.pk)
+
+
+LIVE_KEY = "public-live:{name}:{slug}"
+
+
+def live_stamp(name: str, slug: str, latest) -> str:
+    """The stamp of live data `name` of a unit, from the cache or (once) from `latest()`: the time
+    of its last change in the database, or None."""
+    key = LIVE_KEY.format(name=name, slug=slug)
+    value = local.stamp(key) or cache.get(key)
+    if value is None:
+        changed = latest()
+        value = changed.isoformat() if changed else "never"
+        cache.set(key, value, PAGE_TTL)
+    local.keep_stamp(key, value)
+    return value
+
+
+def touch_live(name: str, slug: str) -> None:
+    """The live data changed: the pages that combine its stamp are rendered again."""
+    now = timezone.now().isoformat()
+    key = LIVE_KEY.format(name=name, slug=slug)
+    cache.set(key, now, PAGE_TTL)
+    local.keep_stamp(key, now)
+
+
+def combined(*stamps: str) -> str:
+    """One `current` for `cached()` from several stamps; the newest time comes first, so that it
+    is the page's Last-Modified."""
+    times = sorted((s for s in stamps if s != "never"), reverse=True)
+    return "|".join([times[0] if times else "never", *stamps])
 
 
 def stamp_all() -> str:
