@@ -19,7 +19,7 @@ from django.utils.encoding import iri_to_uri
 from ita_portal.site import site_url
 
 from . import catalogue, public_item, publication
-from .public import _item, _unit, current, published_by_month
+from .public import _item, _unit, live, published_by_month
 from .models import Item
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
@@ -112,7 +112,7 @@ def unit_json(request, slug, fiscal_year):
         unit, items = _unit_and_items(slug, fiscal_year)
         return _json(unit_data(unit, fiscal_year, items))
 
-    return publication.cached(request, slug, build, current=current(slug))
+    return publication.cached(request, slug, build, **live(slug))
 
 
 def item_json(request, slug, fiscal_year, code):
@@ -123,7 +123,7 @@ def item_json(request, slug, fiscal_year, code):
         data["item"] = data.pop("items")[0]
         return _json(data)
 
-    return publication.cached(request, slug, build, current=current(slug))
+    return publication.cached(request, slug, build, **live(slug, code))
 
 
 CSV_COLUMNS = ["unit", "fiscal_year", "code", "title_th", "month", "kind", "title", "about_date", "format",
@@ -175,7 +175,7 @@ def unit_csv(request, slug, fiscal_year):
         unit, items = _unit_and_items(slug, fiscal_year)
         return _csv(item_rows(unit_data(unit, fiscal_year, items)), f"{slug}-ita-{fiscal_year}-items.csv", ITEM_COLUMNS)
 
-    return publication.cached(request, slug, build, current=current(slug))
+    return publication.cached(request, slug, build, **live(slug))
 
 
 def unit_evidence_csv(request, slug, fiscal_year):

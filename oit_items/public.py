@@ -30,12 +30,31 @@ def fiscal_years(unit) -> list[int]:
                 .values_list("fiscal_year", flat=True))
 
 
-def current(slug: str) -> str:
-    """What the unit's item pages and open data are cached on: its publication and, for the
-    complaint statistics they carry, its complaints."""
+COMPLAINT_CODES_KEY = "public-complaint-codes"
+
+
+def complaint_codes() -> set[str]:
+    """Codes that are the complaint item in some framework (O17 police, O16 immigration), kept an
+    hour: a page with one of these codes carries live statistics. (Police O16 is taken for one too:
+    it is only revalidated more often.)"""
+    from django.core.cache import cache
+
+    codes = publication.local.stamp(COMPLAINT_CODES_KEY) or cache.get_or_set(COMPLAINT_CODES_KEY, lambda: {
+        c.lower() for c in Item.objects.filter(topic=public_item.COMPLAINTS).values_list("code", flat=True).distinct()}, 3600)
+    publication.local.keep_stamp(COMPLAINT_CODES_KEY, codes)
+    return codes
+
+
+def live(slug: str, code: str | None = None) -> dict:
+    """`cached()` arguments for a page with the complaint statistics in it (an item page or open
+    data of the complaint item, or the whole unit's open data; code None): cached on the
+    publication and the complaints, revalidated on every view. {} for any other page."""
     from .channels import stats
 
-    return publication.combined(publication.stamp(slug), stats.stamp(slug))
+    if code is not None and code.lower() not in complaint_codes():
+        return {}
+    return {"current": publication.combined(publication.stamp(slug), stats.stamp(slug)),
+            "cache_control": publication.LIVE_CACHE_CONTROL}
 
 
 def published_by_month(unit, items) -> dict:
@@ -120,12 +139,13 @@ def ita_item(request, slug, fiscal_year, code):
         context = {"unit": unit, "item": item, "fiscal_year": fiscal_year,
                    "required": public_item.requirements(item),
                    "rows": public_item.rows(unit, item, fiscal_year, periods, complaint_stats),
-                   "complaint_stats": complaint_stats, "updated": public_item.last_updated(unit, item, periods),
+                   "complaint_stats": complaint_stats, "totals": public_item.complaint_totals(complaint_stats),
+                   "updated": public_item.last_updated(unit, item, periods),
                    "json_url": reverse("api-item", args=[slug, fiscal_year, item.code.lower()]),
                    "json_ld": catalogue.json_ld(catalogue.dataset(unit, fiscal_year, item, periods))}
         return render(request, "public/item.html", context)
 
-    return publication.cached(request, slug, page, current=current(slug))
+    return publication.cached(request, slug, page, **live(slug, code))
 
 
 def _published_revision(slug, pk) -> Revision:

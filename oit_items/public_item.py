@@ -118,3 +118,13 @@ def last_updated(unit, item, periods):
         times.append(unit.history.order_by("-history_date").values_list("history_date", flat=True).first())
     times = [t for t in times if t]
     return max(times) if times else None
+
+
+def complaint_totals(stats) -> dict | None:
+    """The period's figures at a glance: received and finished over all its months, in progress at
+    the end of the last."""
+    if not stats:
+        return None
+    received, finished = sum(s.received for s in stats), sum(s.finished for s in stats)
+    return {"first": stats[0].month, "last": stats[-1].month, "received": received, "finished": finished,
+            "in_progress": stats[-1].in_progress, "none": all(s.none for s in stats)}

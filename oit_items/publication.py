@@ -32,6 +32,9 @@ ALL_KEY = "public-stamp:*"  # changes with any unit's stamp: the sitemap index
 PAGE_TTL = 24 * 3600
 # Anonymous pages: shared caches may keep them a minute, then revalidate (a 304 is cheap).
 PUBLIC_CACHE_CONTROL = "public, max-age=60"
+# Pages with live data (complaint statistics): stored, but revalidated on every view (a 304 is cheap),
+# so that a complaint shows at once in a browser that saw the page a moment ago.
+LIVE_CACHE_CONTROL = "public, no-cache"
 STAFF_CACHE_CONTROL = "private, no-cache"
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Access-Control-Allow-Origin", "Content-Language")
 
@@ -157,11 +160,11 @@ def _validators(request, current: str) -> tuple[str, float | None]:
     return f'"{digest}"', last_modified
 
 
-def _mark(response, etag, last_modified):
+def _mark(response, etag, last_modified, cache_control=PUBLIC_CACHE_CONTROL):
     response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    response["Cache-Control"] = cache_control
     patch_vary_headers(response, ("Cookie",))  # the language is chosen by cookie
     return response
 
@@ -179,7 +182,8 @@ def _thawed(entry) -> HttpResponse:
     return response
 
 
-def cached(request, slug: str, render, current: str | None = None, ttl: int = PAGE_TTL):
+def cached(request, slug: str, render, current: str | None = None, ttl: int = PAGE_TTL,
+           cache_control: str = PUBLIC_CACHE_CONTROL):
     """Serve a public page from the cache, or render it with `render()` and keep it.
 
     Signed-in staff get a fresh page (their navigation differs) that is neither stored nor
@@ -192,7 +196,7 @@ def cached(request, slug: str, render, current: str | None = None, ttl: int = PA
     etag, last_modified = _validators(request, current)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
-        return _mark(not_modified, etag, last_modified)
+        return _mark(not_modified, etag, last_modified, cache_control)
     key = f"public-page:{request.LANGUAGE_CODE}:{current}:{request.path}"
     entry = local.page(key)
     if entry is None:
@@ -200,7 +204,7 @@ def cached(request, slug: str, render, current: str | None = None, ttl: int = PA
         if entry is not None:
             local.keep_page(key, entry)
     if entry is not None:
-        return _mark(_thawed(entry), etag, last_modified)
+        return _mark(_thawed(entry), etag, last_modified, cache_control)
     response = render()
     if response.status_code == 200:
         if hasattr(response, "render"):
@@ -208,5 +212,5 @@ def cached(request, slug: str, render, current: str | None = None, ttl: int = PA
         entry = _frozen(response)
         cache.set(key, entry, ttl)
         local.keep_page(key, entry)
-        _mark(response, etag, last_modified)
+        _mark(response, etag, last_modified, cache_control)
     return response

@@ -13,6 +13,7 @@ The index (`SearchEntry`) is built by a Celery job queued by `publication.bump`,
 request. The page reads whatever was built last and says when it is behind the publication.
 """
 
+import bisect
 import datetime
 import functools
 import hashlib
@@ -291,8 +292,12 @@ def _hit(entry: SearchEntry, terms: list[str]) -> Hit | None:
     hit.title = _segments(entry.body, spans, title_start, title_end)
     later = [(s, e) for s, e in spans if s > title_end]
     if later:
+        # Cut at word boundaries, never inside a word.
         begin = max(title_end + 1, later[0][0] - SNIPPET // 3)
+        begin = entry.starts[bisect.bisect_left(entry.starts, begin)] if begin > title_end + 1 else begin
         stop = min(len(entry.body), later[0][1] + SNIPPET)
+        if stop < len(entry.body):
+            stop = max(later[0][1], entry.ends[bisect.bisect_right(entry.ends, stop) - 1])
         hit.snippet = ([("… ", False)] if begin > title_end + 1 else []) + _segments(entry.body, spans, begin, stop) + (
             [(" …", False)] if stop < len(entry.body) else [])
     return hit

@@ -129,3 +129,10 @@ def test_immigration_o16_has_its_own_statistics(client, other_unit):
     body = client.get("/u/imm-buengkan/ita/2567/o16/").content.decode()
     assert 'data-figure="received">1<' in _month(body, "2023-10")
     assert "ไม่มีเรื่องร้องเรียน" in client.get(O17).content.decode()  # the station has none
+
+
+def test_pages_with_the_statistics_are_revalidated_on_every_view(client, db):
+    for url in (O17, API + "o17/", API, API + "items.csv", "/u/imm-buengkan/ita/2567/o16/"):
+        assert client.get(url)["Cache-Control"] == "public, no-cache", url
+    for url in ("/u/sn-buengkum/ita/2567/o7/", API + "o7/", "/u/sn-buengkum/"):
+        assert client.get(url)["Cache-Control"] == "public, max-age=60", url  # proxies may keep the others a minute
