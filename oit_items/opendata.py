@@ -19,7 +19,7 @@ from django.utils.encoding import iri_to_uri
 from ita_portal.site import site_url
 
 from . import catalogue, public_item, publication
-from .public import _item, _unit, live, published_by_month
+from .public import _item, _unit, cache_args, published_by_month, shows_statistics
 from .models import Item
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
@@ -112,7 +112,7 @@ def unit_json(request, slug, fiscal_year):
         unit, items = _unit_and_items(slug, fiscal_year)
         return _json(unit_data(unit, fiscal_year, items))
 
-    return publication.cached(request, slug, build, **live(slug))
+    return publication.cached(request, slug, build, **cache_args(slug, statistics=True))
 
 
 def item_json(request, slug, fiscal_year, code):
@@ -123,7 +123,7 @@ def item_json(request, slug, fiscal_year, code):
         data["item"] = data.pop("items")[0]
         return _json(data)
 
-    return publication.cached(request, slug, build, **live(slug, code))
+    return publication.cached(request, slug, build, **cache_args(slug, shows_statistics(code)))
 
 
 CSV_COLUMNS = ["unit", "fiscal_year", "code", "title_th", "month", "kind", "title", "about_date", "format",
@@ -175,7 +175,7 @@ def unit_csv(request, slug, fiscal_year):
         unit, items = _unit_and_items(slug, fiscal_year)
         return _csv(item_rows(unit_data(unit, fiscal_year, items)), f"{slug}-ita-{fiscal_year}-items.csv", ITEM_COLUMNS)
 
-    return publication.cached(request, slug, build, **live(slug))
+    return publication.cached(request, slug, build, **cache_args(slug, statistics=True))
 
 
 def unit_evidence_csv(request, slug, fiscal_year):
@@ -183,7 +183,7 @@ def unit_evidence_csv(request, slug, fiscal_year):
         unit, items = _unit_and_items(slug, fiscal_year)
         return _csv(csv_rows(unit_data(unit, fiscal_year, items)), f"{slug}-ita-{fiscal_year}-evidence.csv")
 
-    return publication.cached(request, slug, build)
+    return publication.cached(request, slug, build, **cache_args(slug))
 
 
 def item_csv(request, slug, fiscal_year, code):
@@ -192,7 +192,7 @@ def item_csv(request, slug, fiscal_year, code):
         item = _item(unit, fiscal_year, code)
         return _csv(csv_rows(unit_data(unit, fiscal_year, [item])), f"{slug}-ita-{fiscal_year}-{item.code.lower()}.csv")
 
-    return publication.cached(request, slug, build)
+    return publication.cached(request, slug, build, **cache_args(slug))
 
 
 def catalogue_json(request):

@@ -45,16 +45,28 @@ def complaint_codes() -> set[str]:
     return codes
 
 
-def live(slug: str, code: str | None = None) -> dict:
-    """`cached()` arguments for a page with the complaint statistics in it (an item page or open
-    data of the complaint item, or the whole unit's open data; code None): cached on the
-    publication and the complaints, revalidated on every view. {} for any other page."""
+def requirements_stamp() -> str:
+    """Changes when a framework's items change (editor, data files): the pages showing them follow."""
+    from django.db.models import Max
+
+    return publication.live_stamp(publication.FRAMEWORKS, "*",
+                                  lambda: Framework.objects.aggregate(latest=Max("updated_at"))["latest"])
+
+
+def cache_args(slug: str, statistics: bool = False) -> dict:
+    """`cached()` arguments for a page of a unit's items (the index, an item page, their open data):
+    cached on the unit's publication and the frameworks; a page with the complaint statistics in it
+    also on the unit's complaints, and revalidated on every view."""
     from .channels import stats
 
-    if code is not None and code.lower() not in complaint_codes():
-        return {}
-    return {"current": publication.combined(publication.stamp(slug), stats.stamp(slug)),
-            "cache_control": publication.LIVE_CACHE_CONTROL}
+    stamps = [publication.stamp(slug), requirements_stamp()]
+    if not statistics:
+        return {"current": publication.combined(*stamps)}
+    return {"current": publication.combined(*stamps, stats.stamp(slug)), "cache_control": publication.LIVE_CACHE_CONTROL}
+
+
+def shows_statistics(code: str) -> bool:
+    return code.lower() in complaint_codes()
 
 
 def published_by_month(unit, items) -> dict:
@@ -120,7 +132,7 @@ def ita_index(request, slug, fiscal_year):
             "unit": unit, "fiscal_year": fiscal_year, "rows": rows, "years": fiscal_years(unit),
             "updated": unit.published_at, "json_ld": catalogue.json_ld(catalogue.dataset(unit, fiscal_year))})
 
-    return publication.cached(request, slug, page)
+    return publication.cached(request, slug, page, **cache_args(slug))
 
 
 def ita_item(request, slug, fiscal_year, code):
@@ -145,7 +157,7 @@ def ita_item(request, slug, fiscal_year, code):
                    "json_ld": catalogue.json_ld(catalogue.dataset(unit, fiscal_year, item, periods))}
         return render(request, "public/item.html", context)
 
-    return publication.cached(request, slug, page, **live(slug, code))
+    return publication.cached(request, slug, page, **cache_args(slug, shows_statistics(code)))
 
 
 def _published_revision(slug, pk) -> Revision:

@@ -35,13 +35,29 @@ class Row:
     stats: object = None  # the month's complaint figures (complaint item)
 
 
+def readable(guidance: str) -> str:
+    """The guidance as the data files wrap it, for reading: an indented line that is a bullet
+    ("  - ที่อยู่") stays a line of its own, indented; any other indented line continues the one
+    before it (the file wrapped it)."""
+    lines = []
+    for line in (guidance or "").splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if line[:1].isspace() and not stripped.startswith("-") and lines:
+            lines[-1] += " " + stripped
+        else:
+            lines.append(("\u2003" if line[:1].isspace() else "") + stripped)
+    return "\n".join(lines)
+
+
 def requirements(item) -> dict:
     """Title, guidance and sub-requirements in the reader's language (Thai unless English is chosen
     and the item has English)."""
     english = translation.get_language() == "en"
     pick = (lambda en, th: en or th) if english else (lambda en, th: th)
     return {
-        "title": pick(item.title_en, item.title_th), "guidance": pick(item.guidance_en, item.guidance_th),
+        "title": pick(item.title_en, item.title_th), "guidance": readable(pick(item.guidance_en, item.guidance_th)),
         "sub_requirements": [pick(r.get("en"), r.get("th")) for r in item.sub_requirements or []],
     }
 

@@ -111,6 +111,7 @@ def bump(unit: Unit) -> None:
 
 
 LIVE_KEY = "public-live:{name}:{slug}"
+FRAMEWORKS = "frameworks"  # live_stamp(FRAMEWORKS, "*"): the items' titles, guidance, sub-requirements
 
 
 def live_stamp(name: str, slug: str, latest) -> str:

@@ -162,7 +162,7 @@ def _item_body(item: Item) -> tuple[str, str]:
     return body, hashlib.sha256(body.encode()).hexdigest()
 
 
-def _refresh_items(items) -> None:
+def refresh_items(items) -> None:
     """The shared entries of these items, rebuilt only where the item's text changed."""
     have = dict(SearchEntry.objects.filter(item__in=items, unit=None).values_list("item_id", "source"))
     for item in items:
@@ -197,7 +197,7 @@ def rebuild(unit) -> int:
     once for one unit take turns (the state row is locked)."""
     stamp = publication.stamp(unit.slug)  # read first: a publication during the build queues another
     items = list(Item.objects.filter(framework__unit_type_id=unit.unit_type_id, retired=False))
-    _refresh_items(items)
+    refresh_items(items)
     entries = _evidence_entries(unit, items)
     with transaction.atomic():
         state, _created = SearchIndexState.objects.get_or_create(unit=unit, defaults={"stamp": "", "built_at": timezone.now()})

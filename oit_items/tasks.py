@@ -61,3 +61,13 @@ def rebuild_search_index(self, unit_id: int) -> int:
 
     unit = Unit.objects.filter(pk=unit_id).first()
     return search.rebuild(unit) if unit is not None else 0
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=5)
+def index_framework(self, framework_id: int) -> int:
+    """The shared search entries of a framework's items, after its texts changed. Idempotent."""
+    from . import search
+
+    items = list(Framework.objects.get(pk=framework_id).items.filter(retired=False))
+    search.refresh_items(items)
+    return len(items)

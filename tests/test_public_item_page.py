@@ -273,3 +273,20 @@ def test_the_unit_emblem_on_its_public_pages(client, station):
     assert emblem.status_code == 200 and emblem["Content-Type"] == "image/jpeg"
     Unit.objects.filter(slug="rtp").update(emblem=unit.emblem.name)
     assert client.get("/u/rtp/emblem/").status_code == 404  # HQ levels have no public pages
+
+
+def test_a_published_framework_edit_reaches_the_public_page_and_the_search(client, national_admin, station,
+                                                                          django_capture_on_commit_callbacks):
+    from oit_items import framework_edit, search
+    from oit_items.models import Framework
+
+    client.get(ITEM)  # cached before the edit
+    framework = Framework.objects.get(unit_type=station.unit_type, fiscal_year=2567)
+    draft = framework_edit.draft_for(framework, national_admin)
+    entry = dict(draft.item("O7"))
+    entry["sub_requirements"] = entry["sub_requirements"] + [{"th": "แนบภาพกิจกรรมอย่างน้อยสี่ภาพ", "en": "At least four photos"}]
+    framework_edit.save_entry(draft, entry, national_admin, code="O7")
+    with django_capture_on_commit_callbacks(execute=True):
+        framework_edit.publish(framework, national_admin, note="เพิ่มประเด็น")
+    assert "<li>แนบภาพกิจกรรมอย่างน้อยสี่ภาพ</li>" in client.get(ITEM).content.decode()
+    assert [h.item_code for h in search.search(station, 2567, "สี่ภาพ")] == ["O7"]

@@ -159,3 +159,16 @@ def test_empty_and_silly_queries(client, db):
     assert client.get(SEARCH, {"q": "!!! ..."}).status_code == 200
     assert client.get(SEARCH, {"q": "ก" * 500}).status_code == 200
     assert client.get("/u/sn-buengkum/ita/2590/search/", {"q": "การ"}).status_code == 404
+
+
+def test_the_command_builds_every_units_index(station, other_unit):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    SearchIndexState.objects.all().delete()
+    SearchEntry.objects.all().delete()
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "2 units" in out.getvalue() and search.state(station) == search.state(other_unit) == "ready"
+    assert search.search(other_unit, 2567, "ตรวจคนเข้าเมือง")
