@@ -131,6 +131,12 @@ def analyse(body: str) -> dict:
     return {"text": text, "starts": sorted(starts), "ends": sorted(ends), "prefix_ends": sorted(prefix_ends - ends)}
 
 
+def words(text: str) -> list[str]:
+    """The normalised words of a text, as the index and the query see them."""
+    text = normalise(text)
+    return [text[b:e] for b, e in _tokens(text)]
+
+
 def _known(word: str) -> bool:
     """A word the query may be split at: Latin or digits, or a Thai dictionary word long enough
     not to be a syllable cut out of another word (ระ, หน)."""
@@ -228,8 +234,9 @@ class Hit:
     revision: int | None
     url: str
     score: int
-    title: list = field(default_factory=list)  # [(text, highlighted)]
-    snippet: list = field(default_factory=list)
+    title: str = ""
+    title_parts: list = field(default_factory=list)  # the title as [(text, highlighted)]
+    snippet: list = field(default_factory=list)  # where the words were found beyond the title, likewise
 
 
 WHOLE, PREFIX = 3, 2
@@ -289,7 +296,8 @@ def _hit(entry: SearchEntry, terms: list[str]) -> Hit | None:
     hit = Hit(item_code=item.code, item_title=item.title_th, item_title_en=item.title_en, month=entry.month,
               kind=entry.kind, revision=entry.revision, url=entry.url, score=score * 10 + (5 if entry.kind != "item" else 0))
     title_start = len(item.code) + 1 if entry.kind == "item" else 0
-    hit.title = _segments(entry.body, spans, title_start, title_end)
+    hit.title = entry.body[title_start:title_end]
+    hit.title_parts = _segments(entry.body, spans, title_start, title_end)
     later = [(s, e) for s, e in spans if s > title_end]
     if later:
         # Cut at word boundaries, never inside a word.

@@ -64,6 +64,7 @@ def test_channel_is_found_in_the_titles_and_highlighted(client, db):
 
 
 def test_same_tokeniser_for_query_and_text():
+    assert search.words("รายงานการปฏิบัติราชการประจำเดือน") == ["รายงาน", "การปฏิบัติ", "ราชการ", "ประจำเดือน"]
     assert search.query_terms("รายงานการปฏิบัติราชการประจำเดือน") == ["รายงาน", "การปฏิบัติ", "ราชการ", "ประจำเดือน"]
     assert search.query_terms("สขร.๑") == search.query_terms("สขร.1") == ["สขร.1"]
     assert search.query_terms("ดซื้อจั") == ["ดซื้อจั"]  # not words: searched as typed, in one piece
