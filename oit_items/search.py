@@ -28,6 +28,7 @@ from pythainlp.corpus.common import thai_words
 from pythainlp.tokenize import subword_tokenize, word_tokenize
 
 from ita_portal import thaidate
+from units.models import Unit
 
 from . import publication
 from .models import Item, ItemPeriod, SearchEntry, SearchIndexState
@@ -199,27 +200,34 @@ def _evidence_entries(unit, items) -> list[SearchEntry]:
 
 
 def rebuild(unit) -> int:
-    """The unit's index for every fiscal year, from its approved snapshots. Idempotent; two runs at
-    once for one unit take turns (the state row is locked)."""
-    stamp = publication.stamp(unit.slug)  # read first: a publication during the build queues another
+    """The unit's index for every fiscal year, from its approved snapshots. Idempotent. Runs for
+    one unit take turns (the state row is locked before anything is read), so whichever runs last
+    reads the latest snapshots and the stamp that goes with them — from the database, not from a
+    cache that may be a second behind."""
     items = list(Item.objects.filter(framework__unit_type_id=unit.unit_type_id, retired=False))
     refresh_items(items)
-    entries = _evidence_entries(unit, items)
     with transaction.atomic():
         state, _created = SearchIndexState.objects.get_or_create(unit=unit, defaults={"stamp": "", "built_at": timezone.now()})
         SearchIndexState.objects.select_for_update().get(pk=state.pk)
+        published_at = Unit.objects.filter(pk=unit.pk).values_list("published_at", flat=True).first()
+        entries = _evidence_entries(unit, items)
         SearchEntry.objects.filter(unit=unit).delete()
         SearchEntry.objects.bulk_create(entries, batch_size=500)
-        SearchIndexState.objects.filter(pk=state.pk).update(stamp=stamp[:64], built_at=timezone.now())
+        SearchIndexState.objects.filter(pk=state.pk).update(stamp=_stamp_of(published_at), built_at=timezone.now())
     return len(entries)
 
 
+def _stamp_of(published_at) -> str:
+    return (published_at.isoformat() if published_at else "never")[:64]  # as publication.stamp() has it
+
+
 def state(unit) -> str:
-    """"ready", "updating" (built from an earlier publication) or "building" (never built)."""
+    """"ready", "updating" (built from an earlier publication) or "building" (never built); `unit`
+    as just read from the database."""
     built = SearchIndexState.objects.filter(unit=unit).values_list("stamp", flat=True).first()
     if built is None:
         return "building"
-    return "ready" if built == publication.stamp(unit.slug)[:64] else "updating"
+    return "ready" if built == _stamp_of(unit.published_at) else "updating"
 
 
 # --- searching --------------------------------------------------------------------------------

@@ -173,3 +173,44 @@ def test_the_command_builds_every_units_index(station, other_unit):
     call_command("rebuild_search_index", stdout=out)
     assert "2 units" in out.getvalue() and search.state(station) == search.state(other_unit) == "ready"
     assert search.search(other_unit, 2567, "ตรวจคนเข้าเมือง")
+
+
+@pytest.mark.services
+def test_two_rebuilds_at_once_take_turns_and_nothing_is_doubled(committed_demo, users):
+    """Two workers rebuild the same unit's index at the same moment (two approvals in a row) on
+    PostgreSQL, while a third builds another unit of the same framework: no error, no duplicate."""
+    import threading
+
+    from django.db import connection, connections
+
+    from tests.conftest import require
+    from units.models import Unit
+
+    require(connection.vendor == "postgresql", "two connections need PostgreSQL")
+    station, immigration = Unit.objects.get(slug="sn-buengkum"), Unit.objects.get(slug="imm-buengkan")
+    o7 = Item.objects.for_unit(station, 2567).get(code="O7")
+    approve_period(users, station, o7, NOV, [("รายงาน พ.ย.66.pdf", make_pdf()), ("รายงาน พ.ย.66.docx", make_docx())])
+    SearchEntry.objects.all().delete()
+    SearchIndexState.objects.all().delete()
+    units = [station, station, immigration]
+    barrier, errors = threading.Barrier(len(units)), []
+
+    def rebuild(unit):
+        try:
+            barrier.wait(timeout=10)
+            search.rebuild(unit)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=rebuild, args=(u,)) for u in units]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors
+    assert SearchEntry.objects.filter(unit=station).count() == 2
+    assert SearchIndexState.objects.count() == 2 and search.state(Unit.objects.get(pk=station.pk)) == "ready"
+    items = Item.objects.filter(framework__unit_type=station.unit_type, retired=False).count()
+    assert SearchEntry.objects.filter(unit=None, item__framework__unit_type=station.unit_type).count() == items
