@@ -207,7 +207,7 @@ def test_news_photos_are_inline_with_captions_dates_and_a_larger_view(client, us
 
 
 def test_last_updated_on_every_public_page(client, approved_o7):
-    for path in ("/u/sn-buengkum/", "/u/sn-buengkum/ita/2567/", ITEM, "/u/sn-buengkum/ita/2567/o1/"):
+    for path in ("/u/sn-buengkum/", "/u/sn-buengkum/ita/2567/", ITEM, "/u/sn-buengkum/ita/2567/o1/", "/u/sn-buengkum/questions/"):
         assert "data-updated" in client.get(path).content.decode(), path
     assert f"ปรับปรุงล่าสุด: <time datetime=" in client.get(ITEM).content.decode()
 
