@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.http.multipartparser import MultiPartParser
 from django.middleware.locale import LocaleMiddleware
@@ -19,16 +21,28 @@ class ThaiFirstLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = language
 
 
+# Browsers write a file name into multipart/form-data with these characters percent-encoded (the
+# HTML standard's rule: `"` as %22, CR as %0D, LF as %0A) and nothing else, so `ใบเสร็จ "ก".pdf`
+# arrives as `ใบเสร็จ %22ก%22.pdf`. Decoded here, the name is kept as the person typed it.
+BROWSER_ESCAPES = re.compile("%(22|0d|0a)", re.I)
+
+
+def browser_file_name(name):
+    return BROWSER_ESCAPES.sub(lambda m: chr(int(m.group(1), 16)), name) if name else name
+
+
 class RecordingMultiPartParser(MultiPartParser):
     """Django's parser reduces "../../etc/x.pdf" to "x.pdf" before any view sees it. That keeps
     the server safe, but the officer should be told that such a name is refused, not have it
-    silently changed; so the names it had to sanitise are remembered for the view."""
+    silently changed; so the names it had to sanitise are remembered for the view. It also undoes
+    the browser's escaping of the name (`browser_file_name`)."""
 
     def __init__(self, *args, unsafe_names, **kwargs):
         super().__init__(*args, **kwargs)
         self.unsafe_names = unsafe_names
 
     def sanitize_file_name(self, file_name):
+        file_name = browser_file_name(file_name)
         cleaned = super().sanitize_file_name(file_name)
         if cleaned != file_name:
             self.unsafe_names.append(file_name)

@@ -318,6 +318,11 @@ FILE_SERVING_URL_SECONDS = env.int("FILE_SERVING_URL_SECONDS", default=60)
 # Public pages: each worker remembers publication stamps this many seconds (and the pages of those
 # stamps) instead of asking Redis every request; another worker's approval shows within it.
 PUBLIC_LOCAL_CACHE_SECONDS = env.float("PUBLIC_LOCAL_CACHE_SECONDS", default=2)
+# Open data (/api/v1/): the licence every dataset carries, and the catalogue's description.
+OPEN_DATA_LICENSE = env("OPEN_DATA_LICENSE", default="https://creativecommons.org/licenses/by/4.0/")
+OPEN_DATA_DESCRIPTION = env("OPEN_DATA_DESCRIPTION", default=(
+    "ข้อมูลสาธารณะตามแบบตรวจการเปิดเผยข้อมูลสาธารณะ (OIT) ของหน่วยงานที่เผยแพร่ในระบบนี้ เฉพาะข้อมูลที่ได้รับอนุมัติแล้ว / "
+    "The OIT disclosures of the units publishing here; approved evidence only."))
 # Behind a reverse proxy that sets X-Forwarded-For, take the client address from it (audit log,
 # rate limits, login throttling). Turn it on ONLY behind a proxy that overwrites the header: the
 # address is then its first entry. Off, every citizen behind the proxy shares one rate limit.

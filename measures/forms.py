@@ -57,6 +57,18 @@ class PlanForm(forms.ModelForm):
         self.fields["briefing_chair_officer"].label_from_instance = lambda o: o.display_name
 
 
+class EitLinkForm(forms.ModelForm):
+    """The EIT survey address of one year, on its own: the unit's home page and the EIT sign show it."""
+
+    eit_survey_url = forms.URLField(label=_("EIT survey address"), max_length=500, required=False, assume_scheme="https",
+                                    help_text=_("The address of the unit's EIT survey for this fiscal year, as the NACC's "
+                                                "ITAP system gives it. The unit's public home page shows it with a QR code."))
+
+    class Meta:
+        model = MeasurePlan
+        fields = ["eit_survey_url"]
+
+
 class TrackedForm(UnitOfficersMixin, forms.ModelForm):
     deadline = BuddhistDateField(label=_("deadline"), required=False)
 

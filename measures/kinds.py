@@ -9,6 +9,7 @@ SIGN_NO_GIFT_TH = "sign_no_gift_th"
 SIGN_NO_GIFT_EN = "sign_no_gift_en"
 SIGN_MANUAL = "sign_manual"
 SIGN_EIT = "sign_eit"
+SIGN_COMPLAINT = "sign_complaint"
 KINDS = [
     (MEASURES_DOCUMENT, _("Integrity measures document")),
     (PROGRESS_REPORT, _("Report on the measures")),
@@ -16,7 +17,8 @@ KINDS = [
     (SIGN_NO_GIFT_EN, _("No Gift Policy sign (English)")),
     (SIGN_MANUAL, _("“Download the service manual” sign")),
     (SIGN_EIT, _("EIT survey sign")),
+    (SIGN_COMPLAINT, _("“Scan to complain” sign")),
 ]
 LABELS = dict(KINDS)
 DOCUMENTS = (MEASURES_DOCUMENT, PROGRESS_REPORT)
-SIGNS = (SIGN_NO_GIFT_TH, SIGN_NO_GIFT_EN, SIGN_MANUAL, SIGN_EIT)
+SIGNS = (SIGN_NO_GIFT_TH, SIGN_NO_GIFT_EN, SIGN_MANUAL, SIGN_EIT, SIGN_COMPLAINT)

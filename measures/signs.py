@@ -1,6 +1,6 @@
 """Print-ready A4 signs for the service point: the No Gift Policy sign in Thai and in English with
-the head of unit's photo, rank and name, and the "download the service manual" and EIT survey
-signs with a QR code that must scan.
+the head of unit's photo, rank and name, and the "download the service manual", EIT survey and
+"scan to complain" signs with a QR code that must scan. Each carries the unit's emblem.
 
 Rendered with WeasyPrint from templates/measures/signs/, with the reports app's Thai fonts so the
 text copies out as Thai. A sign is printed in its own language whatever the officer's interface
@@ -61,29 +61,39 @@ def qr_data_uri(url: str) -> str:
     return segno.make(url, error="m").png_data_uri(scale=10, border=4)
 
 
-def head_photo_uri(unit) -> str:
-    """The head's photo as a JPEG data URI, or "" (the sign then shows an empty frame to fill in)."""
-    head = unit.head
-    if head is None or not head.photo:
+def image_uri(field_file, what: str, max_px: int = PHOTO_MAX_PX) -> str:
+    """A stored picture (through the storage API) as a JPEG data URI, or "" when there is none."""
+    if not field_file:
         return ""
     from PIL import Image
 
     try:
-        with head.photo.open("rb") as stored, Image.open(stored) as image:
+        with field_file.open("rb") as stored, Image.open(stored) as image:
             image = image.convert("RGB")
-            image.thumbnail((PHOTO_MAX_PX, PHOTO_MAX_PX))
+            image.thumbnail((max_px, max_px))
             out = io.BytesIO()
             image.save(out, "JPEG", quality=88)
     except (OSError, ValueError):
-        logging.getLogger(__name__).warning("photo of officer %s cannot be read", head.pk)
+        logging.getLogger(__name__).warning("%s cannot be read", what)
         return ""
     return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def head_photo_uri(unit) -> str:
+    """The head's photo as a JPEG data URI, or "" (the sign then shows an empty frame to fill in)."""
+    head = unit.head
+    return image_uri(head.photo, f"photo of officer {head.pk}") if head is not None else ""
+
+
+def complaint_url(plan: MeasurePlan) -> str:
+    return site_url() + reverse("public-complaint", args=[plan.unit.slug])
 
 
 def _context(kind: str, plan: MeasurePlan) -> dict:
     unit, head = plan.unit, plan.unit.head
     context = {"plan": plan, "unit": unit, "head": head, "fiscal_year": plan.fiscal_year,
-               "fiscal_year_th": thaidate.to_thai_digits(plan.fiscal_year) if plan.thai_digits else plan.fiscal_year}
+               "fiscal_year_th": thaidate.to_thai_digits(plan.fiscal_year) if plan.thai_digits else plan.fiscal_year,
+               "emblem": image_uri(unit.emblem, f"emblem of unit {unit.pk}", max_px=400)}
     if kind in (kinds.SIGN_NO_GIFT_TH, kinds.SIGN_NO_GIFT_EN):
         context.update(photo=head_photo_uri(unit), unit_url=unit_url(plan), unit_qr=qr_data_uri(unit_url(plan)),
                        statement_th=plan.no_gift_text_th or NO_GIFT_TH.format(unit=unit.name_th),
@@ -95,6 +105,10 @@ def _context(kind: str, plan: MeasurePlan) -> dict:
         if not plan.eit_survey_url:
             raise SignError(_("The EIT survey address is not set: enter it in the plan first."))
         context.update(url=plan.eit_survey_url, qr=qr_data_uri(plan.eit_survey_url))
+    elif kind == kinds.SIGN_COMPLAINT:
+        url = complaint_url(plan)
+        context.update(url=url, qr=qr_data_uri(url), track_url=site_url() + reverse("public-complaint-track",
+                                                                                     args=[unit.slug]))
     return context
 
 
@@ -103,6 +117,7 @@ TEMPLATES = {
     kinds.SIGN_NO_GIFT_EN: "measures/signs/no_gift_en.html",
     kinds.SIGN_MANUAL: "measures/signs/manual.html",
     kinds.SIGN_EIT: "measures/signs/eit.html",
+    kinds.SIGN_COMPLAINT: "measures/signs/complaint.html",
 }
 
 
@@ -127,5 +142,6 @@ def file_name(kind: str, plan: MeasurePlan) -> str:
         kinds.SIGN_NO_GIFT_EN: f"No Gift Policy sign {unit.short_name_en or unit.slug}",
         kinds.SIGN_MANUAL: f"ป้าย Download คู่มือการให้บริการ {unit.short_name_th or unit.name_th}",
         kinds.SIGN_EIT: f"ป้ายแบบวัด EIT {unit.short_name_th or unit.name_th} {plan.fiscal_year}",
+        kinds.SIGN_COMPLAINT: f"ป้ายสแกนแจ้งเรื่องร้องเรียน {unit.short_name_th or unit.name_th}",
     }
     return names[kind] + ".pdf"

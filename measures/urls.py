@@ -21,6 +21,7 @@ urlpatterns = [
     path(year + "calendar/add/", calendar.phase_edit, name="measures-phase-add"),
     path(year + "calendar/<int:pk>/edit/", calendar.phase_edit, name="measures-phase-edit"),
     path(year + "quotas/", quotas.quotas_view, name="measures-quotas"),
+    path(year + "eit-link/", quotas.eit_link, name="measures-eit-link"),
     path(year + "quotas/add/", quotas.quota_edit, name="measures-quota-add"),
     path(year + "quotas/<int:pk>/edit/", quotas.quota_edit, name="measures-quota-edit"),
     path(year + "documents/", outputs.documents_view, name="measures-documents"),

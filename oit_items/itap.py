@@ -20,7 +20,9 @@ from units.permissions import get_unit_for
 from . import workspace
 from .public import _unit
 
-PUBLIC_PAGES = {"public-unit", "public-index", "public-item"}
+# Every public page of a unit that a sign or a poster may point to.
+PUBLIC_PAGES = {"public-unit", "public-index", "public-item", "public-questions", "public-complaint",
+                "public-complaint-track"}
 
 
 def sheet_rows(unit, fiscal_year) -> list[dict]:
@@ -98,17 +100,29 @@ def itap_download(request, slug, fiscal_year, fmt):
     return response
 
 
+def _page_exists(unit, match) -> bool:
+    """A QR code is made only for a page that answers: an existing fiscal year, an existing item."""
+    from .models import Item
+
+    year, code = match.kwargs.get("fiscal_year"), match.kwargs.get("code")
+    if year is None:
+        return True
+    items = Item.objects.for_unit(unit, year)
+    return items.filter(code__iexact=code).exists() if code else items.exists()
+
+
 def qr_code(request, slug, fmt):
-    """A QR code (PNG or SVG) of one of this unit's public pages: `?path=/u/<slug>/ita/2567/o7/`."""
+    """A QR code (PNG or SVG) of one of this unit's public pages: `?path=/u/<slug>/ita/2567/o7/`,
+    `?path=/u/<slug>/complaints/new/` …; 404 for a page that does not exist."""
     if fmt not in ("png", "svg"):
         raise Http404
-    _unit(slug)
+    unit = _unit(slug)
     path = request.GET.get("path", reverse("public-unit", args=[slug]))
     try:
         match = resolve(path)
     except Resolver404:
         raise Http404
-    if match.url_name not in PUBLIC_PAGES or match.kwargs.get("slug") != slug:
+    if match.url_name not in PUBLIC_PAGES or match.kwargs.get("slug") != slug or not _page_exists(unit, match):
         raise Http404
     qr = segno.make(site_url() + path, error="m")
     buffer = io.BytesIO()

@@ -124,7 +124,22 @@ def sync_items(framework, items, status) -> LoadResult:
             item.retired = True
             item.save(update_fields=["retired"])
             result.retired += 1
+    requirements_changed(framework)
     return result
+
+
+def requirements_changed(framework) -> None:
+    """The items' texts changed: the public pages that show them are rendered again, and the shared
+    search entries of the framework rebuilt (a Celery job), once this is committed."""
+    from django.db import transaction
+
+    from ita_portal.queue import enqueue
+
+    from . import publication
+    from .tasks import index_framework
+
+    transaction.on_commit(lambda: publication.touch_live(publication.FRAMEWORKS, "*"))
+    enqueue(index_framework, framework.pk)
 
 
 def load_all(directory: Path = FRAMEWORK_DIR) -> list[LoadResult]:

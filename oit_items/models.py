@@ -443,3 +443,4 @@ class ItemReadiness(models.Model):
 
 
 from .framework_models import FrameworkDraft, FrameworkRelease  # noqa: E402,F401 (models of this app)
+from .search_models import SearchEntry, SearchIndexState  # noqa: E402,F401 (models of this app)

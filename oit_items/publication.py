@@ -4,7 +4,12 @@ Public pages (HTML and the open-data API) are cached whole, keyed by path, langu
 stamp — nothing else, so made-up query strings (`?v=123`) neither miss the cache nor fill it.
 The stamp also gives them an ETag and a Last-Modified: a browser or a reverse proxy revalidates
 with a conditional GET and gets a 304 without anything being rendered or read from the cache.
-Approving anything of the unit bumps the stamp, so every page of the unit changes at once.
+Approving anything of the unit bumps the stamp, so every page of the unit changes at once, and
+queues the rebuild of the unit's search index (a Celery job: never built inside a request).
+
+What changes without an approval — the complaint statistics of O17/O16 — has a *live stamp* of its
+own (`live_stamp`/`touch_live`), combined with the publication stamp only by the pages that show
+it (`combined`): a complaint refreshes those pages and nothing else.
 """
 
 import datetime
@@ -27,6 +32,9 @@ ALL_KEY = "public-stamp:*"  # changes with any unit's stamp: the sitemap index
 PAGE_TTL = 24 * 3600
 # Anonymous pages: shared caches may keep them a minute, then revalidate (a 304 is cheap).
 PUBLIC_CACHE_CONTROL = "public, max-age=60"
+# Pages with live data (complaint statistics): stored, but revalidated on every view (a 304 is cheap),
+# so that a complaint shows at once in a browser that saw the page a moment ago.
+LIVE_CACHE_CONTROL = "public, no-cache"
 STAFF_CACHE_CONTROL = "private, no-cache"
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Access-Control-Allow-Origin", "Content-Language")
 
@@ -89,11 +97,49 @@ def stamp(slug: str) -> str:
 
 
 def bump(unit: Unit) -> None:
+    """Something of the unit was (re)published: approval, takedown, its contact details or emblem."""
+    from ita_portal.queue import enqueue
+
+    from .tasks import rebuild_search_index
+
     now = timezone.now()
     Unit.objects.filter(pk=unit.pk).update(published_at=now)
     for key in (STAMP_KEY.format(slug=unit.slug), ALL_KEY):
         cache.set(key, now.isoformat(), PAGE_TTL)
         local.keep_stamp(key, now.isoformat())
+    enqueue(rebuild_search_index, unit.pk)
+
+
+LIVE_KEY = "public-live:{name}:{slug}"
+FRAMEWORKS = "frameworks"  # live_stamp(FRAMEWORKS, "*"): the items' titles, guidance, sub-requirements
+
+
+def live_stamp(name: str, slug: str, latest) -> str:
+    """The stamp of live data `name` of a unit, from the cache or (once) from `latest()`: the time
+    of its last change in the database, or None."""
+    key = LIVE_KEY.format(name=name, slug=slug)
+    value = local.stamp(key) or cache.get(key)
+    if value is None:
+        changed = latest()
+        value = changed.isoformat() if changed else "never"
+        cache.set(key, value, PAGE_TTL)
+    local.keep_stamp(key, value)
+    return value
+
+
+def touch_live(name: str, slug: str) -> None:
+    """The live data changed: the pages that combine its stamp are rendered again."""
+    now = timezone.now().isoformat()
+    key = LIVE_KEY.format(name=name, slug=slug)
+    cache.set(key, now, PAGE_TTL)
+    local.keep_stamp(key, now)
+
+
+def combined(*stamps: str) -> str:
+    """One `current` for `cached()` from several stamps; the newest time comes first, so that it
+    is the page's Last-Modified."""
+    times = sorted((s for s in stamps if s != "never"), reverse=True)
+    return "|".join([times[0] if times else "never", *stamps])
 
 
 def stamp_all() -> str:
@@ -115,11 +161,11 @@ def _validators(request, current: str) -> tuple[str, float | None]:
     return f'"{digest}"', last_modified
 
 
-def _mark(response, etag, last_modified):
+def _mark(response, etag, last_modified, cache_control=PUBLIC_CACHE_CONTROL):
     response["ETag"] = etag
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
-    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    response["Cache-Control"] = cache_control
     patch_vary_headers(response, ("Cookie",))  # the language is chosen by cookie
     return response
 
@@ -137,7 +183,8 @@ def _thawed(entry) -> HttpResponse:
     return response
 
 
-def cached(request, slug: str, render, current: str | None = None, ttl: int = PAGE_TTL):
+def cached(request, slug: str, render, current: str | None = None, ttl: int = PAGE_TTL,
+           cache_control: str = PUBLIC_CACHE_CONTROL):
     """Serve a public page from the cache, or render it with `render()` and keep it.
 
     Signed-in staff get a fresh page (their navigation differs) that is neither stored nor
@@ -150,7 +197,7 @@ def cached(request, slug: str, render, current: str | None = None, ttl: int = PA
     etag, last_modified = _validators(request, current)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
-        return _mark(not_modified, etag, last_modified)
+        return _mark(not_modified, etag, last_modified, cache_control)
     key = f"public-page:{request.LANGUAGE_CODE}:{current}:{request.path}"
     entry = local.page(key)
     if entry is None:
@@ -158,7 +205,7 @@ def cached(request, slug: str, render, current: str | None = None, ttl: int = PA
         if entry is not None:
             local.keep_page(key, entry)
     if entry is not None:
-        return _mark(_thawed(entry), etag, last_modified)
+        return _mark(_thawed(entry), etag, last_modified, cache_control)
     response = render()
     if response.status_code == 200:
         if hasattr(response, "render"):
@@ -166,5 +213,5 @@ def cached(request, slug: str, render, current: str | None = None, ttl: int = PA
         entry = _frozen(response)
         cache.set(key, entry, ttl)
         local.keep_page(key, entry)
-        _mark(response, etag, last_modified)
+        _mark(response, etag, last_modified, cache_control)
     return response

@@ -50,3 +50,24 @@ def send_unit_digest(self, unit_id: int, day: str) -> int:
     from . import notifications
 
     return notifications.send_unit_digest(unit_id, datetime.date.fromisoformat(day))
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=5)
+def rebuild_search_index(self, unit_id: int) -> int:
+    """Queued by every publication of the unit (publication.bump). Idempotent."""
+    from units.models import Unit
+
+    from . import search
+
+    unit = Unit.objects.filter(pk=unit_id).first()
+    return search.rebuild(unit) if unit is not None else 0
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=5)
+def index_framework(self, framework_id: int) -> int:
+    """The shared search entries of a framework's items, after its texts changed. Idempotent."""
+    from . import search
+
+    items = list(Framework.objects.get(pk=framework_id).items.filter(retired=False))
+    search.refresh_items(items)
+    return len(items)

@@ -65,6 +65,30 @@ def _check_pdf(name, data):
     return page_count
 
 
+def pdf_thumbnail(data: bytes) -> bytes | None:
+    """A JPEG of the first page, at most THUMBNAIL_SIZE, rendered by PDFium: made once per
+    revision, on upload, never when a page is shown. None when PDFium cannot render it (the file
+    was accepted by the checks above; a missing thumbnail is no reason to refuse it)."""
+    import pypdfium2
+
+    from .upload_base import THUMBNAIL_QUALITY, THUMBNAIL_SIZE
+
+    try:
+        document = pypdfium2.PdfDocument(data)
+        try:
+            page = document[0]
+            width, height = page.get_size()
+            scale = min(THUMBNAIL_SIZE[0] / width, THUMBNAIL_SIZE[1] / height)
+            image = page.render(scale=scale).to_pil().convert("RGB")
+        finally:
+            document.close()
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
+        return out.getvalue()
+    except Exception:  # pypdfium2.PdfiumError, or a page PDFium will not draw
+        return None
+
+
 # ---------------------------------------------------------------------------------------------
 # DOCX / XLSX
 

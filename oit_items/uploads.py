@@ -11,7 +11,7 @@ tells the officer, in their language, which file was refused and why.
 - The real type is found from the content (magic bytes, then parsing) and must agree with the
   extension; a program, an HTML page or a different document type under an accepted name is refused.
 - PDFs are parsed strictly with pypdf (a truncated or damaged file is refused, so is an encrypted
-  one) and their pages counted. DOCX/XLSX must be real OOXML packages, are checked against zip
+  one) and their pages counted; PDFium renders a thumbnail of the first page. DOCX/XLSX must be real OOXML packages, are checked against zip
   bombs and macros, and must open with python-docx / openpyxl.
 - Images are checked against decompression bombs before decoding, then decoded, turned upright
   (EXIF orientation), converted to sRGB and re-encoded without any metadata (no EXIF, GPS, XMP,
@@ -46,7 +46,7 @@ from .upload_base import (  # noqa: F401  (UploadRejected, ValidatedFile: the pu
     _lazy_interpolate,
     _reject,
 )
-from .upload_documents import _check_ooxml, _check_pdf
+from .upload_documents import _check_ooxml, _check_pdf, pdf_thumbnail
 from .upload_images import _check_image
 
 
@@ -256,6 +256,7 @@ def validate_upload(uploaded_file, max_bytes: int | None = None) -> ValidatedFil
     content = data
     if kind == "pdf":
         page_count = _check_pdf(name, data)
+        thumbnail = pdf_thumbnail(data)
     elif kind in ("docx", "xlsx"):
         _check_ooxml(name, kind, data)
     else:

@@ -20,10 +20,15 @@ STAFF = ["/staff/", "/staff/units/sn-buengkum/", "/staff/units/sn-buengkum/ita/2
          "/staff/units/sn-buengkum/questions/", "/staff/units/sn-buengkum/complaints/",
          "/staff/units/sn-buengkum/reports/2567/", "/staff/units/sn-buengkum/measures/2567/",
          "/staff/units/sn-buengkum/measures/2567/calendar/", "/staff/units/sn-buengkum/measures/2567/quotas/",
-         "/staff/work/", "/staff/units/sn-buengkum/ita/2567/o7/m10/takedown/", "/staff/no-such-page/"]
+         "/staff/work/", "/staff/units/sn-buengkum/ita/2567/o7/m10/takedown/", "/staff/no-such-page/",
+         "/staff/units/sn-buengkum/measures/2567/eit-link/", "/staff/units/sn-buengkum/measures/2567/documents/"]
 # The commander's pages, with a month checked and waiting (O7 November, a PDF without its Word file).
 COMMANDER = ["/staff/work/", "/staff/units/sn-buengkum/approvals/", "/staff/units/sn-buengkum/ita/2567/o7/m11/approve/confirm/",
              "/staff/units/sn-buengkum/ita/2567/o7/"]
+# The assessor's pages with the demo's sample evidence (monthly files, a "none" month, news photos).
+CHECKLIST = ["/u/sn-buengkum/ita/2567/o5/", "/u/sn-buengkum/ita/2567/o7/", "/u/sn-buengkum/ita/2567/o15/",
+             "/u/sn-buengkum/ita/2567/o17/", "/u/sn-buengkum/ita/2567/o19/", "/u/sn-buengkum/ita/2567/",
+             "/u/sn-buengkum/ita/2567/search/?q=ช่องทาง", "/u/sn-buengkum/", "/u/imm-buengkan/ita/2567/o18/", "/"]
 
 
 def violations(page, url):
@@ -66,4 +71,17 @@ def test_commander_pages(live_server, committed_demo, approved_o7, users, browse
     edit = f"/staff/evidence/{piece.pk}/edit/"  # an approved file's details: the "returns to draft" note
     problems |= {edit: v for v in [violations(page, live_server.url + edit)] if v}
     context.close()
+    assert problems == {}, problems
+
+
+def test_checklist_pages_with_sample_evidence(live_server, committed_demo, browser):
+    from oit_items.demo_evidence import publish_all
+
+    publish_all(2567)
+    problems = {}
+    for size in ({"width": 390, "height": 844}, {"width": 1280, "height": 900}):
+        context = browser.new_context(viewport=size, locale="th-TH")
+        page = context.new_page()
+        problems.update({f"{path} @{size['width']}": v for path in CHECKLIST if (v := violations(page, live_server.url + path))})
+        context.close()
     assert problems == {}, problems

@@ -9,7 +9,8 @@ from django.conf import settings
 
 from tests.conftest import log_in
 
-INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
+# A JSON-LD data block (type application/ld+json) is never executed, so CSP does not apply to it.
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/ld\+json\"))[^>]*>", re.I)
 HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
 
 

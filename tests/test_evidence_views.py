@@ -76,7 +76,8 @@ def test_upload_several_files_keeps_thai_names_and_hashes(client, users, upload_
     assert pdf_revision.sha256 == hashlib.sha256(pdf).hexdigest()
     # Stored under a random safe name, not the user's.
     assert "รายงาน" not in pdf_revision.file.name and pdf_revision.file.name.endswith(".pdf")
-    assert len(stored_files(media_root)) == 2
+    assert len(stored_files(media_root)) == 3  # the two files and the thumbnail of the PDF's first page
+    assert pdf_revision.thumbnail.name.startswith("thumbnails/") and not revisions["รายงานผล ต.ค.66.docx"].thumbnail
 
 
 def test_download_gives_the_thai_name_back(client, users, upload_files):

@@ -116,3 +116,24 @@ def test_staff_who_may_view_download_signs_but_not_produce_them(client, users, s
     assert client.post(reverse("measures-render", args=[station.slug, FY, kinds.SIGN_MANUAL])).status_code == 403
     client.force_login(users["other-admin"])
     assert client.get(reverse("measures-sign-file", args=[station.slug, FY, kinds.SIGN_MANUAL])).status_code == 403
+
+
+def test_scan_to_complain_sign_scans_to_the_complaint_page_and_carries_the_emblem(
+        client, users, station, tmp_path, django_capture_on_commit_callbacks):
+    pdf = produce(client, users["admin"], station, kinds.SIGN_COMPLAINT, django_capture_on_commit_callbacks)
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert "สแกนเพื่อแจ้งเรื่อง" in page.extract_text() and len(page.images) == 1  # the QR code only
+    assert scan(pdf, tmp_path) == {public("public-complaint", "sn-buengkum")}
+    assert client.get(public("public-complaint", "sn-buengkum").replace(settings.SITE_URL, "")).status_code == 200
+    station.emblem.save("ตรา.jpg", ContentFile(jpeg(size=(200, 200), colour=(180, 20, 20))))
+    pdf = produce(client, users["admin"], station, kinds.SIGN_COMPLAINT, django_capture_on_commit_callbacks)
+    assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 2  # the emblem and the QR code
+
+
+def test_signs_with_emblem_and_photo_still_fit_one_page(client, users, station, tmp_path, django_capture_on_commit_callbacks):
+    station.emblem.save("ตรา.jpg", ContentFile(jpeg(size=(200, 200))))
+    station.head.photo.save("head.jpg", ContentFile(jpeg(size=(300, 400), colour=(20, 120, 40))))
+    MeasurePlan.objects.filter(unit=station, fiscal_year=FY).update(eit_survey_url="https://itap.nacc.go.th/eit/sn-buengkum?y=2567")
+    for kind in kinds.SIGNS:  # produce() checks the single A4 page
+        pdf = produce(client, users["admin"], station, kind, django_capture_on_commit_callbacks)
+        assert scan(pdf, tmp_path), kind

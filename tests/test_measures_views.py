@@ -140,3 +140,45 @@ def test_list_pages_cost_a_fixed_number_of_queries(client, users, plan, django_a
     add_rows(plan)
     with django_assert_num_queries(queries):
         assert client.get(BASE + page).status_code == 200
+
+
+EIT_LINK = BASE + "eit-link/"
+SURVEY = "https://itas.example.go.th/eit/sn-buengkum/2567"
+
+
+@pytest.mark.parametrize("role, status", [("admin", 302), ("commander", 302), ("responsible", 403), ("controller", 403),
+                                          ("viewer", 403), ("division-supervisor", 403), ("other-admin", 403)])
+def test_who_sets_the_eit_survey_address(client, users, plan, role, status):
+    client.force_login(users[role])
+    assert client.get(EIT_LINK).status_code == (200 if status == 302 else 403)
+    assert client.post(EIT_LINK, {"eit_survey_url": SURVEY}).status_code == status
+    plan.refresh_from_db()
+    assert (plan.eit_survey_url == SURVEY) == (status == 302)
+
+
+def test_anonymous_may_not_set_it(client, plan):
+    assert client.post(EIT_LINK, {"eit_survey_url": SURVEY})["Location"].startswith("/login/")
+
+
+def test_the_eit_address_shows_on_the_unit_home_and_the_quotas_page(client, users, plan):
+    client.get("/u/sn-buengkum/")  # cached before: saving must refresh it
+    client.force_login(users["admin"])
+    assert 'action="/staff/units/sn-buengkum/measures/2567/eit-link/"' in client.get(BASE + "quotas/").content.decode()
+    client.post(EIT_LINK, {"eit_survey_url": SURVEY})
+    assert SURVEY in client.get(BASE + "quotas/").content.decode()
+    client.logout()
+    home = client.get("/u/sn-buengkum/").content.decode()
+    assert f'href="{SURVEY}"' in home and 'src="data:image/svg+xml' in home and "แบบวัด EIT ปี 2567" in home
+
+
+def test_a_wrong_address_is_refused_with_what_was_typed(client, users, plan):
+    client.force_login(users["admin"])
+    response = client.post(EIT_LINK, {"eit_survey_url": "not a url at all"})
+    assert response.status_code == 400 and "not a url at all" in response.content.decode()
+
+
+def test_a_year_without_a_plan_gets_one_for_its_eit_address(client, users, other_unit):
+    client.force_login(users["other-admin"])
+    url = "/staff/units/imm-buengkan/measures/2590/eit-link/"
+    assert client.post(url, {"eit_survey_url": SURVEY}).status_code == 302
+    assert MeasurePlan.objects.get(unit=other_unit, fiscal_year=2590).eit_survey_url == SURVEY

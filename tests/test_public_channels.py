@@ -215,3 +215,41 @@ def test_behind_a_trusted_proxy_each_citizen_has_their_own_limit(client, setting
         assert client.post(ASK, question(), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 302
     assert client.post(ASK, question(), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
     assert client.post(ASK, question(), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.8").status_code == 302
+
+
+# --- QR codes of the public pages --------------------------------------------------------------
+
+def _decoded(png: bytes, tmp_path) -> str:
+    import shutil
+    import subprocess
+
+    from tests.conftest import require
+
+    require(shutil.which("zbarimg") is not None, "zbar-tools is needed")
+    (tmp_path / "qr.png").write_bytes(png)
+    return subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / "qr.png")], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+@pytest.mark.parametrize("path", ["/u/sn-buengkum/complaints/new/", "/u/sn-buengkum/questions/",
+                                  "/u/sn-buengkum/complaints/track/", "/u/sn-buengkum/ita/2567/o17/", "/u/sn-buengkum/"])
+def test_every_public_page_of_a_unit_has_a_qr_code_that_scans(client, path, tmp_path):
+    response = client.get("/u/sn-buengkum/qr.png", {"path": path})
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert _decoded(response.content, tmp_path) == "http://testserver" + path  # the address served (SITE_URL in production)
+    assert client.get(path).status_code == 200  # and the page it opens exists
+    assert client.get("/u/sn-buengkum/qr.svg", {"path": path})["Content-Type"] == "image/svg+xml"
+
+
+@pytest.mark.parametrize("path", ["/u/sn-buengkum/ita/2567/o99/", "/u/sn-buengkum/ita/2590/", "/u/sn-buengkum/ita/2590/o7/",
+                                  "/u/imm-buengkan/complaints/new/", "/staff/units/sn-buengkum/", "/u/sn-buengkum/nothing/",
+                                  "/u/sn-buengkum/complaints/sent/"])
+def test_no_qr_code_for_a_page_that_does_not_exist_or_is_not_this_units(client, db, path):
+    assert client.get("/u/sn-buengkum/qr.png", {"path": path}).status_code == 404
+
+
+def test_the_unit_home_offers_the_qr_codes_of_its_channels(client, db):
+    body = client.get("/u/sn-buengkum/").content.decode()
+    for path in ("/u/sn-buengkum/questions/", "/u/sn-buengkum/complaints/new/", "/u/sn-buengkum/complaints/track/"):
+        assert f'src="/u/sn-buengkum/qr.svg?path={path}"' in body, path
+        assert f'href="/u/sn-buengkum/qr.png?path={path}" download' in body, path

@@ -58,7 +58,8 @@ def test_pages_that_never_change_address(client, approved_o7):
 
 
 def test_empty_item_says_so(client, db):
-    assert "ยังไม่มีการเผยแพร่" in client.get("/u/sn-buengkum/ita/2567/o1/").content.decode()
+    body = client.get("/u/sn-buengkum/ita/2567/o1/").content.decode()
+    assert 'data-status="missing"' in body and "ยังไม่เผยแพร่" in body
 
 
 def test_item_page_advertises_its_open_data(client, approved_o7):
@@ -70,6 +71,9 @@ def test_english_beside_thai(client, approved_o7):
     client.get("/lang/en/", {"next": ITEM})
     body = client.get(ITEM).content.decode()
     assert '<html lang="en">' in body and "Monthly" in body and "October 2023" in body
+    # The requirements in English: guidance and sub-requirements.
+    assert "What this item requires" in body and "Published both as PDF and as Word" in body
+    assert "เปิดเผยทั้งไฟล์ PDF และไฟล์ Word" not in body
 
 
 def test_cached_pages_make_no_queries_and_change_on_approval(client, users, station, o7, approved_o7,
@@ -120,3 +124,169 @@ def _xlsx():
     return buffer.getvalue()
 
 
+
+
+# --- the assessor's checklist -------------------------------------------------------------------
+
+def _periods(body) -> list[tuple[str, str]]:
+    import re
+
+    return re.findall(r'data-period="([^"]+)" data-status="([^"]+)"', body)
+
+
+def _item(station, code):
+    from oit_items.models import Item
+
+    return Item.objects.for_unit(station, 2567).get(code=code)
+
+
+def test_requirements_come_first_in_thai(client, approved_o7):
+    body = client.get(ITEM).content.decode()
+    required = body.index("สิ่งที่ข้อนี้กำหนด")
+    assert required < body.index("ตุลาคม 2566")
+    assert "แยกรายเดือนและเผยแพร่เป็นประจำทุกเดือน" in body  # the guidance
+    assert "<li>ระบุระยะเวลาดำเนินการ</li>" in body  # a sub-requirement
+    assert "Published both as PDF and as Word" not in body
+
+
+def test_every_month_is_a_row_published_none_or_not_yet(client, users, station):
+    from oit_items import evidence as evidence_service
+    from oit_items import publication
+
+    o15 = _item(station, "O15")
+    approve_period(users, station, o15, datetime.date(2023, 10, 1), [("สขร.1 ต.ค.66.pdf", make_pdf()), ("สขร.1 ต.ค.66.xlsx", _xlsx())])
+    evidence_service.declare_none(period_of(station, o15, NOV), "ไม่มีการจัดซื้อจัดจ้างในเดือนพฤศจิกายน 2566", NOV,
+                                  users["responsible"])
+    approve_period(users, station, o15, NOV, [])
+    publication.bump(station)
+    body = client.get("/u/sn-buengkum/ita/2567/o15/").content.decode()
+    assert _periods(body) == [("2023-10", "published"), ("2023-11", "none"), ("2023-12", "missing"),
+                              ("2024-01", "missing"), ("2024-02", "missing"), ("2024-03", "missing")]
+    assert "ไม่มีในช่วงนี้</strong>: ไม่มีการจัดซื้อจัดจ้างในเดือนพฤศจิกายน 2566" in body
+    assert body.count("ยังไม่เผยแพร่") == 4
+
+
+def test_pdfs_show_their_page_count_and_a_thumbnail_of_page_one(client, approved_o7):
+    from PIL import Image
+
+    pdf = Revision.objects.get(evidence__item_period=approved_o7, extension="pdf")
+    assert pdf.thumbnail  # made once, on upload
+    body = client.get(ITEM).content.decode()
+    assert "2 หน้า" in body and f"/u/sn-buengkum/files/{pdf.pk}/thumbnail.jpg" in body
+    response = client.get(f"/u/sn-buengkum/files/{pdf.pk}/thumbnail.jpg")
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    import io
+
+    with Image.open(io.BytesIO(b"".join(response.streaming_content))) as image:
+        assert max(image.size) <= 320 and image.size[1] > image.size[0]  # an A4 page, upright
+
+
+def test_news_photos_are_inline_with_captions_dates_and_a_larger_view(client, users, station):
+    from oit_items import evidence as evidence_service
+    from oit_items import publication
+    from tests.data.measures_files import jpeg
+
+    o19 = _item(station, "O19")
+    period = period_of(station, o19, None)
+    photo = validate_upload(SimpleUploadedFile("ข่าว.jpg", jpeg((800, 600))))
+    evidence_service.add_files(period, [photo], {"title": "ผกก. ประชุมชี้แจงการประเมิน ITA", "description": "ณ ห้องประชุม",
+                                                 "about_date": datetime.date(2023, 11, 8), "is_news": True}, users["responsible"])
+    draft = validate_upload(SimpleUploadedFile("ร่างข่าว.jpg", jpeg()))
+    approve_period(users, station, o19, None, [])
+    evidence_service.add_files(period_of(station, o19, None), [draft], {"about_date": NOV}, users["responsible"])
+    publication.bump(station)
+    body = client.get("/u/sn-buengkum/ita/2567/o19/").content.decode()
+    published = Revision.objects.get(original_name="ข่าว.jpg")
+    assert f'src="/u/sn-buengkum/files/{published.pk}/thumbnail.jpg" alt="ผกก. ประชุมชี้แจงการประเมิน ITA"' in body
+    assert f'href="/u/sn-buengkum/files/{published.pk}/"' in body  # the larger view
+    assert "<figcaption" in body and "8 พฤศจิกายน 2566" in body and "ณ ห้องประชุม" in body
+    assert client.get(f"/u/sn-buengkum/files/{published.pk}/").status_code == 200
+    unpublished = Revision.objects.get(original_name="ร่างข่าว.jpg")
+    assert client.get(f"/u/sn-buengkum/files/{unpublished.pk}/thumbnail.jpg").status_code == 404
+    assert "ร่างข่าว" not in body
+
+
+def test_last_updated_on_every_public_page(client, approved_o7):
+    for path in ("/u/sn-buengkum/", "/u/sn-buengkum/ita/2567/", ITEM, "/u/sn-buengkum/ita/2567/o1/", "/u/sn-buengkum/questions/"):
+        assert "data-updated" in client.get(path).content.decode(), path
+    assert f"ปรับปรุงล่าสุด: <time datetime=" in client.get(ITEM).content.decode()
+
+
+def test_contact_item_shows_the_units_own_data_and_map(client, station):
+    from oit_items import publication
+    from units.models import Unit
+
+    Unit.objects.filter(pk=station.pk).update(address="ถนนนวมินทร์ แขวงคลองกุ่ม เขตบึงกุ่ม กรุงเทพมหานคร 10240",
+                                              phone="02 123 4567", email="bk@example.go.th", latitude="13.809000",
+                                              longitude="100.651000")
+    publication.bump(Unit.objects.get(pk=station.pk))
+    body = client.get("/u/sn-buengkum/ita/2567/o5/").content.decode()
+    assert "ถนนนวมินทร์" in body and 'href="tel:021234567"' in body and "bk@example.go.th" in body
+    assert "https://www.openstreetmap.org/?mlat=13.809000&amp;mlon=100.651000" in body
+    assert 'href="/u/sn-buengkum/questions/"' in body
+    assert _periods(body) == [("year", "live")] and "ยังไม่เผยแพร่" not in body
+
+
+def test_complaint_item_never_says_not_published_under_its_statistics(client, db):
+    body = client.get("/u/sn-buengkum/ita/2567/o17/").content.decode()
+    assert "ยังไม่เผยแพร่" not in body and "ข้อนี้ยังไม่มีการเผยแพร่ข้อมูล" not in body
+    assert {status for _month, status in _periods(body)} == {"live"} and body.count("<strong>ไม่มีเรื่องร้องเรียน</strong>") == 6 + 1  # each month, and the total
+
+
+def test_item_page_queries_do_not_grow(client, users, station, o7, approved_o7, django_assert_num_queries):
+    from oit_items import publication
+
+    def count():
+        publication.bump(station)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(ITEM).status_code == 200
+        return len(queries)
+
+    before = count()
+    approve_period(users, station, o7, NOV, [("รายงาน พ.ย.66.pdf", make_pdf()), ("รายงาน พ.ย.66.docx", make_docx())])
+    assert count() == before
+
+
+def test_index_numbers_each_row_once_with_aligned_titles(client, approved_o7):
+    body = client.get("/u/sn-buengkum/ita/2567/").content.decode()
+    assert "list-group-numbered" not in body
+    assert '<span class="oit-code">O7</span>' in body and body.count('class="list-group-item oit-row"') == 25
+
+
+def test_the_unit_emblem_on_its_public_pages(client, station):
+    from django.core.files.base import ContentFile
+
+    from oit_items import publication
+    from tests.data.measures_files import jpeg
+    from units.models import Unit
+
+    assert client.get("/u/sn-buengkum/emblem/").status_code == 404  # none yet
+    unit = Unit.objects.get(pk=station.pk)
+    unit.emblem.save("ตรา.jpg", ContentFile(jpeg()), save=True)
+    publication.bump(unit)
+    for path in ("/u/sn-buengkum/", "/u/sn-buengkum/ita/2567/", ITEM):
+        assert 'src="/u/sn-buengkum/emblem/?v=' in client.get(path).content.decode(), path
+    emblem = client.get("/u/sn-buengkum/emblem/")  # anonymous: the public emblem of a publishing unit
+    assert emblem.status_code == 200 and emblem["Content-Type"] == "image/jpeg"
+    Unit.objects.filter(slug="rtp").update(emblem=unit.emblem.name)
+    assert client.get("/u/rtp/emblem/").status_code == 404  # HQ levels have no public pages
+
+
+def test_a_published_framework_edit_reaches_the_public_page_and_the_search(client, national_admin, station,
+                                                                          django_capture_on_commit_callbacks):
+    from oit_items import framework_edit, search
+    from oit_items.models import Framework
+
+    client.get(ITEM)  # cached before the edit
+    framework = Framework.objects.get(unit_type=station.unit_type, fiscal_year=2567)
+    draft = framework_edit.draft_for(framework, national_admin)
+    entry = dict(draft.item("O7"))
+    entry["sub_requirements"] = entry["sub_requirements"] + [{"th": "แนบภาพกิจกรรมอย่างน้อยสี่ภาพ", "en": "At least four photos"}]
+    framework_edit.save_entry(draft, entry, national_admin, code="O7")
+    with django_capture_on_commit_callbacks(execute=True):
+        framework_edit.publish(framework, national_admin, note="เพิ่มประเด็น")
+    assert "<li>แนบภาพกิจกรรมอย่างน้อยสี่ภาพ</li>" in client.get(ITEM).content.decode()
+    assert [h.item_code for h in search.search(station, 2567, "สี่ภาพ")] == ["O7"]

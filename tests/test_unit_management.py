@@ -221,3 +221,18 @@ def test_a_division_page_lists_its_units(client, users):
     client.force_login(users["division-supervisor"])
     page = client.get(reverse("unit-detail", args=["mpd-4"])).content.decode()
     assert "สถานีตำรวจนครบาลบึงกุ่ม" in page
+
+
+def test_edited_contacts_and_emblem_reach_the_public_pages_at_once(client, users, station, django_capture_on_commit_callbacks):
+    for path in ("/u/sn-buengkum/", "/u/sn-buengkum/ita/2567/o5/"):
+        client.get(path)  # cached before the edit
+    client.force_login(users["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("unit-edit", args=[station.slug]), {
+            "address": "ถนนนวมินทร์ เขตบึงกุ่ม", "phone": "02 377 3301", "email": "", "website": "", "latitude": "13.7856",
+            "longitude": "100.6648", "links-TOTAL_FORMS": 1, "links-INITIAL_FORMS": 0, "links-0-label": "", "links-0-url": "",
+            "emblem": SimpleUploadedFile("ตรา.jpg", jpeg())})
+    client.logout()
+    for path in ("/u/sn-buengkum/", "/u/sn-buengkum/ita/2567/o5/"):
+        body = client.get(path).content.decode()
+        assert "02 377 3301" in body and "mlat=13.785600" in body and 'src="/u/sn-buengkum/emblem/?v=' in body, path

@@ -207,7 +207,14 @@ def test_valid_pdf_with_thai_name_is_accepted_and_kept_exactly():
     assert result.size == len(data)
     assert result.sha256 == hashlib.sha256(data).hexdigest()
     assert result.page_count == 2
-    assert (result.width, result.height, result.thumbnail) == (None, None, None)
+    assert (result.width, result.height) == (None, None)
+    assert result.thumbnail[:3] == b"\xff\xd8\xff"  # a JPEG of page 1, rendered by PDFium
+
+
+def test_a_pdf_pdfium_cannot_draw_is_still_accepted_without_a_thumbnail():
+    from oit_items.upload_documents import pdf_thumbnail
+
+    assert pdf_thumbnail(b"%PDF-1.4 not really") is None
 
 
 def test_scanned_pdf_pages_are_counted_and_uppercase_extension_is_normalised():

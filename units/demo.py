@@ -22,6 +22,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_FILE = DATA_DIR / "demo.yaml"
 SAMPLE_FILES = [DATA_DIR / "sample" / name for name in ("units.csv", "officers.csv", "users.csv")]
 DEMO_FISCAL_YEAR = 2567
+PUBLISHING_UNITS = ("sn-buengkum", "imm-buengkan")
 
 
 class DemoDataError(Exception):

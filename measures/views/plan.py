@@ -52,6 +52,10 @@ def plan_edit(request, slug, fiscal_year):
     form = PlanForm(request.POST or None, instance=plan, unit=unit)
     if request.method == "POST" and form.is_valid():
         form.save()
+        if "eit_survey_url" in form.changed_data:
+            from oit_items import publication
+
+            publication.bump(unit)  # the unit's public home page shows the EIT survey address
         messages.success(request, _("Saved."))
         return redirect("measures-plan", unit.slug, fiscal_year)
     context = base_context(unit, plan if plan.pk else None, rights, fiscal_year, "plan")

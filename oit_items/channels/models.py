@@ -69,6 +69,7 @@ class Complaint(models.Model):
     status = models.CharField(_("status"), max_length=14, choices=STATUSES, default=RECEIVED)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     public_note = models.TextField(_("note for the complainant"), blank=True, max_length=2000)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -77,6 +78,16 @@ class Complaint(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        """Every change (received, triaged, finished — here or in the admin) refreshes the public
+        statistics once it is committed."""
+        from django.db import transaction
+
+        from . import stats
+
+        super().save(*args, **kwargs)
+        transaction.on_commit(lambda: stats.changed(self.unit))
 
 
 class ComplaintAttachment(models.Model):

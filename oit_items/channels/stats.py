@@ -1,5 +1,9 @@
 """Monthly complaint statistics for the O17 (police) / O16 (immigration) item, computed from the
-complaints themselves: received in the month, finished in the month, in progress at its end."""
+complaints themselves, each figure by its own date: received in the month (by the day it was
+received), finished in the month (by the day it was finished), in progress at the month's end.
+
+The pages that show them are cached on a live stamp of their own (publication.live_stamp) that
+every change of a complaint moves (`changed`), so they are fresh without waiting for an approval."""
 
 import datetime
 from dataclasses import dataclass
@@ -8,6 +12,7 @@ from django.utils import timezone
 
 from ita_portal import thaidate
 
+from .. import publication
 from .models import Complaint
 
 
@@ -20,7 +25,33 @@ class MonthStats:
 
     @property
     def none(self) -> bool:
-        return self.received == 0 and self.in_progress == 0
+        """Nothing at all this month: "no complaints" is then what the page says."""
+        return self.received == 0 and self.finished == 0 and self.in_progress == 0
+
+    def as_data(self) -> dict:
+        return {"month": self.month.strftime("%Y-%m"), "received": self.received, "in_progress": self.in_progress,
+                "finished": self.finished}
+
+
+LIVE = "complaints"
+
+
+def stamp(slug: str) -> str:
+    """Changes with every complaint of the unit (received, triaged, finished)."""
+    from django.db.models import Max
+
+    return publication.live_stamp(LIVE, slug, lambda: Complaint.objects.filter(unit__slug=slug).aggregate(
+        latest=Max("updated_at"))["latest"])
+
+
+def changed(unit) -> None:
+    publication.touch_live(LIVE, unit.slug)
+
+
+def last_change(unit):
+    from django.db.models import Max
+
+    return Complaint.objects.filter(unit=unit).aggregate(latest=Max("updated_at"))["latest"]
 
 
 def _end_of(month: datetime.date) -> datetime.datetime:

@@ -31,8 +31,9 @@ def _limited(request, template, context):
 def questions(request, slug):
     unit = _unit(slug)
     form = QuestionForm(request.POST or None)
-    answered = Question.objects.published().filter(unit=unit)[:100]
-    context = {"unit": unit, "form": form, "answered": answered}
+    answered = list(Question.objects.published().filter(unit=unit)[:100])
+    context = {"unit": unit, "form": form, "answered": answered,
+               "updated": max((q.answered_at for q in answered), default=None)}
     if request.method == "POST" and limits.used_up(request, "questions"):
         return _limited(request, "channels/questions.html", context)
     if request.method == "POST" and form.is_valid():

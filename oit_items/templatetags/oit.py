@@ -66,3 +66,17 @@ def iso_date(value):
 def get_item(mapping, key):
     """`mapping|get_item:key` — a dict value in a template."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def emblem_url(unit) -> str:
+    """The public address of a unit's emblem; the stored name (new on every upload) is in it, so
+    browsers and proxies may keep it an hour and still see a new emblem at once."""
+    import hashlib
+
+    from django.urls import reverse
+
+    if not unit.emblem:
+        return ""
+    version = hashlib.sha1(unit.emblem.name.encode()).hexdigest()[:10]
+    return f"{reverse('public-emblem', args=[unit.slug])}?v={version}"

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from oit_items import publication
 from oit_items.files import serve
 
 from ..forms import SocialLinkFormSet, UnitForm, social_links_of
@@ -22,6 +23,7 @@ def edit(request, slug):
             unit = form.save(commit=False)
             unit.social_links = social_links_of(links)
             unit.save()
+            publication.bump(unit)  # its public pages show these details and the emblem
             messages.success(request, _("The details of %(unit)s are saved.") % {"unit": unit})
             return redirect("unit-detail", slug=unit.slug)
         messages.error(request, _("Nothing was saved: correct the fields marked below."))

@@ -12,7 +12,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="load even when DEBUG is off")
         parser.add_argument("--samples", action="store_true",
-                            help="also publish sample O7 documents (Oct–Dec 2566) through the workflow")
+                            help="also publish sample evidence (O7, O15, O17, O19 and the immigration unit's O6, O18) through the workflow")
 
     def handle(self, *args, force, samples, **options):
         if not settings.DEBUG and not force:
@@ -25,8 +25,12 @@ class Command(BaseCommand):
         # FY2567 stays as the seeds have it; the current fiscal year is a live year beside it.
         call_command("ensure_fiscal_year", stdout=self.stdout)
         if samples:
-            from oit_items.demo_evidence import publish_samples
-            from units.models import Unit
+            from oit_items.demo_evidence import publish_all
 
-            published = publish_samples(Unit.objects.get(slug="sn-buengkum"), demo.DEMO_FISCAL_YEAR, "O7")
-            self.stdout.write(f"sample evidence: {published} months of O7 published for sn-buengkum")
+            for line in publish_all(demo.DEMO_FISCAL_YEAR):
+                self.stdout.write(f"sample evidence: {line}")
+        from oit_items import search
+        from units.models import Unit
+
+        for unit in Unit.objects.filter(slug__in=demo.PUBLISHING_UNITS):  # what approvals queue later
+            search.rebuild(unit)
