@@ -113,14 +113,16 @@ def _item(unit, fiscal_year, code):
 
 
 @transaction.atomic
-def publish_samples(unit, fiscal_year: int, code: str, months=(10, 11, 12)) -> int:
-    """A sample PDF and Word file for each month (monthly reports). Idempotent."""
+def publish_samples(unit, fiscal_year: int, code: str, months=(10, 11, 12), photos: int = 0) -> int:
+    """A sample PDF and Word file for each month (monthly reports), with `photos` illustrations
+    where the item's checks ask for them (the immigration O6 wants at least four). Idempotent."""
     item = _item(unit, fiscal_year, code)
     done = 0
     for month in thaidate.fiscal_year_months(fiscal_year, months):
         label = f"{item.title_th} {thaidate.month_label(month)}"
-        done += _publish(unit, item, month, _files([(f"{label}.pdf", _pdf(label)), (f"{label}.docx", _docx(label))],
-                                                   {"about_date": month, "description": SAMPLE_NOTE}))
+        named = [(f"{label}.pdf", _pdf(label)), (f"{label}.docx", _docx(label))]
+        named += [(f"ภาพประกอบ {number}.jpg", _photo(number)) for number in range(1, photos + 1)]
+        done += _publish(unit, item, month, _files(named, {"about_date": month, "description": SAMPLE_NOTE}))
     publication.bump(unit)
     return done
 
@@ -167,6 +169,6 @@ def publish_all(fiscal_year: int) -> list[str]:
         f"{publish_samples(station, fiscal_year, 'O7')} months of O7 for sn-buengkum",
         f"{publish_procurement(station, fiscal_year, 'O15')} months of O15 for sn-buengkum (November: none)",
         f"{publish_news(station, fiscal_year, 'O19')} period of O19 news with photos for sn-buengkum",
-        f"{publish_samples(immigration, fiscal_year, 'O6', months=(10, 11))} months of O6 for imm-buengkan",
+        f"{publish_samples(immigration, fiscal_year, 'O6', months=(10, 11), photos=4)} months of O6 for imm-buengkan",
         f"{publish_news(immigration, fiscal_year, 'O18')} period of O18 news with photos for imm-buengkan",
     ]

@@ -1,6 +1,7 @@
 """PDF and OOXML (DOCX/XLSX) checks: strict parsing, truncation, encryption, zip bombs, macros."""
 
 import io
+import threading
 import zipfile
 
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +66,9 @@ def _check_pdf(name, data):
     return page_count
 
 
+PDFIUM_LOCK = threading.Lock()
+
+
 def pdf_thumbnail(data: bytes) -> bytes | None:
     """A JPEG of the first page, at most THUMBNAIL_SIZE, rendered by PDFium: made once per
     revision, on upload, never when a page is shown. None when PDFium cannot render it (the file
@@ -74,14 +78,17 @@ def pdf_thumbnail(data: bytes) -> bytes | None:
     from .upload_base import THUMBNAIL_QUALITY, THUMBNAIL_SIZE
 
     try:
-        document = pypdfium2.PdfDocument(data)
-        try:
-            page = document[0]
-            width, height = page.get_size()
-            scale = min(THUMBNAIL_SIZE[0] / width, THUMBNAIL_SIZE[1] / height)
-            image = page.render(scale=scale).to_pil().convert("RGB")
-        finally:
-            document.close()
+        with PDFIUM_LOCK:  # PDFium is not thread-safe: two threaded uploads at once crashed the process
+            document = pypdfium2.PdfDocument(data)
+            try:
+                page = document[0]
+                width, height = page.get_size()
+                scale = min(THUMBNAIL_SIZE[0] / width, THUMBNAIL_SIZE[1] / height)
+                bitmap = page.render(scale=scale)
+                image = bitmap.to_pil().convert("RGB")  # a copy, kept after the close
+                bitmap.close()  # a bitmap is not the document's kid: closed here, not by a finalizer elsewhere
+            finally:
+                document.close()  # with its page, under the lock
         out = io.BytesIO()
         image.save(out, "JPEG", quality=THUMBNAIL_QUALITY, optimize=True)
         return out.getvalue()

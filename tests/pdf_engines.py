@@ -34,11 +34,14 @@ def poppler_pages(content: bytes) -> list[str]:
 def pdfium_pages(content: bytes) -> list[str]:
     import pypdfium2
 
-    pdf = pypdfium2.PdfDocument(content)
-    try:
-        return [_nfc(page.get_textpage().get_text_bounded().replace("\r\n", "\n")) for page in pdf]
-    finally:
-        pdf.close()
+    from oit_items.upload_documents import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:  # the live server's thread may be making an upload's thumbnail at this moment
+        pdf = pypdfium2.PdfDocument(content)
+        try:
+            return [_nfc(page.get_textpage().get_text_bounded().replace("\r\n", "\n")) for page in pdf]
+        finally:
+            pdf.close()
 
 
 def pdfjs_pages_many(contents: list[bytes]) -> list[list[str]]:

@@ -6,14 +6,13 @@ Each try: two officers opened the same form (the same version) and press save at
 """
 
 import datetime
-import threading
 import time
 from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -23,6 +22,7 @@ from oit_items.permissions import period_of
 from oit_items.uploads import validate_upload
 from reports.models import OperationsReport, Photo
 from tests.conftest import make_pdf, require
+from tests.together import errors_of, run_together
 from units.models import Unit
 
 pytestmark = [pytest.mark.services]
@@ -58,25 +58,12 @@ def user(name):
 
 def at_once(*requests):
     """Run each (username, callable(client)) in its own thread and connection; their responses."""
-    barrier, results = threading.Barrier(len(requests)), [None] * len(requests)
-
-    def run(index, username, send):
-        try:
-            client = Client(raise_request_exception=False)
-            client.force_login(user(username))
-            barrier.wait(timeout=20)
-            results[index] = send(client)
-        except Exception as error:  # noqa: BLE001 - reported by the assertions
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, name, send)) for i, (name, send) in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+    clients = []
+    for username, _send in requests:
+        client = Client(raise_request_exception=False)
+        client.force_login(user(username))
+        clients.append(client)
+    return run_together(*[lambda c=c, send=send: send(c) for c, (_name, send) in zip(clients, requests)])
 
 
 def codes(responses) -> list:
@@ -183,24 +170,13 @@ def test_two_replacements_at_once(pg, media_root):
 def test_two_replacements_without_versions_take_turns(pg, media_root):
     """Internal callers (a render job asked twice) send no version: both go in, numbered in turn."""
     piece = fresh_evidence()
-    errors = []
+    admin = user("bk-admin")
 
     def replace(name):
-        try:
-            evidence_service.replace_file(Evidence.objects.get(pk=piece.pk),
-                                          validate_upload(SimpleUploadedFile(name, make_pdf())), user("bk-admin"))
-        except Exception as error:  # noqa: BLE001
-            errors.append(error)
-        finally:
-            connections.close_all()
+        upload = validate_upload(SimpleUploadedFile(name, make_pdf()))
+        return lambda: evidence_service.replace_file(Evidence.objects.get(pk=piece.pk), upload, admin)
 
-    barrier = threading.Barrier(2)
-    threads = [threading.Thread(target=lambda n=n: (barrier.wait(), replace(n))) for n in ("ก.pdf", "ข.pdf")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    assert errors_of(run_together(replace("ก.pdf"), replace("ข.pdf"))) == []
     assert list(Revision.objects.filter(evidence=piece).order_by("number").values_list("number", flat=True)) == [1, 2, 3]
     assert Evidence.objects.get(pk=piece.pk).current_revision.number == 3
     assert no_orphans(media_root)

@@ -150,7 +150,7 @@ def test_a_file_written_for_a_rolled_back_transaction_is_deleted(committed_demo,
     with pytest.raises(RuntimeError):
         with stored.atomic():
             evidence_service.add_files(period, [validated], {"about_date": OCT}, user)
-            assert len(stored_files(media_root)) == 1  # written…
+            assert len(stored_files(media_root)) == 2  # the file and its page-1 thumbnail written…
             raise RuntimeError("the rest of the request fails")
     assert stored_files(media_root) == [] and not Revision.objects.exists()  # …and gone with the rollback
     # Inside a transaction that is not ours, rolled back: found at the next change.
@@ -158,9 +158,10 @@ def test_a_file_written_for_a_rolled_back_transaction_is_deleted(committed_demo,
         with transaction.atomic():
             evidence_service.add_files(period, [validated], {"about_date": OCT}, user)
             raise RuntimeError("a caller's transaction fails")
-    assert len(stored_files(media_root)) == 1 and not Revision.objects.exists()
+    assert len(stored_files(media_root)) == 2 and not Revision.objects.exists()
     evidence_service.add_files(period, [validate_upload(SimpleUploadedFile("ข.pdf", make_pdf()))], {"about_date": OCT}, user)
-    assert [p.name for p in stored_files(media_root)] == [Revision.objects.get().file.name.rsplit("/", 1)[1]]
+    kept = Revision.objects.get()
+    assert sorted(p.name for p in stored_files(media_root)) == sorted(f.name.rsplit("/", 1)[1] for f in (kept.file, kept.thumbnail))
 
 
 def test_an_approved_files_details_warn_before_returning_the_month_to_draft(client, users, station, o7):

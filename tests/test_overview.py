@@ -277,18 +277,17 @@ def test_middle_levels_list_their_units_and_are_no_station(client, users):
 def test_two_people_at_once_keep_the_stored_readiness_true(committed_demo, users, monkeypatch):
     """Three connections add evidence to three months of the same item at the same moment on
     PostgreSQL: the row lock makes their refreshes take turns, and nothing is lost."""
-    import threading
     import time
 
-    from django.db import connection, connections
+    from django.db import connection
 
     from tests.conftest import require
+    from tests.together import errors_of, run_together
 
     require(connection.vendor == "postgresql", "two connections need PostgreSQL")
     station = Unit.objects.get(slug="sn-buengkum")
     o7 = Item.objects.for_unit(station, 2567).get(code="O7")
     periods = [period_of(station, o7, datetime.date(2023, m, 1)) for m in (10, 11, 12)]
-    barrier, errors = threading.Barrier(len(periods)), []
     compute = readiness.compute
 
     def slow_compute(*args, **kwargs):  # widens the window in which the changes would overlap
@@ -299,21 +298,10 @@ def test_two_people_at_once_keep_the_stored_readiness_true(committed_demo, users
     monkeypatch.setattr(readiness, "compute", slow_compute)
 
     def add(period):
-        try:
-            barrier.wait(timeout=10)
-            evidence_service.add_link(period, {"title": "รายงาน", "url": f"https://example.go.th/{period.pk}",
-                                               "about_date": period.month}, users["admin"])
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
+        return lambda: evidence_service.add_link(period, {"title": "รายงาน", "url": f"https://example.go.th/{period.pk}",
+                                                          "about_date": period.month}, users["admin"])
 
-    threads = [threading.Thread(target=add, args=(p,)) for p in periods]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors
+    assert errors_of(run_together(*map(add, periods))) == []
     row = ItemReadiness.objects.get(unit=station, item=o7)
     assert (row.draft, row.states) == (3, "DDDEEE")
     assert readiness.stored_all() == readiness.recompute_all()

@@ -179,11 +179,10 @@ def test_the_command_builds_every_units_index(station, other_unit):
 def test_two_rebuilds_at_once_take_turns_and_nothing_is_doubled(committed_demo, users):
     """Two workers rebuild the same unit's index at the same moment (two approvals in a row) on
     PostgreSQL, while a third builds another unit of the same framework: no error, no duplicate."""
-    import threading
-
-    from django.db import connection, connections
+    from django.db import connection
 
     from tests.conftest import require
+    from tests.together import errors_of, run_together
     from units.models import Unit
 
     require(connection.vendor == "postgresql", "two connections need PostgreSQL")
@@ -193,23 +192,7 @@ def test_two_rebuilds_at_once_take_turns_and_nothing_is_doubled(committed_demo, 
     SearchEntry.objects.all().delete()
     SearchIndexState.objects.all().delete()
     units = [station, station, immigration]
-    barrier, errors = threading.Barrier(len(units)), []
-
-    def rebuild(unit):
-        try:
-            barrier.wait(timeout=10)
-            search.rebuild(unit)
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=rebuild, args=(u,)) for u in units]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors
+    assert errors_of(run_together(*[lambda u=u: search.rebuild(u) for u in units], timeout=120)) == []
     assert SearchEntry.objects.filter(unit=station).count() == 2
     assert SearchIndexState.objects.count() == 2 and search.state(Unit.objects.get(pk=station.pk)) == "ready"
     items = Item.objects.filter(framework__unit_type=station.unit_type, retired=False).count()

@@ -1,3 +1,4 @@
+import io
 import re
 
 import pytest
@@ -104,6 +105,23 @@ def test_demo_load_is_idempotent(db):
     call_command("load_demo", force=True, stdout=open("/dev/null", "w"))
     demo.load()
     assert (Unit.objects.count(), Officer.objects.count(), Assignment.objects.count(), Role.objects.count()) == counts
+
+
+def test_make_run_demo_with_samples_publishes_every_sample_and_is_idempotent(db, media_root):
+    """What `make run` does: every sample goes through the real, guarded workflow (no override),
+    so the samples must pass their items' checks; a second run changes nothing."""
+    from oit_items.models import ItemPeriod
+    from oit_items.workflow import period_failures
+
+    for _ in range(2):
+        out = io.StringIO()
+        call_command("load_demo", "--samples", force=True, stdout=out)
+    assert "sample evidence: 0 months of O6 for imm-buengkan" in out.getvalue()  # the second run adds nothing
+    approved = ItemPeriod.objects.filter(state=ItemPeriod.APPROVED).select_related("item__framework", "unit")
+    assert sorted((p.unit.slug, p.item.code) for p in approved) == sorted(
+        [("sn-buengkum", "O7")] * 3 + [("sn-buengkum", "O15")] * 3 + [("sn-buengkum", "O19")]
+        + [("imm-buengkan", "O6")] * 2 + [("imm-buengkan", "O18")])
+    assert [p for p in approved if period_failures(p)] == []
 
 
 def test_load_demo_refuses_in_production(settings):

@@ -217,6 +217,39 @@ def test_a_pdf_pdfium_cannot_draw_is_still_accepted_without_a_thumbnail():
     assert pdf_thumbnail(b"%PDF-1.4 not really") is None
 
 
+def test_thumbnails_made_by_threads_at_once_take_turns_in_pdfium(monkeypatch):
+    """PDFium is not thread-safe (its documentation: calls from two threads at once crash the
+    process, and did, in two uploads at once). Every thread's render must wait for the others."""
+    import threading
+    import time
+
+    import pypdfium2
+
+    from oit_items.upload_documents import pdf_thumbnail
+    from tests.conftest import make_pdf
+    from tests.together import errors_of, run_together
+
+    inside, most, guard = [0], [0], threading.Lock()
+    opened = pypdfium2.PdfDocument
+
+    def counting_open(*args, **kwargs):  # the real PdfDocument, counting who is in PDFium
+        with guard:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.05)  # long enough for the other threads to arrive if nothing holds them
+        try:
+            return opened(*args, **kwargs)
+        finally:
+            with guard:
+                inside[0] -= 1
+
+    monkeypatch.setattr(pypdfium2, "PdfDocument", counting_open)
+    pdfs = [make_pdf(marker=f"thread-{n}") for n in range(4)]
+    results = run_together(*[lambda pdf=pdf: pdf_thumbnail(pdf) for pdf in pdfs])
+    assert errors_of(results) == [] and all(r[:3] == b"\xff\xd8\xff" for r in results)
+    assert most[0] == 1
+
+
 def test_scanned_pdf_pages_are_counted_and_uppercase_extension_is_normalised():
     result = validate_upload(upload("SCAN 0001.PDF", scanned_pdf(pages=3)))
     assert result.page_count == 3
