@@ -48,14 +48,27 @@ def send(name: str, args: list, on_hold=None) -> bool:
 
 
 def resend_pending() -> int:
-    """Hand over what the broker refused before, oldest first; return how many went."""
+    """Hand over what the broker refused before, oldest first; return how many went.
+
+    Each row is claimed under a row lock that a concurrent sweep skips, and deleted in the same
+    transaction as it is sent: two sweeps never send one task twice. A row whose task no longer
+    exists (renamed in an upgrade) is logged and dropped rather than blocking every later sweep."""
     sent = 0
-    for pending in PendingTask.objects.all()[:SWEEP_BATCH]:
-        try:
-            current_app.tasks[pending.task].apply_async(args=pending.args, retry=False)
-        except BROKER_DOWN as error:
-            PendingTask.objects.filter(pk=pending.pk).update(attempts=pending.attempts + 1, error=str(error))
-            break  # still down: the next sweep tries again
-        pending.delete()
+    for pk in list(PendingTask.objects.values_list("pk", flat=True)[:SWEEP_BATCH]):
+        with transaction.atomic():
+            pending = PendingTask.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if pending is None:  # another sweep has it, or sent it already
+                continue
+            task = current_app.tasks.get(pending.task)
+            if task is None:
+                log.error("pending task %s%s dropped: no such task", pending.task, tuple(pending.args))
+                pending.delete()
+                continue
+            try:
+                task.apply_async(args=pending.args, retry=False)
+            except BROKER_DOWN as error:
+                PendingTask.objects.filter(pk=pk).update(attempts=pending.attempts + 1, error=str(error))
+                return sent  # still down: the next sweep tries again
+            pending.delete()
         sent += 1
     return sent

@@ -116,8 +116,7 @@ AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "ita_portal.two_factor.locked_out"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env.bool(
-    "USE_X_FORWARDED_FOR", default=False) else ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "oit_items.audit.client_ip"  # the one client address (USE_X_FORWARDED_FOR, below)
 AXES_VERBOSE = False
 # Second factor (TOTP with recovery codes, django-otp): required for admins, commanders and
 # supervisors when TWO_FACTOR_REQUIRED (default: on in production, off in development so that the

@@ -17,12 +17,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ita_portal import thaidate
 from units.permissions import get_unit_for
 
-from . import audit, checks, takedown, workflow
+from . import audit, takedown, workflow, workspace
 from .forms import TakedownForm, TransitionForm
-from .models import Evidence, ItemPeriod
+from .models import ItemPeriod
 from .permissions import get_item_for, item_access
 from .views import _back, _month_of
 
@@ -51,19 +50,11 @@ class Review:
 
 def reviews_for(unit, periods) -> list[Review]:
     """Reviews of periods of one unit, from one query of evidence whatever their number."""
-    items = {p.item_id: p.item for p in periods}
-    grouped = {}
-    for piece in (Evidence.objects.current().filter(item_period__unit=unit, item_period__item__in=list(items))
-                  .select_related("current_revision", "item_period").defer("item_period__published")
-                  .order_by("about_date", "pk")):
-        grouped.setdefault((piece.item_period.item_id, piece.item_period.month), []).append(piece)
+    grouped = workspace.evidence_by_period(unit, list({p.item_id for p in periods}))
     reviews = []
     for period in periods:
-        item = period.item
-        months = thaidate.fiscal_year_months(item.framework.fiscal_year, item.months) if item.months else [None]
-        result = checks.evaluate(item, {m: grouped.get((item.pk, m), []) for m in months})
-        current = grouped.get((item.pk, period.month), [])
-        review = Review(period, current, result.failures_for(period.month), workflow.snapshot_of(current))
+        current = grouped.get((period.item_id, period.month), [])
+        review = Review(period, current, workflow.period_failures(period, grouped=grouped), workflow.snapshot_of(current))
         public = {e["evidence"]: e for e in period.published}
         for entry in review.snapshot:
             before = public.pop(entry["evidence"], None)
@@ -94,12 +85,12 @@ def confirm(request, slug, fiscal_year, code, period, action):
         messages.error(request, _("This period is “%(state)s” and cannot take that step now.") % {"state": state})
         return _back(unit, item, period)
     [review] = reviews_for(unit, [found])
-    form = TransitionForm(request.POST or None, initial={"expected": review.fingerprint, "confirmed": True})
+    form = TransitionForm(request.POST or None, initial={"expected": review.fingerprint})
     if request.method == "POST" and form.is_valid():
         try:
             workflow.transition(found, action, request.user, rights, ip=audit.client_ip(request),
                                 override=form.cleaned_data["override"],
-                                expected=(form.cleaned_data["expected"] or None) if action == "approve" else None)
+                                expected=form.cleaned_data["expected"] if action == "approve" else None)
         except workflow.ChecksFailed:
             form.add_error("override", _("The automatic checks fail: say why it may pass anyway."))
         except workflow.WorkflowError as error:
@@ -127,7 +118,7 @@ def approvals(request, slug):
             typed[pk] = request.POST.get(f"override-{pk}", "")
             try:
                 workflow.transition(review.period, "approve", request.user, rights, ip=audit.client_ip(request),
-                                    override=typed[pk], expected=request.POST.get(f"expected-{pk}") or None)
+                                    override=typed[pk], expected=request.POST.get(f"expected-{pk}", ""))
             except workflow.ChecksFailed:
                 results[pk] = _("The automatic checks fail: say why it may pass anyway.")
             except workflow.WorkflowError as error:

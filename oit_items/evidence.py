@@ -193,7 +193,7 @@ def replace_file(evidence: Evidence, validated: ValidatedFile, user, ip=None, ve
 def edit(evidence: Evidence, meta: dict, user, ip=None, version: int | None = None) -> Evidence:
     evidence = _lock(evidence, version)
     if evidence.removed_at:
-        raise Conflict(evidence, changes_since(evidence, version or 0)[-1:] or [])
+        raise Conflict(evidence, changes_since(evidence, version or 0)[-1:])
     changed = {}
     for field in EDITABLE:
         if field in meta and getattr(evidence, field) != meta[field]:

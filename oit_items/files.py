@@ -12,6 +12,8 @@ Media URLs are never public: the view decides, then the bytes travel one of thes
 - "redirect": a redirect to a signed URL valid FILE_SERVING_URL_SECONDS (object storage; a local
   file is streamed, as the file system has no signed URLs).
 
+Where an object's URL cannot be signed, every mode falls back to streaming it.
+
 No code path assumes a local `.path`. A file that the database names but the storage does not
 have answers 404 and is logged as an error (someone must restore it), never a 500.
 """
@@ -60,16 +62,15 @@ def serve(field_file, filename: str, content_type: str, as_attachment: bool = Tr
     disposition = content_disposition_header(as_attachment, filename)
     mode, path = settings.FILE_SERVING, local_path(storage, name)
     response = None
-    if path is None and mode in ("redirect", "sendfile"):
-        url = signed_url(storage, name, disposition, content_type)
-        response = HttpResponseRedirect(url) if url else None
-    elif mode == "nginx":
+    url = signed_url(storage, name, disposition, content_type) if path is None and mode != "django" else None
+    if url and mode in ("redirect", "sendfile"):
+        response = HttpResponseRedirect(url)
+    elif mode == "nginx" and path is not None:
         response = HttpResponse(content_type=content_type)
-        if path is not None:
-            response["X-Accel-Redirect"] = quote(settings.FILE_SERVING_INTERNAL_URL + name)
-        else:
-            url = signed_url(storage, name, disposition, content_type)
-            response["X-Accel-Redirect"] = settings.FILE_SERVING_REMOTE_URL + url.split("://", 1)[1]
+        response["X-Accel-Redirect"] = quote(settings.FILE_SERVING_INTERNAL_URL + name)
+    elif mode == "nginx" and url:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.FILE_SERVING_REMOTE_URL + url.split("://", 1)[1]
     elif mode == "sendfile" and path is not None:
         response = HttpResponse(content_type=content_type)
         response["X-Sendfile"] = path

@@ -79,7 +79,6 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     override = forms.CharField(label=_("Why pass it although the automatic checks fail"), max_length=1000, required=False,
                                widget=forms.Textarea(attrs={"rows": 2}))
-    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     expected = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 

@@ -22,7 +22,7 @@ NOTIFIED_ACTIONS = ("submit", "check", "return", "takedown")
 
 
 def transition_happened(period_id: int, action: str, actor_id: int, comment: str) -> None:
-    """Called on commit by the workflow; the e-mail goes out from a Celery job."""
+    """Called by the workflow inside its transaction; the e-mail goes out from a Celery job after the commit."""
     from .tasks import notify_transition
 
     if action in NOTIFIED_ACTIONS:

@@ -47,7 +47,7 @@ def take_down(period: ItemPeriod, user, reason: str, evidence_ids=None, ip=None)
         readiness.refresh_period(period)
         unit = period.unit
         transaction.on_commit(lambda: publication.bump(unit))
-        transaction.on_commit(lambda: notifications.transition_happened(period.pk, "takedown", user.pk, reason))
+        notifications.transition_happened(period.pk, "takedown", user.pk, reason)
     return withdrawn
 
 

@@ -1,5 +1,7 @@
 from celery import shared_task
-from django.db import OperationalError, transaction
+from django.db import OperationalError
+
+from ita_portal.queue import enqueue
 
 from .models import Framework
 
@@ -38,7 +40,7 @@ def send_daily_digest(self, day: str | None = None) -> int:
     today = datetime.date.fromisoformat(day) if day else timezone.localdate()
     unit_ids = notifications.digest_unit_ids()
     for unit_id in unit_ids:
-        transaction.on_commit(lambda unit_id=unit_id: send_unit_digest.delay(unit_id, today.isoformat()))
+        enqueue(send_unit_digest, unit_id, today.isoformat())
     return len(unit_ids)
 
 

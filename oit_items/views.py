@@ -179,7 +179,7 @@ def transition(request, slug, fiscal_year, code, period, action):
     form = TransitionForm(request.POST)
     form.is_valid()
     confirm = reverse("period-confirm", args=[slug, fiscal_year, item.code.lower(), period, action])
-    if action == "approve" and not form.cleaned_data.get("confirmed"):
+    if action == "approve":
         return redirect(confirm)  # an approval always passes the page that shows what becomes public
     try:
         workflow.transition(period_of(unit, item, month), action, request.user, rights,

@@ -51,13 +51,16 @@ class ChecksFailed(WorkflowError):
         super().__init__(_("The automatic checks fail: give the reason for passing it anyway."))
 
 
-def period_failures(period: ItemPeriod, evidence: list | None = None) -> list:
-    """The failures of the automatic checks for this period, as its card shows them."""
-    grouped = workspace.evidence_by_period(period.unit, [period.item])
+def period_failures(period: ItemPeriod, evidence: list | None = None, grouped: dict | None = None) -> list:
+    """The failures of the automatic checks for this period, as its card shows them. `grouped`:
+    the unit's evidence by (item id, month) when the caller has it already."""
+    if grouped is None:
+        grouped = workspace.evidence_by_period(period.unit, [period.item])
     if evidence is not None:
-        grouped[(period.item_id, period.month)] = evidence
-    months = thaidate.fiscal_year_months(period.item.framework.fiscal_year, period.item.months) if period.item.months else [None]
-    return checks.evaluate(period.item, {m: grouped.get((period.item_id, m), []) for m in months}).failures_for(period.month)
+        grouped = {**grouped, (period.item_id, period.month): evidence}
+    item = period.item
+    months = thaidate.fiscal_year_months(item.framework.fiscal_year, item.months) if item.months else [None]
+    return checks.evaluate(item, {m: grouped.get((item.pk, m), []) for m in months}).failures_for(period.month)
 
 
 def snapshot_of(evidence: list) -> list[dict]:
@@ -123,7 +126,7 @@ def transition(period: ItemPeriod, action: str, user, rights, comment: str = "",
     audit.record(user, period.unit, action, ip=ip, item_period=period, comment=comment or override, previous=previous,
                  evidence_ids=[e.pk for e in current], **details)
     readiness.refresh_period(period)
-    transaction.on_commit(lambda: notifications.transition_happened(period.pk, action, user.pk, comment))
+    notifications.transition_happened(period.pk, action, user.pk, comment)  # its task goes after the commit
     return period
 
 

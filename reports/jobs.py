@@ -109,6 +109,7 @@ def request(kind: str, unit, period, user) -> RenderJob:
         if not created and job.active and timezone.now() - job.updated_at < STALE_AFTER:
             return job
         job.state, job.progress, job.error, job.finished_at = RenderJob.QUEUED, 0, "", None
+        job.attempts_at_request = job.attempts  # a new request starts a new count towards MAX_ATTEMPTS
         job.requested_by = user if user is not None and user.is_authenticated else None
         job.save()
         from .tasks import render_job
@@ -138,7 +139,7 @@ def fail_lost(now=None) -> int:
 def run(job: RenderJob) -> RenderJob:
     """Render and attach. A refusal (an exception with a `.message` for the officer) or a bug is
     recorded on the job with its reason; a transient error is raised for the task to retry."""
-    if job.attempts >= MAX_ATTEMPTS:
+    if job.attempts - job.attempts_at_request >= MAX_ATTEMPTS:
         job.fail(_("The documents could not be produced after several attempts."))
         return job
     job.set_fields(state=RenderJob.RUNNING, progress=5, error="", started_at=timezone.now(), attempts=F("attempts") + 1)

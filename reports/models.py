@@ -298,7 +298,9 @@ class RenderJob(models.Model):
     state = models.CharField(_("status"), max_length=10, choices=STATES, default=QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     error = models.TextField(_("error"), blank=True)
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)  # runs in the job's whole life
+    # `attempts` when it was last asked for: MAX_ATTEMPTS bounds the runs of one request, not of its life.
+    attempts_at_request = models.PositiveIntegerField(default=0, editable=False)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name=_("requested by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -78,3 +78,18 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(committed_demo, client,
     with pytest.raises(CommandError, match="SHA-256"):
         call_command("restore", str(tmp_path / "backup"), yes=True)
     assert Complaint.objects.get().subject == "kept"
+
+
+def test_a_restore_that_fails_after_the_database_says_so(committed_demo, client, users, stored_everything, tmp_path,
+                                                         settings, monkeypatch):
+    """Once the rows are replaced, "Nothing was changed" would be untrue: the message says what happened."""
+    from django.core.files.storage import FileSystemStorage
+
+    call_command("backup", str(tmp_path / "backup"), stdout=io.StringIO())
+    settings.MEDIA_ROOT = tmp_path / "empty-media"
+    Complaint.objects.update(subject="changed after the backup")
+    monkeypatch.setattr(FileSystemStorage, "save", lambda self, name, content, max_length=None: name + "_x")
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(tmp_path / "backup"), yes=True, stdout=io.StringIO())
+    assert "Nothing was changed" not in str(refused.value) and "database was restored" in str(refused.value)
+    assert Complaint.objects.get().subject == "เรื่อง"  # it was

@@ -229,3 +229,42 @@ def test_when_the_pool_process_dies_the_message_goes_back_and_the_job_completes(
         stop_worker(worker)
     job = RenderJob.objects.get()
     assert job.attempts == 2 and one_set_of_files() == ["pdf", "xlsx"] and RenderOutput.objects.count() == 2
+
+
+def test_the_sweeper_drops_an_unknown_task_and_two_sweeps_never_send_one_twice(committed_demo, caplog):
+    """A row of a task renamed in an upgrade is logged and dropped (it used to block every later
+    sweep); a row another sweep holds is skipped, not sent a second time."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from tests.conftest import require
+
+    require(connections["default"].vendor == "postgresql", "two connections need PostgreSQL")
+    from units.models import Unit
+
+    unit = Unit.objects.get(slug="sn-buengkum")
+    PendingTask.objects.create(task="oit_items.tasks.no_such_task", args=[1])
+    held = PendingTask.objects.create(task="oit_items.tasks.rebuild_search_index", args=[unit.pk])
+    free = PendingTask.objects.create(task="oit_items.tasks.rebuild_search_index", args=[unit.pk])
+    locked, release = threading.Event(), threading.Event()
+
+    def other_sweep():  # holds `held` the way a concurrent sweep would
+        try:
+            with transaction.atomic():
+                PendingTask.objects.select_for_update().get(pk=held.pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_sweep)
+    thread.start()
+    try:
+        assert locked.wait(timeout=10)
+        assert resend_pending() == 1  # `free` only
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert list(PendingTask.objects.values_list("pk", flat=True)) == [held.pk]
+    assert "no_such_task" in caplog.text and not PendingTask.objects.filter(pk=free.pk).exists()

@@ -57,6 +57,19 @@ def test_approve_always_passes_the_confirmation_page(client, users, station, o7)
     assert ItemPeriod.objects.get(item=o7, month=OCT).state == ItemPeriod.CHECKED
 
 
+def test_no_approval_skips_the_review_of_what_becomes_public(client, users, station, o7):
+    """A hand-made POST cannot approve without the fingerprint of the page the approver saw."""
+    checked(users, station, o7, OCT, both(OCT))
+    client.force_login(users["commander"])
+    response = client.post(reverse("period-transition", args=["sn-buengkum", 2567, "o7", "m10", "approve"]),
+                           {"confirmed": "1"})
+    assert response["Location"] == confirm_url()
+    refused = client.post(confirm_url(), {"override": "ไม่ได้เปิดดูหน้ายืนยัน"})
+    assert refused.status_code == 400 and "หลักฐานมีการเปลี่ยนแปลงหลังจากที่ท่านเปิดหน้านี้" in refused.content.decode()
+    client.post(reverse("unit-approvals", args=["sn-buengkum"]), {"period": [str(ItemPeriod.objects.get(month=OCT, item=o7).pk)]})
+    assert ItemPeriod.objects.get(item=o7, month=OCT).state == ItemPeriod.CHECKED
+
+
 def test_the_confirmation_shows_exactly_what_becomes_public(client, users, station, o7):
     from oit_items import evidence as evidence_service
     from oit_items.uploads import validate_upload

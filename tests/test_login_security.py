@@ -35,6 +35,20 @@ def test_the_others_behind_the_same_address_still_log_in(client, db):
     assert "_auth_user_id" in client.session
 
 
+def test_behind_the_proxy_the_lock_follows_the_client_address_the_portal_uses(client, db, settings):
+    """USE_X_FORWARDED_FOR: the guesser's address (audit.client_ip, as in the audit log and the
+    rate limits) is locked, not the proxy's — the same officer from another address still logs in."""
+    from axes.models import AccessAttempt
+
+    settings.USE_X_FORWARDED_FOR = True
+    guesser = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.7, 10.0.0.1"}
+    for n in range(6):
+        log_in(client, "bk-commander", f"guess-{n}", **guesser)
+    assert log_in(client, "bk-commander", **guesser).status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+    assert log_in(client, "bk-commander", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 302
+
+
 def test_an_admin_unlocks_the_account(client, superuser, db):
     from axes.models import AccessAttempt
 

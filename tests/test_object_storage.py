@@ -97,6 +97,24 @@ def test_nginx_mode_hands_the_signed_url_to_the_web_server(client, settings, use
     assert "X-Amz-Signature=" in response["X-Accel-Redirect"]
 
 
+@pytest.mark.parametrize("mode", ["nginx", "redirect", "sendfile"])
+def test_an_object_whose_url_cannot_be_signed_is_streamed(client, settings, users, uploaded, monkeypatch, mode):
+    """A storage whose url() takes no signing parameters: every mode streams the file (no 500)."""
+    settings.FILE_SERVING = mode
+    from storages.backends.s3 import S3Storage
+
+    revisions, pdf = uploaded
+
+    def unsigned(self, name, parameters=None, expire=None, http_method=None):
+        raise TypeError("url() got an unexpected keyword argument 'parameters'")
+
+    monkeypatch.setattr(S3Storage, "url", unsigned)
+    client.force_login(users["viewer"])
+    response = client.get(reverse("file-download", args=[revisions["pdf"].pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == pdf
+    assert not response.has_header("X-Accel-Redirect")
+
+
 def test_public_snapshot_files_come_from_the_bucket(client, s3_storage, users, station, o7):
     docx = make_docx()
     period = approve_period(users, station, o7, OCT, [("รายงาน ต.ค.66.docx", docx)])

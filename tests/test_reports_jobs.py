@@ -39,6 +39,19 @@ def test_run_twice_one_set_of_files(entered, station, django_capture_on_commit_c
     assert RenderJob.objects.get().attempts == 2
 
 
+def test_a_job_asked_for_again_and_again_keeps_producing(entered, station, django_capture_on_commit_callbacks):
+    """MAX_ATTEMPTS bounds the runs of one request (a message redelivered again and again), not a
+    job's life: a document produced anew after each change must not stop working after 8 runs."""
+    ask_for(entered, "procurement_summary", "m10", django_capture_on_commit_callbacks)
+    RenderJob.objects.update(attempts=jobs.MAX_ATTEMPTS + 3)  # a year of edits, each producing it again
+    ask_for(entered, "procurement_summary", "m10", django_capture_on_commit_callbacks)
+    job = RenderJob.objects.get()
+    assert job.state == RenderJob.DONE and job.error == "" and job.attempts == jobs.MAX_ATTEMPTS + 4
+    # One request whose runs keep failing is still stopped.
+    RenderJob.objects.update(attempts_at_request=0, state=RenderJob.QUEUED)
+    assert jobs.run(RenderJob.objects.get()).state == RenderJob.FAILED
+
+
 def test_changed_data_replaces_the_files_as_new_revisions(entered, station, django_capture_on_commit_callbacks):
     ask_for(entered, "procurement_summary", "m10", django_capture_on_commit_callbacks)
     first = set(current_files(station, "procurement_summary").values_list("pk", flat=True))

@@ -11,7 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("--yes", action="store_true", help="replace the current data without asking")
 
     def handle(self, source, yes=False, **options):
-        from ita_portal.backup import BackupError, restore, verify
+        from ita_portal.backup import BackupError, RestoreIncomplete, restore, verify
 
         try:
             verify(Path(source))
@@ -20,4 +20,6 @@ class Command(BaseCommand):
             manifest = restore(Path(source))
         except (BackupError, FileNotFoundError) as error:
             raise CommandError(f"Nothing was changed: {error}") from None
+        except RestoreIncomplete as error:
+            raise CommandError(f"{error} Restore again from the same backup to put every file back.") from None
         self.stdout.write(f"Restored the database and {len(manifest['files']) - 1} files from {source}")
