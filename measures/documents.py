@@ -272,14 +272,18 @@ def photo_jpeg(photo) -> bytes:
     return out.getvalue()
 
 
+def title(kind: str, plan: MeasurePlan, item) -> str:
+    """The measures document is called what the plan calls it; the report, what its OIT item does."""
+    from . import kinds
+
+    return plan.title if kind == kinds.MEASURES_DOCUMENT else item.title_th
+
+
 def file_name(kind: str, plan: MeasurePlan, item, fmt: str) -> str:
     """"O25 การรายงานผล… ปีงบประมาณ 2567.pdf": the item and its title (shortened at a word boundary)
     and the fiscal year, within the length limits of file names."""
-    from . import kinds
-
-    title = plan.title if kind == kinds.MEASURES_DOCUMENT else item.title_th
     unit = plan.unit.short_name_th or plan.unit.slug
-    return doc.file_name(item.code, f"ปีงบประมาณ {plan.fiscal_year}", fmt, middle=f"{title} {unit}")
+    return doc.file_name(item.code, f"ปีงบประมาณ {plan.fiscal_year}", fmt, middle=f"{title(kind, plan, item)} {unit}")
 
 
 def build(kind: str, plan: MeasurePlan, title: str = "") -> doc.Document:

@@ -33,35 +33,28 @@ def item_for(kind: str, unit, fiscal_year: int) -> Item:
     return item
 
 
-def check(kind: str, unit, fiscal_year: int) -> None:
-    """Refuse at once what could never succeed, with the reason the officer can act on."""
-    if kind not in kinds.LABELS:
-        raise jobs.JobRefused(_("Unknown document."))
+def check(kind: str, unit, fiscal_year: int) -> tuple[MeasurePlan, Item | None]:
+    """Refuse at once what could never succeed, with the reason the officer can act on; return the
+    plan and, for a document, its OIT item (what produce() needs)."""
     plan = plan_of(unit, fiscal_year)
     if kind in kinds.DOCUMENTS:
-        item_for(kind, unit, fiscal_year)
-    elif kind == kinds.SIGN_EIT and not plan.eit_survey_url:
+        return plan, item_for(kind, unit, fiscal_year)
+    if kind == kinds.SIGN_EIT and not plan.eit_survey_url:
         raise jobs.JobRefused(_("The EIT survey address is not set: enter it in the plan first."))
-    elif kind == kinds.SIGN_MANUAL and signs.manual_item(plan) is None:
+    if kind == kinds.SIGN_MANUAL and signs.manual_item(plan) is None:
         raise jobs.JobRefused(_("There is no public service manual item for this unit and fiscal year."))
+    return plan, None
 
 
 def produce(job) -> jobs.Production:
-    check(job.kind, job.unit, job.fiscal_year)
-    plan = plan_of(job.unit, job.fiscal_year)
+    plan, item = check(job.kind, job.unit, job.fiscal_year)  # checked again: the plan may have changed since
     if job.kind in kinds.SIGNS:
         return jobs.Production([jobs.Piece("pdf", signs.file_name(job.kind, plan), content=signs.render(job.kind, plan))])
-    item = item_for(job.kind, job.unit, job.fiscal_year)
     document = documents.build(job.kind, plan, title=item.title_th)
-    title = document_title(job, plan, item)
+    title = f"{documents.title(job.kind, plan, item)} ปีงบประมาณ {job.fiscal_year}"
     pieces = [jobs.Piece(fmt, documents.file_name(job.kind, plan, item, fmt), title, document=document, fmt=fmt)
               for fmt in DOCUMENT_FORMATS]
     return jobs.Production(pieces, item=item, month=None, about_date=_about_date(job.fiscal_year))
-
-
-def document_title(job, plan: MeasurePlan, item: Item) -> str:
-    title = plan.title if job.kind == kinds.MEASURES_DOCUMENT else item.title_th
-    return f"{title} ปีงบประมาณ {job.fiscal_year}"
 
 
 def _about_date(fiscal_year: int) -> datetime.date:

@@ -21,6 +21,7 @@ from ita_portal import thaidate
 from ita_portal.site import site_url
 from oit_items.models import Item
 from reports.renderers import thai_fonts
+from reports.renderers.pdf import weasyprint_html
 
 from . import kinds
 from .models import MeasurePlan
@@ -128,10 +129,7 @@ def html(kind: str, plan: MeasurePlan) -> str:
 
 
 def render(kind: str, plan: MeasurePlan) -> bytes:
-    from weasyprint import HTML
-
-    logging.getLogger("weasyprint").setLevel(logging.WARNING)
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
+    HTML = weasyprint_html()  # reports.renderers.pdf also quietens WeasyPrint's logging
     return thai_fonts.fix_to_unicode(HTML(string=html(kind, plan)).write_pdf())
 
 

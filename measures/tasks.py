@@ -3,6 +3,7 @@ documents and signs go through the one render task, reports.tasks.render_job.)""
 
 from celery import shared_task
 
+from ita_portal.queue import enqueue
 from reports.jobs import TRANSIENT
 
 
@@ -12,7 +13,6 @@ def send_reminders(self, day: str | None = None) -> int:
     deadlines of the ITA calendar, measures and activities in the next days. Returns the plans."""
     import datetime
 
-    from django.db import transaction
     from django.utils import timezone
 
     from . import reminders
@@ -21,7 +21,7 @@ def send_reminders(self, day: str | None = None) -> int:
     end = today + datetime.timedelta(days=reminders.reminder_days())
     plan_ids = list(reminders.plans_due(today, end).values_list("pk", flat=True))
     for plan_id in plan_ids:
-        transaction.on_commit(lambda plan_id=plan_id: send_plan_reminders.delay(plan_id, today.isoformat()))
+        enqueue(send_plan_reminders, plan_id, today.isoformat())
     return len(plan_ids)
 
 

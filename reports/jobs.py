@@ -18,6 +18,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import InterfaceError, OperationalError, transaction
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from ita_portal import thaidate
 from ita_portal.queue import enqueue
 from oit_items import evidence as evidence_service
+from oit_items import stored
 from oit_items.models import Item
 from oit_items.permissions import period_of
 from oit_items.uploads import UploadRejected, validate_upload
@@ -41,8 +43,9 @@ log = logging.getLogger(__name__)
 
 # Worth retrying (the task does, with back-off): the database or the disk hiccuped.
 TRANSIENT = (OperationalError, InterfaceError, OSError)
-# A job asked again while queued or running for longer than this is taken as lost and queued anew.
-STALE_AFTER = datetime.timedelta(minutes=15)
+# A job asked again while queued or running for longer than this is taken as lost and queued anew:
+# the same deadline after which the sweeper fails a running job (fail_lost).
+STALE_AFTER = datetime.timedelta(seconds=settings.RENDER_JOB_DEADLINE)
 # A job its workers died on this many times (a document that kills the worker) is failed, not rerun.
 MAX_ATTEMPTS = 8
 
@@ -178,7 +181,7 @@ def _render(job: RenderJob, pieces: list[Piece]) -> list[tuple[Piece, bytes]]:
     return files
 
 
-@transaction.atomic
+@stored.atomic()  # a failure after some files were written deletes them again
 def _attach(job: RenderJob, production: Production, files) -> None:
     """Replace the files of the evidence this job produced before, add the missing ones, and remove
     what it no longer produces. The job row is locked: two runs never both add."""
@@ -203,17 +206,18 @@ def _attach(job: RenderJob, production: Production, files) -> None:
         stale.delete()
 
 
-@transaction.atomic
+@stored.atomic()
 def _store(job: RenderJob, files) -> None:
     """Keep private files (a sign's PDF) on the job, replacing the previous file of the same key."""
     for piece, content in files:
-        stored, _created = RenderOutput.objects.get_or_create(job=job, key=piece.key)
-        old = stored.file.name if stored.file else ""
-        stored.file.save("render.pdf", ContentFile(content), save=False)
-        stored.file_name, stored.sha256 = piece.name, hashlib.sha256(content).hexdigest()
-        stored.save()
+        output, _created = RenderOutput.objects.get_or_create(job=job, key=piece.key)
+        old = output.file.name if output.file else ""
+        output.file.save("render.pdf", ContentFile(content), save=False)
+        stored.remember(output.file)
+        output.file_name, output.sha256 = piece.name, hashlib.sha256(content).hexdigest()
+        output.save()
         if old:
-            transaction.on_commit(lambda name=old, storage=stored.file.storage: storage.delete(name))
+            transaction.on_commit(lambda name=old, storage=output.file.storage: storage.delete(name))
 
 
 def output_files(job: RenderJob | None) -> list[RenderOutput]:

@@ -54,11 +54,6 @@ def required_formats(item: Item) -> list[str]:
     return formats or ["pdf"]
 
 
-def file_name(kind: DocumentKind, month, fmt: str) -> str:
-    """"สขร.1 ต.ค.66.pdf"."""
-    return builders.file_name(kind.file_stem, month, fmt)
-
-
 def check(kind_key: str, unit, month) -> None:
     try:
         period_month(item_for(DOCUMENT_KINDS[kind_key], unit, month), month)
@@ -72,7 +67,7 @@ def produce(job) -> jobs.Production:
     month = period_month(item, job.month)
     document = kind.build(job.unit, job.month)
     title = f"{kind.title} {thaidate.month_label(job.month, 'full')}"
-    pieces = [jobs.Piece(fmt, file_name(kind, job.month, fmt), title, document=document, fmt=fmt)
+    pieces = [jobs.Piece(fmt, builders.file_name(kind.file_stem, job.month, fmt), title, document=document, fmt=fmt)
               for fmt in required_formats(item)]
     if kind.attach_photos and _photos_counted(item):
         pieces += _photos(job)

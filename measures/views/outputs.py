@@ -12,6 +12,7 @@ from oit_items import files
 
 from reports import jobs
 from reports.models import RenderJob, RenderOutput
+from reports.views import _is_htmx
 
 from .. import kinds
 from ..permissions import get_photo_for, get_plan_for
@@ -52,13 +53,16 @@ def documents_view(request, slug, fiscal_year):
 def render_view(request, slug, fiscal_year, kind):
     check_year(fiscal_year)
     unit, plan, rights = get_plan_for(request.user, slug, fiscal_year, "edit")
+    refused = ""
     try:
         jobs.request(_kind(kind), unit, fiscal_year, request.user)
-    except jobs.JobRefused as refused:
-        messages.error(request, refused.message)
+    except jobs.JobRefused as error:
+        refused = error.message
+    if _is_htmx(request):  # htmx swaps the answer into the job's row: the row, with the reason
+        return _job_partial(request, unit, plan, rights, fiscal_year, kind, refused)
+    if refused:
+        messages.error(request, refused)
     else:
-        if request.headers.get("HX-Request"):
-            return _job_partial(request, unit, plan, rights, fiscal_year, kind)
         messages.success(request, kinds.LABELS[kind])
     return redirect(reverse("measures-documents", args=[unit.slug, fiscal_year]) + f"#{kind}")
 
@@ -71,9 +75,9 @@ def job_status(request, slug, fiscal_year, kind):
     return _job_partial(request, unit, plan, rights, fiscal_year, _kind(kind))
 
 
-def _job_partial(request, unit, plan, rights, fiscal_year, kind):
+def _job_partial(request, unit, plan, rights, fiscal_year, kind, refused=""):
     context = base_context(unit, plan, rights, fiscal_year, "documents")
-    context.update(_row(kind, _jobs(unit, fiscal_year, kind).get(kind)))
+    context.update(_row(kind, _jobs(unit, fiscal_year, kind).get(kind)), refused=refused)
     return render(request, "measures/partials/job.html", context)
 
 
