@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from ita_portal.site import site_url
 from units.models import Unit
 
+from . import public_item
 from .sitemaps import _years_by_type
 
 CONTEXT = {
@@ -69,7 +70,7 @@ def dataset(unit, fiscal_year: int, item=None, periods=None, modified=None) -> d
         title = f"{unit.name_th} · {item.code} {item.title_th} · {fiscal_year}"
         page, json_path, csv_path = (reverse("public-item", args=[*args, code]), reverse("api-item", args=[*args, code]),
                                      reverse("api-item-csv", args=[*args, code]))
-        modified = modified or max((at for _m, at, _e in periods or [] if at), default=None)
+        modified = modified or public_item.latest_approval(periods)
     return {
         "@context": CONTEXT, "@type": "dcat:Dataset", "@id": absolute(page), "title": title,
         "identifier": f"{unit.slug}/{fiscal_year}" + (f"/{item.code}" if item else ""),

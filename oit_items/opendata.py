@@ -16,19 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
-from ita_portal.site import site_url
-
 from . import catalogue, public_item, publication
-from .public import _item, _unit, cache_args, published_by_month, shows_statistics
+from .public import _item, _unit, cache_args, published_by_month, requirements_stamp, shows_statistics
 from .models import Item
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 SCHEMA_PATH = SCHEMAS / "unit-ita-v1.json"
 CATALOGUE_SCHEMA_PATH = SCHEMAS / "catalogue-v1.json"
-
-
-def _absolute(path: str) -> str:
-    return iri_to_uri(site_url() + path)
 
 
 # A cell starting with one of these is a formula to a spreadsheet (OWASP: CSV injection).
@@ -47,7 +41,7 @@ def _entry(slug, entry) -> dict:
     if entry["kind"] == "file":
         data |= {"format": entry["format"], "extension": entry["extension"], "size": entry["size"],
                  "original_name": entry["original_name"],
-                 "url": _absolute(reverse("public-file", args=[slug, entry["revision"]]))}
+                 "url": catalogue.absolute(public_item.file_url(slug, entry))}
     elif entry["kind"] == "link":
         data["url"] = iri_to_uri(entry["url"])  # JSON carries URIs: Thai in a link is percent-encoded
     else:
@@ -62,8 +56,8 @@ def _item_data(unit, item, periods) -> dict:
         "guidance_th": item.guidance_th, "guidance_en": item.guidance_en,
         "sub_requirements": [{"th": r.get("th", ""), "en": r.get("en", "")} for r in item.sub_requirements or []],
         "monthly": item.is_monthly,
-        "url": _absolute(reverse("public-item", args=[unit.slug, fiscal_year, item.code.lower()])),
-        "modified": catalogue.iso(max((at for _m, at, _e in periods if at), default=None)),
+        "url": catalogue.absolute(reverse("public-item", args=[unit.slug, fiscal_year, item.code.lower()])),
+        "modified": catalogue.iso(public_item.latest_approval(periods)),
         "periods": [
             {"month": month.strftime("%Y-%m") if month else None, "status": public_item.status(item, entries),
              "approved_at": approved_at.isoformat() if approved_at else None,
@@ -81,12 +75,12 @@ def _item_data(unit, item, periods) -> dict:
 def unit_data(unit, fiscal_year, items) -> dict:
     published = published_by_month(unit, items)
     return {
-        "$schema": _absolute(reverse("api-schema")),
+        "$schema": catalogue.absolute(reverse("api-schema")),
         "unit": {"slug": unit.slug, "name_th": unit.name_th, "name_en": unit.name_en,
-                 "url": _absolute(reverse("public-unit", args=[unit.slug]))},
+                 "url": catalogue.absolute(reverse("public-unit", args=[unit.slug]))},
         "fiscal_year": fiscal_year,
         "license": catalogue.licence(),
-        "publisher": {"name": unit.name_th, "url": _absolute(reverse("public-unit", args=[unit.slug]))},
+        "publisher": {"name": unit.name_th, "url": catalogue.absolute(reverse("public-unit", args=[unit.slug]))},
         "modified": catalogue.iso(unit.published_at),
         "generated_at": timezone.now().isoformat(),
         "items": [_item_data(unit, item, published.get(item.pk, [])) for item in items],
@@ -203,8 +197,9 @@ def catalogue_json(request):
     # New units change it too; counting them is one cheap query (as the sitemap index does).
     from units.models import Unit
 
-    stamp = f"{publication.stamp_all()}|{Unit.objects.filter(unit_type__publishes_oit=True).count()}"
-    return publication.cached(request, "*catalogue", build, current=stamp)
+    stamps = publication.combined(publication.stamp_all(), requirements_stamp())  # a new fiscal year, too
+    current = f"{stamps}|{Unit.objects.filter(unit_type__publishes_oit=True).count()}"
+    return publication.cached(request, "*catalogue", build, current=current)
 
 
 def schema(request):

@@ -34,14 +34,16 @@ COMPLAINT_CODES_KEY = "public-complaint-codes"
 
 
 def complaint_codes() -> set[str]:
-    """Codes that are the complaint item in some framework (O17 police, O16 immigration), kept an
-    hour: a page with one of these codes carries live statistics. (Police O16 is taken for one too:
-    it is only revalidated more often.)"""
+    """Codes that are the complaint item in some framework (O17 police, O16 immigration): a page with
+    one of these codes carries live statistics. (Police O16 is taken for one too: it is only
+    revalidated more often.) Kept under the frameworks' stamp, so a new framework counts at once."""
     from django.core.cache import cache
 
-    codes = publication.local.stamp(COMPLAINT_CODES_KEY) or cache.get_or_set(COMPLAINT_CODES_KEY, lambda: {
-        c.lower() for c in Item.objects.filter(topic=public_item.COMPLAINTS).values_list("code", flat=True).distinct()}, 3600)
-    publication.local.keep_stamp(COMPLAINT_CODES_KEY, codes)
+    key = f"{COMPLAINT_CODES_KEY}:{requirements_stamp()}"
+    codes = publication.local.stamp(key) or cache.get_or_set(key, lambda: {
+        c.lower() for c in Item.objects.filter(topic=public_item.COMPLAINTS).values_list("code", flat=True).distinct()},
+        publication.PAGE_TTL)
+    publication.local.keep_stamp(key, codes)
     return codes
 
 
@@ -54,7 +56,7 @@ def requirements_stamp() -> str:
 
 
 def cache_args(slug: str, statistics: bool = False) -> dict:
-    """`cached()` arguments for a page of a unit's items (the index, an item page, their open data):
+    """`cached()` arguments for a page of a unit's items (its home, the index, an item page, their open data):
     cached on the unit's publication and the frameworks; a page with the complaint statistics in it
     also on the unit's complaints, and revalidated on every view."""
     from .channels import stats
@@ -94,7 +96,7 @@ def unit_home(request, slug):
                    "json_ld": catalogue.json_ld(catalogue.unit_catalogue(unit, years))}
         return render(request, "public/unit.html", context)
 
-    return publication.cached(request, slug, page)
+    return publication.cached(request, slug, page, **cache_args(slug))  # a new fiscal year lists at once
 
 
 def eit_survey(unit) -> dict | None:
@@ -110,10 +112,14 @@ def eit_survey(unit) -> dict | None:
             "qr": catalogue.qr_svg_data_uri(plan["eit_survey_url"])}
 
 
-def index_status(item, periods) -> dict:
-    """What the index says of an item: every period published, some of them, none — or live data."""
-    total = len(item.months) if item.is_monthly else 1
-    done = len({month for month, _at, _entries in periods})
+def index_status(item, fiscal_year, periods) -> dict:
+    """What the index says of an item: every required period published (or "none this period"),
+    some of them, none — or live data. Read off the item page's own rows, so that both agree: a
+    month approved outside the required ones completes nothing."""
+    required = public_item.required_months(item, fiscal_year)
+    total = len(required)
+    done = sum(1 for month, _at, entries in public_item.every_period(item, fiscal_year, periods)
+               if month in required and public_item.status(item, entries) in (public_item.PUBLISHED, public_item.NONE))
     if item.topic in public_item.LIVE_TOPICS:
         return {"status": "live", "done": done, "total": total}
     status = "published" if done >= total else ("partial" if done else "missing")
@@ -127,7 +133,7 @@ def ita_index(request, slug, fiscal_year):
         if not items:
             raise Http404
         published = published_by_month(unit, items)
-        rows = [(item, index_status(item, published.get(item.pk, []))) for item in items]
+        rows = [(item, index_status(item, fiscal_year, published.get(item.pk, []))) for item in items]
         return render(request, "public/index.html", {
             "unit": unit, "fiscal_year": fiscal_year, "rows": rows, "years": fiscal_years(unit),
             "updated": unit.published_at, "json_ld": catalogue.json_ld(catalogue.dataset(unit, fiscal_year))})
@@ -199,12 +205,6 @@ def public_emblem(request, slug):
     if not unit.emblem:
         raise Http404
     return _public(serve_image(unit.emblem, f"{unit.slug}-emblem"))
-
-
-def file_url(slug, entry) -> str:
-    return reverse("public-file", args=[slug, entry["revision"]])
-
-
 
 
 def search_view(request, slug, fiscal_year):

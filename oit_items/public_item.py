@@ -62,6 +62,10 @@ def requirements(item) -> dict:
     }
 
 
+def file_url(slug, entry) -> str:
+    return reverse("public-file", args=[slug, entry["revision"]])
+
+
 def _decorated(slug, entries, revisions) -> list[dict]:
     """Snapshot entries with what the page shows of their file: pages, a thumbnail, the size of a photo."""
     out = []
@@ -70,7 +74,7 @@ def _decorated(slug, entries, revisions) -> list[dict]:
         info = revisions.get(entry.get("revision"))
         if info:
             entry.update(page_count=info["page_count"], width=info["width"], height=info["height"])
-            entry["file_url"] = reverse("public-file", args=[slug, info["pk"]])
+            entry["file_url"] = file_url(slug, entry)
             if info["thumbnail"]:
                 entry["thumbnail_url"] = reverse("public-thumbnail", args=[slug, info["pk"]])
         out.append(entry)
@@ -83,11 +87,16 @@ def _revisions(periods) -> dict:
     return {row["pk"]: row for row in rows}
 
 
+def required_months(item, fiscal_year) -> list:
+    """The periods the item asks for: its months of the fiscal year, or the whole year (None)."""
+    return thaidate.fiscal_year_months(fiscal_year, item.months) if item.is_monthly else [None]
+
+
 def every_period(item, fiscal_year, periods) -> list[tuple]:
-    """(month, approved_at, entries) for every period of the item — Oct–Mar for monthly items, the
-    whole year otherwise, and any other month that has an approved snapshot — published or not."""
+    """(month, approved_at, entries) for every period of the item — its required months, and any
+    other month that has an approved snapshot — published or not."""
     by_month = {month: (approved_at, entries) for month, approved_at, entries in periods}
-    months = thaidate.fiscal_year_months(fiscal_year, item.months) if item.is_monthly else [None]
+    months = required_months(item, fiscal_year)
     months += sorted(m for m in by_month if m not in months and m is not None)
     if None in by_month and None not in months:
         months.insert(0, None)
@@ -123,9 +132,14 @@ def rows(unit, item, fiscal_year, periods, stats=None) -> list[Row]:
     return result
 
 
+def latest_approval(periods):
+    """When the newest of these periods (published_by_month) was approved, or None."""
+    return max((approved_at for _m, approved_at, _e in periods or [] if approved_at), default=None)
+
+
 def last_updated(unit, item, periods):
     """When what this page shows last changed."""
-    times = [approved_at for _m, approved_at, _e in periods if approved_at]
+    times = [latest_approval(periods)]
     if item.topic == COMPLAINTS:
         from .channels import stats
 

@@ -84,16 +84,26 @@ class Local:
 local = Local()
 
 
-def stamp(slug: str) -> str:
-    """The unit's publication stamp, from the cache or (once) from the database."""
-    key = STAMP_KEY.format(slug=slug)
+def as_stamp(moment) -> str:
+    """A stamp for a time of change: its ISO form, or "never"."""
+    return moment.isoformat() if moment else "never"
+
+
+def _stamp(key: str, latest) -> str:
+    """The stamp under `key`: this worker's, the shared cache's or (once) `latest()`, the time of
+    the last change in the database (or None)."""
     value = local.stamp(key) or cache.get(key)
     if value is None:
-        published_at = Unit.objects.filter(slug=slug).values_list("published_at", flat=True).first()
-        value = published_at.isoformat() if published_at else "never"
+        value = as_stamp(latest())
         cache.set(key, value, PAGE_TTL)
     local.keep_stamp(key, value)
     return value
+
+
+def stamp(slug: str) -> str:
+    """The unit's publication stamp."""
+    return _stamp(STAMP_KEY.format(slug=slug),
+                  lambda: Unit.objects.filter(slug=slug).values_list("published_at", flat=True).first())
 
 
 def bump(unit: Unit) -> None:
@@ -117,14 +127,7 @@ FRAMEWORKS = "frameworks"  # live_stamp(FRAMEWORKS, "*"): the items' titles, gui
 def live_stamp(name: str, slug: str, latest) -> str:
     """The stamp of live data `name` of a unit, from the cache or (once) from `latest()`: the time
     of its last change in the database, or None."""
-    key = LIVE_KEY.format(name=name, slug=slug)
-    value = local.stamp(key) or cache.get(key)
-    if value is None:
-        changed = latest()
-        value = changed.isoformat() if changed else "never"
-        cache.set(key, value, PAGE_TTL)
-    local.keep_stamp(key, value)
-    return value
+    return _stamp(LIVE_KEY.format(name=name, slug=slug), latest)
 
 
 def touch_live(name: str, slug: str) -> None:
@@ -143,13 +146,9 @@ def combined(*stamps: str) -> str:
 
 
 def stamp_all() -> str:
-    value = local.stamp(ALL_KEY) or cache.get(ALL_KEY)
-    if value is None:
-        latest = Unit.objects.order_by("-published_at").values_list("published_at", flat=True).first()
-        value = latest.isoformat() if latest else "never"
-        cache.set(ALL_KEY, value, PAGE_TTL)
-    local.keep_stamp(ALL_KEY, value)
-    return value
+    """Changes with any unit's publication stamp."""
+    return _stamp(ALL_KEY, lambda: Unit.objects.order_by("-published_at")
+                  .values_list("published_at", flat=True).first())
 
 
 def _validators(request, current: str) -> tuple[str, float | None]:

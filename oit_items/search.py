@@ -218,7 +218,7 @@ def rebuild(unit) -> int:
 
 
 def _stamp_of(published_at) -> str:
-    return (published_at.isoformat() if published_at else "never")[:64]  # as publication.stamp() has it
+    return publication.as_stamp(published_at)[:64]  # as publication.stamp() has it
 
 
 def state(unit) -> str:
@@ -323,9 +323,8 @@ def search(unit, fiscal_year: int, query: str, limit: int = 50) -> list[Hit]:
     terms = query_terms(query)
     if not terms:
         return []
-    entries = SearchEntry.objects.filter(
-        item__framework__unit_type_id=unit.unit_type_id, item__framework__fiscal_year=fiscal_year, item__retired=False,
-    ).filter(Q(unit=None) | Q(unit=unit)).select_related("item")
+    entries = SearchEntry.objects.filter(item__in=Item.objects.for_unit(unit, fiscal_year)).filter(
+        Q(unit=None) | Q(unit=unit)).select_related("item")
     for term in terms:  # the database keeps only texts that contain every word somewhere
         entries = entries.filter(text__contains=term)
     hits = [hit for entry in entries if (hit := _hit(entry, terms))]

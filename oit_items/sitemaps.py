@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.html import escape
 
+from ita_portal.site import site_url
 from units.models import Unit
 
 from . import publication
@@ -40,15 +41,18 @@ def index(request):
             "slug", "unit_type_id", "published_at")
         for slug, unit_type_id, published_at in units:
             for year in years.get(unit_type_id, []):
-                loc = escape(settings.SITE_URL + reverse("sitemap-part", args=[slug, year]))
+                loc = escape(site_url() + reverse("sitemap-part", args=[slug, year]))
                 parts.append(f"<sitemap><loc>{loc}</loc>{_lastmod(published_at)}</sitemap>")
         body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                 '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
                 + "\n".join(parts) + "\n</sitemapindex>\n")
         return HttpResponse(body, content_type=XML)
 
-    # New units change the index too; counting them is one cheap query.
-    current = f"{publication.stamp_all()}|{Unit.objects.filter(unit_type__publishes_oit=True).count()}"
+    from .public import requirements_stamp
+
+    # New units change the index too; counting them is one cheap query. A new fiscal year adds parts.
+    stamps = publication.combined(publication.stamp_all(), requirements_stamp())
+    current = f"{stamps}|{Unit.objects.filter(unit_type__publishes_oit=True).count()}"
     return publication.cached(request, "*", build, current=current)
 
 
@@ -67,12 +71,14 @@ def part(request, slug, fiscal_year):
                                     retired=False).order_by("number").values_list("code", flat=True)
         paths += [reverse("public-item", args=[slug, fiscal_year, code.lower()]) for code in codes]
         lastmod = _lastmod(unit.published_at)
-        urls = "\n".join(f"<url><loc>{escape(settings.SITE_URL + p)}</loc>{lastmod}</url>" for p in paths)
+        urls = "\n".join(f"<url><loc>{escape(site_url() + p)}</loc>{lastmod}</url>" for p in paths)
         body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                 f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}\n</urlset>\n')
         return HttpResponse(body, content_type=XML)
 
-    return publication.cached(request, slug, build)
+    from .public import cache_args
+
+    return publication.cached(request, slug, build, **cache_args(slug))  # the items and years follow the frameworks
 
 
 def robots(request):

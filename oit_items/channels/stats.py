@@ -8,6 +8,7 @@ every change of a complaint moves (`changed`), so they are fresh without waiting
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Max
 from django.utils import timezone
 
 from ita_portal import thaidate
@@ -36,12 +37,14 @@ class MonthStats:
 LIVE = "complaints"
 
 
-def stamp(slug: str) -> str:
-    """Changes with every complaint of the unit (received, triaged, finished)."""
-    from django.db.models import Max
+def _latest(**unit):
+    """When a complaint of the unit last changed (received, triaged, finished), or None."""
+    return Complaint.objects.filter(**unit).aggregate(latest=Max("updated_at"))["latest"]
 
-    return publication.live_stamp(LIVE, slug, lambda: Complaint.objects.filter(unit__slug=slug).aggregate(
-        latest=Max("updated_at"))["latest"])
+
+def stamp(slug: str) -> str:
+    """Changes with every complaint of the unit."""
+    return publication.live_stamp(LIVE, slug, lambda: _latest(unit__slug=slug))
 
 
 def changed(unit) -> None:
@@ -49,9 +52,7 @@ def changed(unit) -> None:
 
 
 def last_change(unit):
-    from django.db.models import Max
-
-    return Complaint.objects.filter(unit=unit).aggregate(latest=Max("updated_at"))["latest"]
+    return _latest(unit=unit)
 
 
 def _end_of(month: datetime.date) -> datetime.datetime:
