@@ -84,11 +84,31 @@ def _subject(record, names) -> str:
     return f"{_('assignment')} {names.items.get(record.item_id, record.item_id)}"
 
 
+def _records(unit: Unit, limit: int):
+    """(records, earlier, horizon): the newest `limit` records of each kind; for a kind cut there,
+    the record before the oldest kept of each object (what its first kept change is told against),
+    and the latest time a kind was cut at — older entries may miss records and are left out."""
+    kinds = [(Unit.history.all(), {"id": unit.pk}), (Officer.history.all(), {"unit_id": unit.pk}),
+             (Role.history.all(), {"unit_id": unit.pk}),
+             (Assignment.history.prefetch_related("historicalassignment_responsible_set",
+                                                  "historicalassignment_controllers_set"), {"unit_id": unit.pk})]
+    records, earlier, horizon = [], [], None
+    for history, where in kinds:
+        newest = list(history.filter(**where).order_by("-history_date", "-history_id")[:limit])
+        records += newest
+        if len(newest) == limit:
+            cut = newest[-1].history_date
+            horizon = cut if horizon is None else max(horizon, cut)
+            earlier += (history.filter(**where, id__in={r.id for r in newest})
+                        .exclude(history_id__in=[r.history_id for r in newest])
+                        .order_by("id", "-history_date", "-history_id").distinct("id"))
+    return records, earlier, horizon
+
+
 def unit_history(unit: Unit, limit: int = 150) -> list[Entry]:
-    records = (list(Unit.history.filter(id=unit.pk)) + list(Officer.history.filter(unit_id=unit.pk))
-               + list(Role.history.filter(unit_id=unit.pk))
-               + list(Assignment.history.filter(unit_id=unit.pk).prefetch_related(
-                   "historicalassignment_responsible_set", "historicalassignment_controllers_set")))
+    records, earlier, horizon = _records(unit, limit)
+    records += earlier
+    told = {id(record) for record in earlier}  # known only as the values before
     names = Names(unit, records)
     previous, entries, last = {}, [], {}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
@@ -96,6 +116,9 @@ def unit_history(unit: Unit, limit: int = 150) -> list[Entry]:
         values = dict((name, (label, value)) for name, label, value in _fields(record))
         if record.instance_type is Assignment:
             values.update({name: (Assignment._meta.get_field(name).verbose_name, ids) for name, ids in _m2m(record).items()})
+        if id(record) in told:
+            previous[key] = values
+            continue
         before = previous.get(key)
         changes = {name: (label, names.value(name, before[name][1]) if before else "—", names.value(name, value))
                    for name, (label, value) in values.items()
@@ -113,6 +136,7 @@ def unit_history(unit: Unit, limit: int = 150) -> list[Entry]:
                           _subject(record, names), changes)
             entries.append(entry)
             last[key] = entry
+    entries = [entry for entry in entries if horizon is None or entry.at > horizon]
     for entry in entries:
         entry.changes = list(entry.changes.values())
     return entries[::-1][:limit]

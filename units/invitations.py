@@ -9,6 +9,7 @@ sent, or after INVITATION_TIMEOUT_DAYS.
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -61,15 +62,16 @@ def send(invitation) -> bool:
     user = invitation.user
     if invitation.accepted_at or not user.email or user.has_usable_password():
         return False
-    invitation.sent_at = timezone.now()
-    invitation.send_count += 1
-    invitation.save(update_fields=["sent_at", "send_count"])
-    context = {"user": user, "unit": invitation.unit, "link": link(invitation), "days": settings.INVITATION_TIMEOUT_DAYS,
-               "site": settings.SITE_URL}
-    with translation.override("th"):
-        subject = render_to_string("units/email/invitation_subject.txt", context).strip()
-        body = render_to_string("units/email/invitation_body.txt", context)
-    send_mail(subject, body, None, [user.email])
+    with transaction.atomic():  # a failed send leaves it unsent, for the task's retry
+        invitation.sent_at = timezone.now()
+        invitation.send_count += 1
+        invitation.save(update_fields=["sent_at", "send_count"])  # before the link: its token hashes sent_at
+        context = {"user": user, "unit": invitation.unit, "link": link(invitation), "days": settings.INVITATION_TIMEOUT_DAYS,
+                   "site": settings.SITE_URL}
+        with translation.override("th"):
+            subject = render_to_string("units/email/invitation_subject.txt", context).strip()
+            body = render_to_string("units/email/invitation_body.txt", context)
+        send_mail(subject, body, None, [user.email])
     return True
 
 

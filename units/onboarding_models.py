@@ -1,7 +1,6 @@
 """Onboarding: invitations to choose a password, and spreadsheet imports (imported by models.py)."""
 
 import datetime
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -12,9 +11,6 @@ from django.utils.translation import gettext_lazy as _
 class InvitationQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(accepted_at__isnull=True)
-
-    def for_units(self, units):
-        return self.filter(unit__in=units)
 
 
 class Invitation(models.Model):
@@ -51,11 +47,6 @@ class Invitation(models.Model):
     @property
     def expired(self) -> bool:
         return self.accepted_at is None and self.expires_at is not None and self.expires_at < timezone.now()
-
-
-def import_path(instance, filename):
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"imports/{uuid.uuid4().hex}.{extension[:5]}"
 
 
 class ImportBatch(models.Model):

@@ -48,6 +48,15 @@ class Access:
             return frozenset(Role.UNIT_ROLES) | ({Role.SUPERVISOR} if supervising else frozenset())
         return frozenset()
 
+    def may_revoke(self, role) -> bool:
+        """A role this user may grant — but never the unit's last admin, whom only an admin above
+        the unit may remove (the unit would be left with nobody to run it)."""
+        if role.role not in self.grantable_roles:
+            return False
+        if role.role != Role.ADMIN or self.admin_above or self.superuser:
+            return True
+        return Role.objects.filter(unit_id=role.unit_id, role=Role.ADMIN).exclude(pk=role.pk).exists()
+
     @property
     def upload(self) -> bool:
         """May upload evidence at all; a responsible officer only on the items assigned to them."""

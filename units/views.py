@@ -69,7 +69,8 @@ def reassign_officer(request, slug, pk):
     form = ReassignForm(request.POST or None, leaver=leaver)
     if request.method == "POST" and form.is_valid():
         successor = form.cleaned_data["successor"]
-        result = handover.hand_over(leaver, successor, retire=form.cleaned_data["retire"], revoke_roles=form.cleaned_data["revoke"])
+        result = handover.hand_over(leaver, successor, retire=form.cleaned_data["retire"], revoke_roles=form.cleaned_data["revoke"],
+                                    access=access)
         messages.success(
             request,
             _("%(count)s items of %(leaver)s now belong to %(successor)s.")
@@ -77,13 +78,11 @@ def reassign_officer(request, slug, pk):
         )
         if result.others():
             messages.success(request, _("Also handed over: %(others)s.") % {"others": result.others()})
+        if result.kept:
+            messages.warning(request, _("The roles of %(user)s that you may not remove were kept: %(roles)s.")
+                             % {"user": leaver.user.username, "roles": ", ".join(r.get_role_display() for r in result.kept)})
         return redirect("unit-detail", slug=unit.slug)
     items = Assignment.objects.filter(unit=unit).of_officer(leaver).select_related("item", "item__framework")
-    held = {}
-    for model, field in handover.officer_references():
-        count = model._default_manager.filter(**{field.name: leaver}).count()
-        if count:
-            label = str(model._meta.verbose_name_plural)
-            held[label] = held.get(label, 0) + count
+    held = {str(model._meta.verbose_name_plural): count for model, count in handover.holdings(leaver).items()}
     context = {"unit": unit, "access": access, "leaver": leaver, "form": form, "items": items, "held": held}
     return render(request, "units/reassign.html", context)

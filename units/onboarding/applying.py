@@ -4,10 +4,14 @@ New logins get no password (an unusable one) and, unless told otherwise, an invi
 e-mail is sent after the transaction commits.
 """
 
+from functools import partial
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from oit_items import publication
 
 from .. import enqueue
 from ..models import Invitation, Officer, Role, Unit
@@ -66,6 +70,9 @@ def apply(check, by=None, invite: bool = True) -> dict:
         unit.head = check.officer(check.units[unit.slug].head)
     if heads:
         bulk_update_with_history(heads, Unit, ["head"], batch_size=BATCH, default_user=by)
+    for planned in check.units.values():
+        if planned.changed and not planned.new:  # its public pages show its details and head
+            transaction.on_commit(partial(publication.bump, planned.obj))
 
     counts["users"], counts["linked"] = _users(check, by)
     roles = [Role(user=planned.obj, unit=_unit(check, code), role=role) for planned, code, role in check.roles]

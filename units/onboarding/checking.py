@@ -108,7 +108,9 @@ class Check:
         self.db_units = {u.slug: u for u in Unit.objects.filter(slug__in=codes - {""}).select_related("unit_type")}
         keys = {v.get("key", "") for _n, v in self._rows("officers")}
         keys |= {v.get("head", "") for _n, v in self._rows("units")} | {v.get("officer", "") for _n, v in self._rows("users")}
-        self.db_officers = {o.key: o for o in Officer.objects.filter(key__in=keys - {""}).select_related("unit")}
+        self.db_officers = {o.key: o for o in Officer.objects.filter(key__in=keys - {""}).select_related("unit__unit_type")}
+        for officer in self.db_officers.values():  # what the importer may do to an officer is decided on their unit
+            self.db_units.setdefault(officer.unit.slug, officer.unit)
         names = {v.get("username", "") for _n, v in self._rows("users")} - {""}
         User = get_user_model()
         self.db_users = {u.username: u for u in User.objects.filter(username__in=names)}

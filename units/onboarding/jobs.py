@@ -1,19 +1,21 @@
 """Imports as background jobs (a national file takes longer than a web request may), and the
 same work in the foreground for the management command and the demo loader."""
 
+import logging
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import enqueue
-from ..models import ImportBatch
-from ..onboarding_models import import_path
+from ..models import ImportBatch, random_name
 from . import applying, reader
 from .checking import Check
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ def run(files, user=None, apply: bool = False, invite: bool = True) -> tuple[Che
 def start(user, uploaded_files, invite: bool = True) -> ImportBatch:
     stored = []
     for uploaded in uploaded_files:
-        path = default_storage.save(import_path(None, uploaded.name), ContentFile(uploaded.read()))
+        path = default_storage.save(random_name("imports", uploaded.name), ContentFile(uploaded.read()))
         stored.append({"name": uploaded.name, "path": path})
     batch = ImportBatch.objects.create(uploaded_by=user, files=stored, invite=invite)
     enqueue.import_check(batch.pk)
@@ -64,6 +66,11 @@ def _record(batch, check, state):
     batch.summary, batch.report, batch.state = check.summary, [r.as_json() for r in check.results], state
 
 
+def _unexpected() -> str:
+    """The error of a batch stopped by a bug: a batch left busy would never let its uploader go on."""
+    return _("The error has been recorded. Please try again in a moment; what you sent may not have been saved.")
+
+
 def check(batch_id: int) -> str:
     batch = ImportBatch.objects.select_related("uploaded_by").get(pk=batch_id)
     if batch.state != ImportBatch.CHECKING:
@@ -72,6 +79,11 @@ def check(batch_id: int) -> str:
         result = Check(batch.uploaded_by, reader.read(_files(batch))).run()
     except reader.FileProblem as problem:
         batch.state, batch.error = ImportBatch.FAILED, str(problem)
+    except OperationalError:
+        raise  # the database is away: the task retries
+    except Exception:
+        logger.exception("import batch %s: the check failed", batch_id)
+        batch.state, batch.error = ImportBatch.FAILED, _unexpected()
     else:
         _record(batch, result, ImportBatch.CHECKED)
     batch.checked_at = timezone.now()
@@ -98,4 +110,10 @@ def apply(batch_id: int) -> str:
             return batch.state
     except reader.FileProblem as problem:
         ImportBatch.objects.filter(pk=batch_id).update(state=ImportBatch.FAILED, error=str(problem))
+        return ImportBatch.FAILED
+    except OperationalError:
+        raise  # the database is away: the task retries
+    except Exception:
+        logger.exception("import batch %s: applying failed (nothing was applied)", batch_id)
+        ImportBatch.objects.filter(pk=batch_id).update(state=ImportBatch.FAILED, error=_unexpected())
         return ImportBatch.FAILED

@@ -59,6 +59,9 @@ def _officer(check, row, planned, username):
     if holder and holder != username:
         return row.refuse("officer", _("officer %(value)s already has the login %(other)s (an officer has one login)."), value=key, other=holder)
     if check.user_of_officer.get(key) != username and check.officer_claims.get(key) != username:
+        code = check.officers[key].parent if key in check.officers else officer.unit.slug
+        if not check.manages(code):  # a login linked to an officer acts as them: their unit's admins decide
+            return row.refuse("officer", _("you may not change the officers of %(value)s."), value=code)
         row.result.changes.append(str(row.sheet.column("officer").label))
     planned.officer_key = key
     check.officer_claims[key] = username

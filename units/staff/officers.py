@@ -5,8 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oit_items import publication
+
 from ..forms import OfficerForm
-from ..handover import officer_references
+from ..handover import holdings
 from ..models import Officer
 from ..permissions import get_unit_for
 from .unit import serve_image
@@ -39,12 +41,6 @@ def officer_form(request, slug, pk=None):
     return render(request, "units/officer_form.html", context, status=400 if request.method == "POST" else 200)
 
 
-def holdings(officer) -> int:
-    """How many things still point at the officer (items, measures, quotas …): a retired
-    officer holding work would keep receiving it, so the work is handed over first."""
-    return sum(model._default_manager.filter(**{field.name: officer}).count() for model, field in officer_references())
-
-
 @login_required
 @require_POST
 def officer_retire(request, slug, pk):
@@ -55,7 +51,8 @@ def officer_retire(request, slug, pk):
         officer.save(update_fields=["is_active"])
         messages.success(request, _("%(name)s serves in the unit again.") % {"name": officer.display_name})
         return redirect("officers", slug=unit.slug)
-    held = holdings(officer)
+    # a retired officer still holding work (items, measures, quotas …) would keep receiving it
+    held = sum(holdings(officer).values())
     if held:
         messages.error(request, _("%(name)s still holds %(count)s items, measures or duties (or is the head of unit): "
                                   "hand them over first.") % {"name": officer.display_name, "count": held})
@@ -75,6 +72,7 @@ def make_head(request, slug, pk):
         raise Http404
     unit.head = officer
     unit.save(update_fields=["head"])
+    publication.bump(unit)  # its public contact details name the head
     messages.success(request, _("%(name)s is now the head of %(unit)s.") % {"name": officer.display_name, "unit": unit})
     return redirect("officers", slug=unit.slug)
 

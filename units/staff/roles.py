@@ -37,8 +37,7 @@ def role_revoke(request, slug, pk):
     role = get_object_or_404(Role.objects.select_related("user"), pk=pk, unit=unit)
     if role.role not in access.grantable_roles:
         raise PermissionDenied
-    last_admin = role.role == Role.ADMIN and not unit.roles.filter(role=Role.ADMIN).exclude(pk=role.pk).exists()
-    if last_admin and not access.admin_above and not access.superuser:
+    if not access.may_revoke(role):  # the unit's last admin
         messages.error(request, _("%(user)s is the unit's last administrator; an administrator above the unit can remove them.")
                        % {"user": role.user.username})
         return redirect("roles", slug=unit.slug)
