@@ -129,17 +129,19 @@ def sync_items(framework, items, status) -> LoadResult:
 
 
 def requirements_changed(framework) -> None:
-    """The items' texts changed: the public pages that show them are rendered again, and the shared
-    search entries of the framework rebuilt (a Celery job), once this is committed."""
+    """The items' texts and rules changed: the public pages that show them are rendered again, and
+    the shared search entries and the units' stored readiness of the framework rebuilt (Celery
+    jobs), once this is committed."""
     from django.db import transaction
 
     from ita_portal.queue import enqueue
 
     from . import publication
-    from .tasks import index_framework
+    from .tasks import index_framework, refresh_framework_readiness
 
     transaction.on_commit(lambda: publication.touch_live(publication.FRAMEWORKS, "*"))
     enqueue(index_framework, framework.pk)
+    enqueue(refresh_framework_readiness, framework.pk)
 
 
 def load_all(directory: Path = FRAMEWORK_DIR) -> list[LoadResult]:

@@ -5,7 +5,8 @@ transaction of every change, so that supervisors' overviews add rows up instead 
 The one entry point for changes is `refresh_period(period)`: workflow.transition and
 workflow.evidence_changed (which every evidence service calls) call it; anything new that
 changes a period's state or evidence (a takedown, an import …) must call it too.
-`rebuild()` (`manage.py rebuild_readiness`) recomputes every row from scratch.
+`rebuild()` (`manage.py rebuild_readiness`) recomputes every row from scratch; a new framework
+version (new rules) refreshes its items' rows with `refresh_framework()`, a Celery job.
 
 The figures come from `workspace.build`, so "ready" means exactly what the workspace shows:
 every check passes and every period is approved.
@@ -22,8 +23,7 @@ from units.models import Unit
 from . import workspace
 from .models import AuditEvent, Item, ItemPeriod, ItemReadiness
 
-COUNTED = (ItemPeriod.EMPTY, ItemPeriod.DRAFT, ItemPeriod.SUBMITTED, ItemPeriod.CHECKED, ItemPeriod.APPROVED,
-           ItemPeriod.RETURNED)
+COUNTED = tuple(ItemReadiness.LETTERS)  # the period states, each a column of its own
 
 
 def _figures(row, last_activity) -> dict:
@@ -83,12 +83,17 @@ def items_by_type_and_year() -> dict:
     return grouped
 
 
-def recompute_all(units=None) -> dict:
-    """{(unit id, item id): figures} for every unit × item with at least one period, from scratch."""
-    units = units if units is not None else Unit.objects.filter(unit_type__publishes_oit=True)
+def _touched(periods) -> dict:
+    """{unit id: {item id}} of the publishing units' items with at least one of these periods."""
     pairs = defaultdict(set)
-    for unit_id, item_id in ItemPeriod.objects.filter(unit__in=units).values_list("unit_id", "item_id").distinct():
+    for unit_id, item_id in periods.filter(unit__unit_type__publishes_oit=True).values_list("unit_id", "item_id").distinct():
         pairs[unit_id].add(item_id)
+    return pairs
+
+
+def recompute_all() -> dict:
+    """{(unit id, item id): figures} for every unit × item with at least one period, from scratch."""
+    pairs = _touched(ItemPeriod.objects.all())
     items = items_by_type_and_year()
     result = {}
     for unit in Unit.objects.filter(pk__in=list(pairs)).order_by("pk"):
@@ -109,6 +114,25 @@ def rebuild(batch_size: int = 2000) -> int:
         [ItemReadiness(unit_id=unit_id, item_id=item_id, **figures) for (unit_id, item_id), figures in computed.items()],
         batch_size=batch_size)
     return len(computed)
+
+
+def refresh_framework(framework) -> int:
+    """Recompute the stored rows of a framework's items after a new version changed their rules
+    (checks that passed may fail now); returns the number of rows. Idempotent."""
+    items = list(framework.items.filter(retired=False).select_related("framework").order_by("number"))
+    pairs = _touched(ItemPeriod.objects.filter(item__in=items))
+    rows = 0
+    for unit in Unit.objects.filter(pk__in=list(pairs)).order_by("pk"):
+        # One unit at a time, its rows locked first: a period changing meanwhile waits a moment
+        # (not for the whole nation), then refreshes from what this commits.
+        with transaction.atomic():
+            list(ItemReadiness.objects.select_for_update().filter(unit=unit, item__in=items).values_list("pk"))
+            figures = compute(unit, [i for i in items if i.pk in pairs[unit.pk]])
+            ItemReadiness.objects.bulk_create(
+                [ItemReadiness(unit=unit, item_id=item_id, **row) for item_id, row in figures.items()],
+                update_conflicts=True, unique_fields=["unit", "item"], update_fields=["fiscal_year", *ItemReadiness.FIGURES])
+        rows += len(figures)
+    return rows
 
 
 def stored_all() -> dict:

@@ -73,3 +73,11 @@ def index_framework(self, framework_id: int) -> int:
     items = list(Framework.objects.get(pk=framework_id).items.filter(retired=False))
     search.refresh_items(items)
     return len(items)
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def refresh_framework_readiness(self, framework_id: int) -> int:
+    """The stored readiness of a framework's items, after a new version changed their rules. Idempotent."""
+    from . import readiness
+
+    return readiness.refresh_framework(Framework.objects.get(pk=framework_id))

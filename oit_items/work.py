@@ -117,7 +117,8 @@ def _months(item, fiscal_year, current_year, today, started):
     return [m for m in months if m in started]
 
 
-def build(user, today: datetime.date) -> MyWork:
+def build(user, today: datetime.date, count_only: bool = False) -> MyWork:
+    """`count_only` (the navbar badge): only the three queues, without their check failures."""
     current_year = thaidate.fiscal_year(today)
     work = MyWork(current_year)
     if not user.is_authenticated:
@@ -125,7 +126,9 @@ def build(user, today: datetime.date) -> MyWork:
     units = work.units = _units(user)
     roles = {unit.pk: unit_access(user, unit) for unit in units}
     if units:
-        _queues(work, user, units, roles, current_year, today)
+        _queues(work, user, units, roles, current_year, today, count_only)
+    if count_only:
+        return work
     admin_units = [u for u in units if roles[u.pk].has(Role.ADMIN)]
     if admin_units:
         _admin(work, admin_units, current_year)
@@ -136,11 +139,11 @@ def build(user, today: datetime.date) -> MyWork:
     return work
 
 
-def _queues(work, user, units, roles, current_year, today):
+def _queues(work, user, units, roles, current_year, today, count_only=False):
     unit_types = {u.unit_type_id for u in units}
     items = {i.pk: i for i in Item.objects.filter(framework__unit_type__in=unit_types, framework__fiscal_year=current_year,
                                                   retired=False).select_related("framework")}
-    periods = list(ItemPeriod.objects.filter(unit__in=units)
+    periods = list(ItemPeriod.objects.filter(unit__in=units, item__retired=False)
                    .filter(Q(item__framework__fiscal_year=current_year) | Q(state__in=STARTED))
                    .select_related("item__framework").defer("published", "item__guidance_th", "item__guidance_en"))
     for period in periods:
@@ -150,11 +153,14 @@ def _queues(work, user, units, roles, current_year, today):
     for p in periods:
         if p.state in STARTED:
             started[(p.unit_id, p.item_id)].add(p.month)
-    evidence = defaultdict(list)
-    for piece in (Evidence.objects.current().filter(item_period__unit__in=units, item_period__item__in=list(items))
-                  .select_related("current_revision", "item_period").defer("item_period__published")
-                  .order_by("about_date", "pk")):
-        evidence[(piece.item_period.unit_id, piece.item_period.item_id, piece.item_period.month)].append(piece)
+    current = Evidence.objects.current().filter(item_period__unit__in=units, item_period__item__in=list(items))
+    if count_only:  # the queues need only which periods have evidence: a draft without any is still empty
+        evidence = set(current.values_list("item_period__unit_id", "item_period__item_id", "item_period__month"))
+    else:
+        evidence = defaultdict(list)
+        for piece in (current.select_related("current_revision", "item_period").defer("item_period__published")
+                      .order_by("about_date", "pk")):
+            evidence[(piece.item_period.unit_id, piece.item_period.item_id, piece.item_period.month)].append(piece)
     assignments = {(a.unit_id, a.item_id): a for a in Assignment.objects.filter(unit__in=units, item__in=list(items))
                    .prefetch_related("responsible", "controllers")}
     officer = getattr(user, "officer", None)  # the same lookup item_access makes, then cached on the user
@@ -171,19 +177,20 @@ def _queues(work, user, units, roles, current_year, today):
             months = _months(item, fiscal_year, current_year, today, started[(unit.pk, item.pk)])
             if not months or not (rights.upload or rights.check or rights.approve):
                 continue
-            all_months = thaidate.fiscal_year_months(fiscal_year, item.months) if item.months else [None]
-            result = checks.evaluate(item, {m: evidence.get((unit.pk, item.pk, m), []) for m in all_months})
+            if not count_only:
+                all_months = thaidate.fiscal_year_months(fiscal_year, item.months) if item.months else [None]
+                result = checks.evaluate(item, {m: evidence.get((unit.pk, item.pk, m), []) for m in all_months})
             responsible = {o.pk for o in assignment.responsible.all()} if assignment else set()
             mine = officer_id in responsible or (access.has(Role.ADMIN) and not responsible)
             for month in months:
                 period = by_key.get((unit.pk, item.pk, month))
-                pieces = evidence.get((unit.pk, item.pk, month), [])
-                state = (ItemPeriod.EMPTY if period is None or (period.state == ItemPeriod.DRAFT and not pieces)
+                unproven = (unit.pk, item.pk, month) not in evidence
+                state = (ItemPeriod.EMPTY if period is None or (period.state == ItemPeriod.DRAFT and unproven)
                          else period.state)
                 if fiscal_year != current_year and state == ItemPeriod.EMPTY:
                     continue
                 entry = Entry(unit, item, month, period, state, workspace.due_date(item, month),
-                              result.failures_for(month), today)
+                              [] if count_only else result.failures_for(month), today)
                 if state in workspace.OPEN_STATES and rights.upload and mine:
                     work.prepare.append(entry)
                 elif state == ItemPeriod.SUBMITTED and rights.check:
@@ -203,7 +210,8 @@ def _admin(work, units, fiscal_year):
         items[item.framework.unit_type_id].append(item)
     staffed = set(Assignment.objects.filter(unit__in=units, item__framework__fiscal_year=fiscal_year,
                                             responsible__isnull=False).values_list("unit_id", "item_id").distinct())
-    ready = dict(ItemReadiness.objects.filter(unit__in=units, fiscal_year=fiscal_year).order_by().values("unit_id")
+    ready = dict(ItemReadiness.objects.filter(unit__in=units, fiscal_year=fiscal_year, item__retired=False)
+                 .order_by().values("unit_id")
                  .annotate(n=Count("pk", filter=Q(ready=True))).values_list("unit_id", "n"))
     for unit in units:
         unit_items = items[unit.unit_type_id]

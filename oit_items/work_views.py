@@ -15,4 +15,5 @@ def my_work(request):
 @login_required
 def my_work_count(request):
     """The navbar badge, fetched by htmx after the page: pages themselves cost no query more."""
-    return render(request, "oit_items/partials/work_count.html", {"work": work.build(request.user, timezone.localdate())})
+    return render(request, "oit_items/partials/work_count.html",
+                  {"work": work.build(request.user, timezone.localdate(), count_only=True)})

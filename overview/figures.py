@@ -13,7 +13,8 @@ from django.db.models import Count, F, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal import thaidate
-from oit_items.models import Item, ItemReadiness
+from oit_items.models import ItemReadiness
+from oit_items.readiness import items_by_type_and_year
 from oit_items.workspace import due_date
 from units.models import Unit
 
@@ -23,6 +24,10 @@ BANDS = [("0", _("under 25%"), 0, 24), ("25", _("25–49%"), 25, 49), ("50", _("
 UNIT_FIELDS = ("id", "path", "parent_id", "slug", "name_th", "name_en", "short_name_th", "unit_type_id",
                "unit_type__level", "unit_type__publishes_oit", "unit_type__name_th", "unit_type__name_en")
 COUNTS = ("items", "ready", "approved", "waiting_check", "waiting_approval", "returned", "overdue")
+
+
+def band_of(pct: int | None) -> str | None:
+    return None if pct is None else next(code for code, _label, low, high in BANDS if low <= pct <= high)
 
 
 @dataclass
@@ -47,8 +52,7 @@ class Figures:
 
     @property
     def band(self) -> str | None:
-        value = self.readiness
-        return None if value is None else next(code for code, _label, low, high in BANDS if low <= value <= high)
+        return band_of(self.readiness)
 
     @property
     def publishes(self) -> bool:
@@ -80,9 +84,7 @@ class Tree:
 
 def _items() -> tuple[dict, list]:
     """{(unit type id, fiscal year): [Item]} and the fiscal years, newest first (one query)."""
-    grouped = defaultdict(list)
-    for item in Item.objects.filter(retired=False).select_related("framework").order_by("number"):
-        grouped[(item.framework.unit_type_id, item.framework.fiscal_year)].append(item)
+    grouped = items_by_type_and_year()
     return grouped, sorted({year for _type, year in grouped}, reverse=True)
 
 
@@ -134,7 +136,7 @@ def _leaf(figures, n_items, n_first_overdue, row) -> None:
 def tree(root: Unit, fiscal_year: int | None = None, today: datetime.date | None = None) -> Tree:
     """Figures for the root and every unit below it, in four queries whatever the tree's size."""
     today = today or datetime.date.today()
-    units = list(Unit.objects.filter(Q(path__startswith=root.path) | Q(pk__in=root.ancestor_ids[:-1]))
+    units = list((Unit.objects.subtree_of(root) | Unit.objects.filter(pk__in=root.ancestor_ids[:-1]))
                  .order_by("path").values(*UNIT_FIELDS))
     all_items, years = _items()
     fiscal_year = choose_year(years, fiscal_year, today)

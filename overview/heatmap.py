@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from oit_items.models import ItemReadiness
 
-from .figures import _first_due, BANDS
+from .figures import _first_due, band_of
 
 
 @dataclass
@@ -22,9 +22,8 @@ class Cell:
         return round(100 * self.approved / self.expected) if self.expected else None
 
     @property
-    def band(self) -> str:
-        value = self.pct
-        return "" if value is None else next(code for code, _label, low, high in BANDS if low <= value <= high)
+    def band(self) -> str | None:
+        return band_of(self.pct)
 
 
 @dataclass

@@ -3,7 +3,6 @@ with overdue items, at most once per unit and day. One Celery task per unit (fan
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
@@ -11,10 +10,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from ita_portal.queue import enqueue
+from ita_portal.site import site_url
 from oit_items import workspace
 from units.models import Role, Unit
 
 from .models import Reminder
+from .tasks import send_lagging_reminder
 
 
 def lagging(tree) -> list:
@@ -32,16 +34,9 @@ def request(tree, root: Unit, user, today: datetime.date) -> tuple[int, int]:
     Reminder.objects.bulk_create(new, ignore_conflicts=True)  # a supervisor asking at the same moment wins
     queued = list(Reminder.objects.filter(unit_id__in=[r.unit_id for r in new], day=today, requested_by=user,
                                           sent_at__isnull=True).values_list("pk", flat=True))
-    enqueue(queued)
+    for pk in queued:  # one task per unit
+        enqueue(send_lagging_reminder, pk)
     return len(queued), len(already)
-
-
-def enqueue(reminder_ids) -> None:
-    """The one place reminders are queued: after commit, one task per unit."""
-    from .tasks import send_lagging_reminder
-
-    for pk in reminder_ids:
-        transaction.on_commit(lambda pk=pk: send_lagging_reminder.delay(pk))
 
 
 def recipients(unit) -> list[str]:
@@ -65,7 +60,7 @@ def send(reminder_id: int) -> int:
     overdue = [cell for row in space.rows for cell in row.cells if cell.overdue]
     to = recipients(unit)
     if overdue and to:
-        url = settings.SITE_URL + reverse("workspace", args=[unit.slug, reminder.fiscal_year])
+        url = site_url() + reverse("workspace", args=[unit.slug, reminder.fiscal_year])
         context = {"unit": unit, "cells": overdue, "url": url, "fiscal_year": reminder.fiscal_year,
                    "requested_from": reminder.requested_from}
         with translation.override("th"):

@@ -104,3 +104,18 @@ def test_on_1_october_the_new_year_appears(db):
     assert not Framework.objects.filter(fiscal_year=current_year() + 1).exists()
     fiscal_year.ensure(today=first_october)
     assert Framework.objects.filter(fiscal_year=current_year() + 1, provisional=True).count() == 2
+
+
+def test_a_new_year_is_indexed_ready_and_shown_once_committed(db, station, django_capture_on_commit_callbacks):
+    """The copy is a framework like a loaded one: its items are in the search and the public pages
+    that list the years are rendered again."""
+    from oit_items.models import SearchEntry
+    from oit_items.public import requirements_stamp
+
+    year = current_year() + 1
+    before = requirements_stamp()
+    with django_capture_on_commit_callbacks(execute=True):
+        fiscal_year.ensure(year)
+    police = Framework.objects.get(unit_type__code="police_station", fiscal_year=year)
+    assert SearchEntry.objects.filter(item__framework=police).count() >= police.items.count() > 0
+    assert requirements_stamp() != before
