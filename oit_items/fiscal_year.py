@@ -9,6 +9,7 @@ from django.utils import timezone
 from ita_portal import thaidate
 from units.models import UnitType
 
+from .loading import framework_added
 from .models import Framework
 
 
@@ -24,5 +25,7 @@ def ensure(fiscal_year: int | None = None, today: datetime.date | None = None) -
             continue
         latest = Framework.objects.filter(unit_type=unit_type, fiscal_year__lt=year).order_by("-fiscal_year").first()
         if latest is not None:
-            done.append((latest.clone_to(year, provisional=True), True))
+            clone = latest.clone_to(year, provisional=True)
+            framework_added(clone)
+            done.append((clone, True))
     return done

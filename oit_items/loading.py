@@ -144,5 +144,16 @@ def requirements_changed(framework) -> None:
     enqueue(refresh_framework_readiness, framework.pk)
 
 
+def framework_added(framework) -> None:
+    """A framework copied into a new year has committed (a Celery job or a command, not a web
+    request): its items go into the search, its stored readiness is computed and the public pages
+    that list the years are rendered again — here and now, as the caller is a background job."""
+    from . import publication, readiness, search
+
+    search.refresh_items(list(framework.items.filter(retired=False)))
+    readiness.refresh_framework(framework)
+    publication.touch_live(publication.FRAMEWORKS, "*")
+
+
 def load_all(directory: Path = FRAMEWORK_DIR) -> list[LoadResult]:
     return [load_file(path) for path in sorted(Path(directory).glob("*.yaml"))]

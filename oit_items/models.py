@@ -64,9 +64,6 @@ class Framework(models.Model):
                        rules=rule_types.shift_years(item.rules, years)) for item in items]
         Item.objects.bulk_create(copies)
         self._clone_assignments({old.pk: new.pk for old, new in zip(items, copies)})
-        from .loading import requirements_changed  # loading imports this module
-
-        requirements_changed(clone)  # the new year's public pages, search entries and readiness
         return clone
 
     def _clone_assignments(self, new_item_ids: dict[int, int]):

@@ -9,7 +9,11 @@ from .models import Framework
 @shared_task(bind=True, autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=5)
 def clone_framework(self, framework_id: int, fiscal_year: int) -> int:
     """Clone a framework (items and every unit's assignments) into `fiscal_year`. Idempotent."""
-    return Framework.objects.get(pk=framework_id).clone_to(fiscal_year).pk
+    from .loading import framework_added
+
+    clone = Framework.objects.get(pk=framework_id).clone_to(fiscal_year)
+    framework_added(clone)
+    return clone.pk
 
 
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)

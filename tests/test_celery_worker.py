@@ -26,6 +26,8 @@ def test_a_real_worker_runs_the_clone_job_taken_from_redis(client, celery_worker
     assert response.status_code == 302
     # Nothing ran in this process: the job went to Redis and waits for the worker.
     done = wait_for(lambda: Framework.objects.filter(unit_type=police.unit_type, fiscal_year=2568).exists())
+    # The clone commits before the job ends (it then indexes the new year): wait for the job's end.
+    wait_for(lambda: "succeeded" in log_path.read_text(), timeout=30)
     log = log_path.read_text()
     assert done, f"the worker did not clone the framework; its log:\n{log}"
     assert worker.poll() is None, log

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ita_portal import thaidate
+from oit_items.loading import framework_added
 from oit_items.models import Framework, FrameworkExists
 
 
@@ -30,4 +31,5 @@ class Command(BaseCommand):
                 clone = framework.clone_to(target)
             except FrameworkExists as exc:
                 raise CommandError(f"{exc} (not cloned from {framework}); nothing changed.")
+            framework_added(clone)
             self.stdout.write(f"{framework} → {clone}: {clone.items.count()} items")
