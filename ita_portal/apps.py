@@ -6,5 +6,5 @@ class PortalConfig(AppConfig):
     verbose_name = "ITA Portal"
 
     def ready(self):
-        # The production configuration checks and the login signal of two-step verification.
-        from . import checks, two_factor  # noqa: F401
+        # The production configuration checks.
+        from ita_portal import checks  # noqa: F401

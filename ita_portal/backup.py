@@ -90,7 +90,6 @@ def restore(source: Path) -> dict:
     """Replace the database's rows and put back every file, after checking the whole backup."""
     manifest = verify(source)
     from django.core.files.storage import storages
-
     from django.test.utils import override_settings
 
     # The history rows are in the backup: loading the models' many-to-many fields must not write

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import Error, register
 
+from ita_portal import settings as module
+
 WEAK_SECRET_LENGTH = 50
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", ""}
 
@@ -42,8 +44,6 @@ def weak_secret(key: str) -> bool:
 
 
 def settings_dev_secret() -> str:
-    from ita_portal import settings as module
-
     return module._DEV_SECRET
 
 

@@ -5,6 +5,8 @@ from django.http.multipartparser import MultiPartParser
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from ita_portal.lib.site import serving
+
 
 class ThaiFirstLocaleMiddleware(LocaleMiddleware):
     """Thai unless the user chose otherwise with the language switcher (cookie).
@@ -74,7 +76,6 @@ def site_url_from_request(get_response):
 
         raise MiddlewareNotUsed
 
-    from .site import serving
 
     def middleware(request):
         with serving(request.build_absolute_uri("/").rstrip("/")):

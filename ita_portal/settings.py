@@ -52,7 +52,7 @@ INSTALLED_APPS = [
     "oit_items.channels",
     "reports",
     "measures",
-    "overview",
+    "oit_items.overview",
 ]
 
 MIDDLEWARE = [
@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "ita_portal.two_factor.require_second_factor",
+    "units.two_factor.require_second_factor",
     "ita_portal.middleware.staff_session_timeout",
     "ita_portal.middleware.site_url_from_request",
     "simple_history.middleware.HistoryRequestMiddleware",  # history records name the user of the request
@@ -114,9 +114,9 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_CALLABLE = "ita_portal.two_factor.locked_out"
+AXES_LOCKOUT_CALLABLE = "units.two_factor.locked_out"
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "oit_items.audit.client_ip"  # the one client address (USE_X_FORWARDED_FOR, below)
+AXES_CLIENT_IP_CALLABLE = "ita_portal.lib.http.client_ip"  # the one client address (USE_X_FORWARDED_FOR, below)
 AXES_VERBOSE = False
 # Second factor (TOTP with recovery codes, django-otp): required for admins, commanders and
 # supervisors when TWO_FACTOR_REQUIRED (default: on in production, off in development so that the
@@ -186,7 +186,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # The cache degrades to "no cache" when Redis does not answer (ita_portal/cache.py): short timeouts.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "ita_portal.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
+    CACHES = {"default": {"BACKEND": "ita_portal.lib.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
                           "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_IGNORE_RESULT = True  # state lives on the models (jobs, PendingTask), not in results
@@ -327,7 +327,7 @@ OPEN_DATA_DESCRIPTION = env("OPEN_DATA_DESCRIPTION", default=(
 # address is then its first entry. Off, every citizen behind the proxy shares one rate limit.
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
 # The public forms' rate limits count per client address, found the same way as for the audit log.
-RATELIMIT_IP_META_KEY = "oit_items.audit.client_ip"
+RATELIMIT_IP_META_KEY = "ita_portal.lib.http.client_ip"
 # With the cache down the limit cannot be counted: let the citizen through rather than refuse.
 RATELIMIT_FAIL_OPEN = True
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]  # our Redis cache wrapper is Django's Redis cache

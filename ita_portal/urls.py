@@ -3,12 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from ita_portal import two_factor
 from ita_portal import views as portal_views
-from oit_items import public_home
 from oit_items.channels import urls as channel_urls
+from oit_items.public import home as public_home
+from units import two_factor
 from units import urls as unit_urls
-from units import views as unit_views
 
 admin.site.site_header = _("ITA Portal administration")
 admin.site.site_title = _("ITA Portal")
@@ -27,10 +26,10 @@ urlpatterns = [
     path("healthz/", portal_views.healthz, name="healthz"),
     path("favicon.ico", portal_views.favicon, name="favicon"),
     path("", include(unit_urls.invitation_urlpatterns)),
-    path("", include("oit_items.public_urls")),
+    path("", include("oit_items.public.urls")),
     path("", include(channel_urls.public_urlpatterns)),
     path("staff/", include(channel_urls.staff_urlpatterns)),
-    path("staff/", include("overview.urls")),
+    path("staff/", include("oit_items.overview.urls")),
     path("staff/", include("units.urls")),
     path("staff/", include("oit_items.urls")),
     path("staff/", include("reports.urls")),

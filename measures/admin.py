@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Activity, CalendarPhase, IndicatorAnalysis, Measure, MeasurePlan, SurveyQuota
+from measures.models import Activity, CalendarPhase, IndicatorAnalysis, Measure, MeasurePlan, SurveyQuota
 
 
 class MeasureInline(admin.TabularInline):

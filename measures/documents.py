@@ -8,11 +8,10 @@ translatable interface strings.
 
 import io
 
-from ita_portal import thaidate
+from ita_portal.lib import thaidate
+from measures import indicators, kinds
+from measures.models import CalendarPhase, Measure, MeasurePlan, Tracked
 from reports import document as doc
-
-from . import indicators
-from .models import CalendarPhase, Measure, MeasurePlan, Tracked
 
 OSS_COLUMNS = ("ด้าน", "ประเด็นที่ต้องปรับปรุง/ยกระดับการพัฒนา", "ผู้รับผิดชอบ")
 OIT_COLUMNS = ("ด้าน", "ประเด็นที่ต้องยกระดับการพัฒนา/ดำเนินการ", "ผู้รับผิดชอบ")
@@ -274,8 +273,6 @@ def photo_jpeg(photo) -> bytes:
 
 def title(kind: str, plan: MeasurePlan, item) -> str:
     """The measures document is called what the plan calls it; the report, what its OIT item does."""
-    from . import kinds
-
     return plan.title if kind == kinds.MEASURES_DOCUMENT else item.title_th
 
 
@@ -287,8 +284,6 @@ def file_name(kind: str, plan: MeasurePlan, item, fmt: str) -> str:
 
 
 def build(kind: str, plan: MeasurePlan, title: str = "") -> doc.Document:
-    from . import kinds
-
     if kind == kinds.MEASURES_DOCUMENT:
         return measures_document(plan)
     return progress_document(plan, title=title)

@@ -3,11 +3,10 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ita_portal.forms import BuddhistDateField
-from oit_items.forms import MultipleFileField, MultipleFileInput
+from ita_portal.lib.forms import BuddhistDateField, MultipleFileField, MultipleFileInput
+from measures.models import Activity, CalendarPhase, Measure, MeasurePlan, SurveyQuota, Tracked
+from oit_items.rulebook.models import Item
 from units.models import LineOfWork, Officer
-
-from .models import Activity, CalendarPhase, Measure, MeasurePlan, SurveyQuota, Tracked
 
 TEXTAREA = {"rows": 3}
 
@@ -105,8 +104,6 @@ class MeasureForm(TrackedForm):
         return measure
 
     def _item(self, code):
-        from oit_items.models import Item
-
         return Item.objects.for_unit(self.plan.unit, self.plan.fiscal_year).filter(code=code).first() if code else None
 
 

@@ -13,11 +13,10 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from oit_items.models import Item
+from measures.models import Activity, CalendarPhase, IndicatorAnalysis, Measure, MeasurePlan, SurveyQuota
+from measures.people import Directory
+from oit_items.rulebook.models import Item
 from units.models import LineOfWork, Unit
-
-from .models import Activity, CalendarPhase, IndicatorAnalysis, Measure, MeasurePlan, SurveyQuota
-from .people import Directory
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCHEMA = 1

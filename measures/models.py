@@ -16,10 +16,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from oit_items.models import Item
+from measures import indicators
+from measures.people import replace_name
+from oit_items.rulebook.models import Item
 from units.models import LineOfWork, Officer, Unit
-
-from . import indicators
 
 
 class MeasurePlan(models.Model):
@@ -92,8 +92,6 @@ class People(models.Model):
 
     def rename_in_text(self, leaver, successor) -> None:
         """Handover: the cell as written names the successor where it named the leaver."""
-        from .people import replace_name
-
         renamed = replace_name(self.people, leaver, successor)
         if renamed != self.people:
             self.people = renamed
@@ -269,8 +267,6 @@ class SurveyQuota(models.Model):
         return f"{self.get_instrument_display()} · {self.label}"
 
     def rename_in_text(self, leaver, successor) -> None:
-        from .people import replace_name
-
         renamed = replace_name(self.collector, leaver, successor)
         if renamed != self.collector:
             self.collector = renamed

@@ -8,9 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from measures.models import MeasurePlan, ProgressPhoto
 from units.permissions import Access, get_unit_for, unit_access
-
-from .models import MeasurePlan, ProgressPhoto
 
 
 @dataclass(frozen=True)

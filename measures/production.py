@@ -7,12 +7,11 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ita_portal import thaidate
-from oit_items.models import Item
+from ita_portal.lib import thaidate
+from measures import documents, kinds, signs
+from measures.models import MeasurePlan
+from oit_items.rulebook.models import Item
 from reports import jobs
-
-from . import documents, kinds, signs
-from .models import MeasurePlan
 
 TOPICS = {kinds.MEASURES_DOCUMENT: "integrity_measures", kinds.PROGRESS_REPORT: "integrity_measures_report"}
 DOCUMENT_FORMATS = ("pdf", "docx")

@@ -5,9 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from oit_items.uploads import UploadRejected, ValidatedFile, validate_upload
-
-from .models import Measure, ProgressPhoto, ProgressUpdate, Tracked
+from ita_portal.lib.uploads import UploadRejected, ValidatedFile, validate_upload
+from measures.models import Measure, ProgressPhoto, ProgressUpdate, Tracked
 
 MAX_PHOTOS = 10
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
 
-from .models import QuotaCount, SurveyQuota
+from measures.models import QuotaCount, SurveyQuota
 
 
 @dataclass

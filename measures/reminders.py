@@ -12,13 +12,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from ita_portal import thaidate
-from ita_portal.site import site_url
+from ita_portal.lib import thaidate
+from ita_portal.lib.site import site_url
+from measures.models import MeasurePlan, ReminderSent
+from measures.schedule import deadlines
 from units.models import Role
-
-from .models import ReminderSent
-from .models import MeasurePlan
-from .schedule import deadlines
 
 DEFAULT_DAYS = 7  # remind during the week before a deadline
 

@@ -8,7 +8,7 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from .models import Activity, CalendarPhase, Measure, MeasurePlan, Tracked
+from measures.models import Activity, CalendarPhase, Measure, MeasurePlan, Tracked
 
 
 @dataclass

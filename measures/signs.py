@@ -17,14 +17,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ita_portal import thaidate
-from ita_portal.site import site_url
-from oit_items.models import Item
+from ita_portal.lib import thaidate
+from ita_portal.lib.site import site_url
+from measures import kinds
+from measures.models import MeasurePlan
+from oit_items.rulebook.models import Item
 from reports.renderers import thai_fonts
 from reports.renderers.pdf import weasyprint_html
-
-from . import kinds
-from .models import MeasurePlan
 
 SERVICE_MANUAL_TOPIC = "service_manuals"  # O9 police / O8 immigration
 PHOTO_MAX_PX = 900

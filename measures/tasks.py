@@ -3,7 +3,9 @@ documents and signs go through the one render task, reports.tasks.render_job.)""
 
 from celery import shared_task
 
-from ita_portal.queue import enqueue
+from ita_portal.lib.queue import enqueue
+from measures import reminders
+from measures.models import MeasurePlan
 from reports.jobs import TRANSIENT
 
 
@@ -15,7 +17,6 @@ def send_reminders(self, day: str | None = None) -> int:
 
     from django.utils import timezone
 
-    from . import reminders
 
     today = datetime.date.fromisoformat(day) if day else timezone.localdate()
     end = today + datetime.timedelta(days=reminders.reminder_days())
@@ -30,8 +31,6 @@ def send_plan_reminders(self, plan_id: int, day: str) -> int:
     """One unit's reminders; a second run the same day sends nothing again."""
     import datetime
 
-    from . import reminders
-    from .models import MeasurePlan
 
     plan = MeasurePlan.objects.select_related("unit").filter(pk=plan_id).first()
     return reminders.send_for_plan(plan, datetime.date.fromisoformat(day)) if plan else 0

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import calendar, outputs, plan, quotas, rows
+from measures.views import calendar, outputs, plan, quotas, rows
 
 unit = "units/<slug:slug>/measures/"
 year = unit + "<int:fiscal_year>/"

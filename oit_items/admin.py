@@ -2,11 +2,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from ita_portal.forms import BuddhistYearField
-from ita_portal.queue import enqueue
-
-from .models import Assignment, Framework, Item
-from .tasks import clone_framework
+from ita_portal.lib.forms import BuddhistYearField
+from ita_portal.lib.queue import enqueue
+from oit_items.evidence.models import Assignment
+from oit_items.rulebook.models import Framework, Item
 
 
 class FrameworkForm(forms.ModelForm):
@@ -41,7 +40,7 @@ class FrameworkAdmin(admin.ModelAdmin):
             if Framework.objects.filter(unit_type=framework.unit_type, fiscal_year=target).exists():
                 self.message_user(request, _("%(fw)s: fiscal year %(year)s already exists.") % {"fw": framework, "year": target}, messages.WARNING)
                 continue
-            enqueue(clone_framework, framework.pk, target)
+            enqueue("oit_items.tasks.clone_framework", framework.pk, target)
             self.message_user(request, _("%(fw)s is being cloned into %(year)s in the background.") % {"fw": framework, "year": target})
 
 

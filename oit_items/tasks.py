@@ -1,16 +1,18 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from ita_portal.queue import enqueue
-
-from .models import Framework
+from ita_portal.lib.queue import enqueue
+from oit_items.evidence import notifications, readiness
+from oit_items.public import search
+from oit_items.rulebook import fiscal_year
+from oit_items.rulebook.loading import framework_added
+from oit_items.rulebook.models import Framework
+from units.models import Unit
 
 
 @shared_task(bind=True, autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=5)
 def clone_framework(self, framework_id: int, fiscal_year: int) -> int:
     """Clone a framework (items and every unit's assignments) into `fiscal_year`. Idempotent."""
-    from .loading import framework_added
-
     clone = Framework.objects.get(pk=framework_id).clone_to(fiscal_year)
     framework_added(clone)
     return clone.pk
@@ -19,15 +21,11 @@ def clone_framework(self, framework_id: int, fiscal_year: int) -> int:
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def ensure_current_fiscal_year(self) -> list[int]:
     """Beat runs it daily: on 1 October it opens the new fiscal year (idempotent the other days)."""
-    from . import fiscal_year
-
     return [framework.pk for framework, _created in fiscal_year.ensure()]
 
 
 @shared_task(bind=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
 def notify_transition(self, period_id: int, action: str, actor_id: int, comment: str) -> int:
-    from . import notifications
-
     return notifications.send_transition_mail(period_id, action, actor_id, comment)
 
 
@@ -39,7 +37,6 @@ def send_daily_digest(self, day: str | None = None) -> int:
 
     from django.utils import timezone
 
-    from . import notifications
 
     today = datetime.date.fromisoformat(day) if day else timezone.localdate()
     unit_ids = notifications.digest_unit_ids()
@@ -53,17 +50,13 @@ def send_unit_digest(self, unit_id: int, day: str) -> int:
     """One unit's digests; a second run the same day sends nothing again."""
     import datetime
 
-    from . import notifications
 
     return notifications.send_unit_digest(unit_id, datetime.date.fromisoformat(day))
 
 
 @shared_task(bind=True, autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=5)
 def rebuild_search_index(self, unit_id: int) -> int:
-    """Queued by every publication of the unit (publication.bump). Idempotent."""
-    from units.models import Unit
-
-    from . import search
+    """Queued by every publication of the unit (public.receivers). Idempotent."""
 
     unit = Unit.objects.filter(pk=unit_id).first()
     return search.rebuild(unit) if unit is not None else 0
@@ -72,8 +65,6 @@ def rebuild_search_index(self, unit_id: int) -> int:
 @shared_task(bind=True, autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=5)
 def index_framework(self, framework_id: int) -> int:
     """The shared search entries of a framework's items, after its texts changed. Idempotent."""
-    from . import search
-
     items = list(Framework.objects.get(pk=framework_id).items.filter(retired=False))
     search.refresh_items(items)
     return len(items)
@@ -82,6 +73,4 @@ def index_framework(self, framework_id: int) -> int:
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
 def refresh_framework_readiness(self, framework_id: int) -> int:
     """The stored readiness of a framework's items, after a new version changed their rules. Idempotent."""
-    from . import readiness
-
     return readiness.refresh_framework(Framework.objects.get(pk=framework_id))

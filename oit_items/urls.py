@@ -1,10 +1,19 @@
 from django.urls import path
 
-from . import approval_views, framework_views, itap, views, work_views
+from oit_items.evidence import approval_views, assignment_views, handover_views, history_views, itap, views
+from oit_items.evidence import my_work_views as work_views
+from oit_items.overview import unit_views
+from oit_items.rulebook import views as framework_views
 
 unit_item = "units/<slug:slug>/ita/<int:fiscal_year>/<str:code>/"
 
 urlpatterns = [
+    # a unit's staff page, its assignments, handover and history
+    path("units/<slug:slug>/", unit_views.unit_detail, name="unit-detail"),
+    path("units/<slug:slug>/<int:fiscal_year>/", unit_views.unit_detail, name="unit-detail-year"),
+    path("units/<slug:slug>/officers/<int:pk>/reassign/", handover_views.reassign_officer, name="officer-reassign"),
+    path("units/<slug:slug>/assignments/<int:fiscal_year>/", assignment_views.assignments, name="assignments"),
+    path("units/<slug:slug>/history/", history_views.history, name="unit-history"),
     path("work/", work_views.my_work, name="my-work"),
     path("work/count/", work_views.my_work_count, name="my-work-count"),
     path("units/<slug:slug>/approvals/", approval_views.approvals, name="unit-approvals"),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import RenderJob
+from reports.models import RenderJob
 
 
 @admin.register(RenderJob)

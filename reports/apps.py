@@ -7,7 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Monthly reports")
 
     def ready(self):
-        from . import jobs, production
-        from .kinds import DOCUMENT_KINDS
+        from reports import jobs, production
+        from reports.kinds import DOCUMENT_KINDS
 
         jobs.register(production, DOCUMENT_KINDS)

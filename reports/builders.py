@@ -11,14 +11,39 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from ita_portal import thaidate
-
-from . import statistics
-from .document import (DATE, INTEGER, MONEY, SIGN_HERE, TEXT, Column, Document, Heading, Image, Paragraph, Signatures,
-                       Signer, Table, format_money, money)
-from .document import file_name as document_file_name
-from .models import (Announcement, BudgetLine, BudgetMonth, BudgetPlan, BudgetSpending, FundMonth, FundSpending,
-                     OperationsReport, ProcurementMonth, Purchase, StatisticsReport)
+from ita_portal.lib import thaidate
+from reports import statistics
+from reports.document import (
+    DATE,
+    INTEGER,
+    MONEY,
+    SIGN_HERE,
+    TEXT,
+    Column,
+    Document,
+    Heading,
+    Image,
+    Paragraph,
+    Signatures,
+    Signer,
+    Table,
+    format_money,
+    money,
+)
+from reports.document import file_name as document_file_name
+from reports.models import (
+    Announcement,
+    BudgetLine,
+    BudgetMonth,
+    BudgetPlan,
+    BudgetSpending,
+    FundMonth,
+    FundSpending,
+    OperationsReport,
+    ProcurementMonth,
+    Purchase,
+    StatisticsReport,
+)
 
 # Photos are printed at most this many pixels wide or high: phone photos at full size would make
 # documents too heavy to publish (and to pass the evidence size limit).
@@ -151,7 +176,7 @@ def budget(unit, month) -> Document:
                          subtitle=_("Fiscal year %(year)s, up to %(month)s") % {"year": thaidate.fiscal_year(month), "month": _month_name(month)})
     sources = dict(BudgetLine.SOURCES)
     rows = []
-    for line in sorted(lines, key=lambda l: (list(sources).index(l.source), l.pk)):
+    for line in sorted(lines, key=lambda budget_line: (list(sources).index(budget_line.source), budget_line.pk)):
         to_date = sum((spent.get((line.pk, m), Decimal(0)) for m in months), money(0))
         rows.append([str(sources[line.source]), line.description, line.planned, spent.get((line.pk, month), money(0)),
                      to_date, line.planned - to_date])
@@ -159,7 +184,7 @@ def budget(unit, month) -> Document:
         [Column(_("Funding source"), TEXT, 1.4), Column(_("Programme or item"), TEXT, 2.4), Column(_("Allocated"), MONEY, 1.3),
          Column(_("Spent this month"), MONEY, 1.3), Column(_("Spent to date"), MONEY, 1.3), Column(_("Remaining"), MONEY, 1.3)],
         rows, total_label=_("Total")))
-    planned = sum((l.planned for l in lines), money(0))
+    planned = sum((budget_line.planned for budget_line in lines), money(0))
     document.add(Heading(_("Spending by month against the plan")), _monthly_table(lines, months, spent, planned))
     document.add(Heading(_("Problems and obstacles")), Paragraph(notes.problems if notes and notes.problems else "-"))
     document.add(Heading(_("Suggestions")), Paragraph(notes.suggestions if notes and notes.suggestions else "-"))
@@ -169,7 +194,7 @@ def budget(unit, month) -> Document:
 def _monthly_table(lines, months, spent, planned) -> Table:
     rows, cumulative = [], money(0)
     for m in months:
-        in_month = sum((spent.get((l.pk, m), Decimal(0)) for l in lines), money(0))
+        in_month = sum((spent.get((budget_line.pk, m), Decimal(0)) for budget_line in lines), money(0))
         cumulative += in_month
         rows.append([thaidate.month_label(m, "medium"), in_month, cumulative, _percent(cumulative, planned)])
     return Table([Column(_("Month"), TEXT, 1.2), Column(_("Spent in the month"), MONEY, 1.4),

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from ita_portal import thaidate
+from ita_portal.lib import thaidate
 
 TEXT, INTEGER, MONEY, DATE = "text", "integer", "money", "date"
 KINDS = (TEXT, INTEGER, MONEY, DATE)

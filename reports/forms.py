@@ -12,15 +12,26 @@ from django.db import transaction
 from django.forms import inlineformset_factory, modelformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from ita_portal import thaidate
-from ita_portal.forms import BuddhistDateField
-from oit_items import uploads
-from oit_items.forms import MultipleFileField
+from ita_portal.lib import stored, thaidate, uploads
+from ita_portal.lib.forms import BuddhistDateField, MultipleFileField
+from reports import statistics
+from reports.models import (
+    Activity,
+    Announcement,
+    Bid,
+    BudgetLine,
+    BudgetMonth,
+    BudgetPlan,
+    BudgetSpending,
+    FundMonth,
+    FundSpending,
+    OperationsReport,
+    Photo,
+    ProcurementMonth,
+    Purchase,
+    StatisticsReport,
+)
 from units.models import LineOfWork
-
-from . import statistics
-from .models import (Activity, Announcement, Bid, BudgetLine, BudgetMonth, BudgetPlan, BudgetSpending, FundMonth,
-                     FundSpending, OperationsReport, Photo, ProcurementMonth, Purchase, StatisticsReport)
 
 
 class MoneyField(forms.DecimalField):
@@ -319,8 +330,6 @@ class Editor:
         return ".".join(str(instance.version if instance is not None else 0) for _m, _l, instance in self.guarded())
 
     def save(self, user, token: str | None = None) -> None:
-        from oit_items import stored
-
         with stored.atomic():
             rows = []
             for model, lookup, _instance in self.guarded():
@@ -407,7 +416,6 @@ def store_photo(report, validated):
     """Inside oit_items.stored.atomic(): the files go again if the transaction does not commit."""
     from django.core.files.base import ContentFile
 
-    from oit_items import stored
 
     photo = Photo(report=report, caption=validated.original_name.rsplit(".", 1)[0][:300],
                   original_name=validated.original_name, extension=validated.extension,

@@ -26,18 +26,16 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ita_portal import thaidate
-from ita_portal.queue import enqueue
-from oit_items import evidence as evidence_service
-from oit_items import stored
-from oit_items.models import Item
-from oit_items.permissions import period_of
-from oit_items.uploads import UploadRejected, validate_upload
-
-from .builders import NoData
-from .models import RenderJob, RenderOutput
-from .renderers import render
-from .system import system_user
+from ita_portal.lib import stored, thaidate
+from ita_portal.lib.queue import enqueue
+from ita_portal.lib.uploads import UploadRejected, validate_upload
+from oit_items.evidence import edits as evidence_service
+from oit_items.evidence.permissions import period_of
+from oit_items.rulebook.models import Item
+from reports.builders import NoData
+from reports.models import RenderJob, RenderOutput
+from reports.renderers import render
+from reports.system import system_user
 
 log = logging.getLogger(__name__)
 
@@ -115,9 +113,7 @@ def request(kind: str, unit, period, user) -> RenderJob:
         job.attempts_at_request = job.attempts  # a new request starts a new count towards MAX_ATTEMPTS
         job.requested_by = user if user is not None and user.is_authenticated else None
         job.save()
-        from .tasks import render_job
-
-        enqueue(render_job, job.pk, on_hold=mark_waiting)
+        enqueue("reports.tasks.render_job", job.pk, on_hold=mark_waiting)
     return job
 
 

@@ -11,11 +11,18 @@ from typing import Callable
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ita_portal import thaidate
+from ita_portal.lib import thaidate
+from reports import builders
+from reports.models import (
+    BudgetMonth,
+    BudgetPlan,
+    BudgetSpending,
+    FundMonth,
+    OperationsReport,
+    ProcurementMonth,
+    StatisticsReport,
+)
 from units.models import Unit
-
-from . import builders
-from .models import BudgetMonth, BudgetPlan, BudgetSpending, FundMonth, OperationsReport, ProcurementMonth, StatisticsReport
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ita_portal import thaidate
-from oit_items.models import Evidence
+from ita_portal.lib import thaidate
+from oit_items.evidence.models import Evidence
 from units.models import LineOfWork, Unit
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -342,11 +342,6 @@ class RenderJob(models.Model):
 
     def fail(self, message) -> None:
         self.set_fields(state=self.FAILED, error=str(message), finished_at=timezone.now())
-
-    def run(self):
-        from . import jobs
-
-        return jobs.run(self)
 
 
 def output_path(instance, filename):

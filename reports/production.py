@@ -8,15 +8,14 @@ import logging
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ita_portal import thaidate
-from oit_items.models import Item
-
-from . import builders, jobs
-from .builders import NoData
-from .kinds import DOCUMENT_KINDS, DocumentKind, units_with_data
-from .models import OperationsReport
-from .renderers import FORMATS
-from .system import system_user
+from ita_portal.lib import thaidate
+from oit_items.rulebook.models import Item
+from reports import builders, jobs
+from reports.builders import NoData
+from reports.kinds import DOCUMENT_KINDS, DocumentKind, units_with_data
+from reports.models import OperationsReport
+from reports.renderers import FORMATS
+from reports.system import system_user
 
 log = logging.getLogger(__name__)
 

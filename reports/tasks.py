@@ -7,15 +7,15 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .jobs import TRANSIENT
+from reports import jobs, production
+from reports.jobs import TRANSIENT
+from reports.models import RenderJob
 
 
 class RenderTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """Retries ran out, the time limit struck, or the task itself broke: say so on the job, so
         that the officer sees a reason and a Retry button instead of a job queued forever."""
-        from .models import RenderJob
-
         job = RenderJob.objects.filter(pk=args[0] if args else kwargs.get("job_id")).first()
         if job is not None:
             with translation.override("th"):
@@ -27,17 +27,13 @@ class RenderTask(Task):
              time_limit=settings.RENDER_JOB_TIME_LIMIT, soft_time_limit=settings.RENDER_JOB_TIME_LIMIT - 30)
 def render_job(self, job_id: int) -> str | None:
     """Every generated document (reports and measures) goes through this one task."""
-    from .models import RenderJob
-
     job = RenderJob.objects.select_related("unit__unit_type", "unit__head", "requested_by").filter(pk=job_id).first()
     if job is None:  # deleted meanwhile (e.g. a benchmark cleaned up)
         return None
-    return job.run().state
+    return jobs.run(job).state
 
 
 @shared_task(bind=True, autoretry_for=TRANSIENT, retry_backoff=True, max_retries=3)
 def render_previous_month(self, day: str | None = None) -> int:
     """Beat runs it on REPORTS_RENDER_DAY: last month's documents for every unit with data."""
-    from . import production
-
     return production.schedule_month(datetime.date.fromisoformat(day) if day else None)

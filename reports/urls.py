@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from reports import views
 
 unit_reports = "units/<slug:slug>/reports/"
 year = unit_reports + "<int:fiscal_year>/"

@@ -14,16 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ita_portal import thaidate
-from oit_items import files
-from oit_items.models import Assignment, Item
-from oit_items.permissions import get_item_for, item_access
+from ita_portal.lib import files, thaidate
+from ita_portal.lib.http import is_htmx
+from oit_items.evidence.models import Assignment
+from oit_items.evidence.permissions import get_item_for, item_access
+from oit_items.rulebook.models import Item
+from reports import jobs, production
+from reports.forms import EDITORS, Conflict
+from reports.kinds import DATASETS, DOCUMENT_KINDS, months_with_data
+from reports.models import Photo, RenderJob
 from units.permissions import get_unit_for
-
-from . import jobs, production
-from .forms import EDITORS, Conflict
-from .kinds import DATASETS, DOCUMENT_KINDS, months_with_data
-from .models import Photo, RenderJob
 
 
 def _month(fiscal_year: int, period: str):
@@ -44,10 +44,6 @@ def _report_item(user, slug, fiscal_year, topic, need="view"):
     if item is None:
         raise Http404
     return get_item_for(user, slug, fiscal_year, item.code, need)
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 @login_required
@@ -150,7 +146,7 @@ def render_documents(request, slug, fiscal_year, kind, period):
         jobs.request(spec.key, unit, month, request.user)
     except jobs.JobRefused as error:
         refused = error.message
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "reports/partials/job_status.html",
                       {"d": _status_context(unit, fiscal_year, month, spec, item, rights, refused)})
     if refused:

@@ -279,7 +279,7 @@ def make_docx(text: str = "รายงานผลการปฏิบัต�
 
 @pytest.fixture
 def o7(station):
-    from oit_items.models import Item
+    from oit_items.rulebook.models import Item
 
     return Item.objects.for_unit(station, 2567).get(code="O7")
 
@@ -302,11 +302,11 @@ def approve_period(users, unit, item, month, files, publish=True):
     """Take one period through upload → submit → check → approve with the real services."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from oit_items import evidence as evidence_service
-    from oit_items import workflow
-    from oit_items.models import Assignment
-    from oit_items.permissions import item_access, period_of
-    from oit_items.uploads import validate_upload
+    from ita_portal.lib.uploads import validate_upload
+    from oit_items.evidence import edits as evidence_service
+    from oit_items.evidence import workflow
+    from oit_items.evidence.models import Assignment
+    from oit_items.evidence.permissions import item_access, period_of
     from units.permissions import unit_access
 
     period = period_of(unit, item, month)
@@ -337,7 +337,7 @@ def approved_o7(users, station, o7):
 
     period = approve_period(users, station, o7, datetime.date(2023, 10, 1), [
         ("รายงานผลการปฏิบัติราชการ ต.ค.66.pdf", make_pdf(2)), ("รายงานผลการปฏิบัติราชการ ต.ค.66.docx", make_docx())])
-    from oit_items import publication
+    from oit_items.public import publication
 
     publication.bump(Unit.objects.get(pk=station.pk))  # on_commit does this in real requests
     return period

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ita_portal import thaidate
-from oit_items.uploads import validate_upload
+from ita_portal.lib import thaidate
+from ita_portal.lib.uploads import validate_upload
 from reports.forms import store_photo
 from reports.management.commands.bench_reports import seed_unit
 from reports.models import Activity, Bid, BudgetLine, BudgetPlan, BudgetSpending, OperationsReport, ProcurementMonth, Purchase

@@ -34,7 +34,7 @@ def poppler_pages(content: bytes) -> list[str]:
 def pdfium_pages(content: bytes) -> list[str]:
     import pypdfium2
 
-    from oit_items.upload_documents import PDFIUM_LOCK
+    from ita_portal.lib.upload_documents import PDFIUM_LOCK
 
     with PDFIUM_LOCK:  # the live server's thread may be making an upload's thumbnail at this moment
         pdf = pypdfium2.PdfDocument(content)

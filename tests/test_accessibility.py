@@ -57,7 +57,7 @@ def test_staff_pages(live_server, committed_demo, approved_o7, browser):
 def test_commander_pages(live_server, committed_demo, approved_o7, users, browser):
     import datetime
 
-    from oit_items.models import Evidence
+    from oit_items.evidence.models import Evidence
     from tests.conftest import approve_period, make_pdf
 
     approve_period(users, approved_o7.unit, approved_o7.item, datetime.date(2023, 11, 1), [("พ.ย.pdf", make_pdf())],
@@ -75,7 +75,7 @@ def test_commander_pages(live_server, committed_demo, approved_o7, users, browse
 
 
 def test_checklist_pages_with_sample_evidence(live_server, committed_demo, browser):
-    from oit_items.demo_evidence import publish_all
+    from oit_items.demo.evidence import publish_all
 
     publish_all(2567)
     problems = {}

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from oit_items.models import Framework
+from oit_items.rulebook.models import Framework
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from PIL import Image
 
 from oit_items.channels.models import Complaint, ComplaintAttachment
-from oit_items.models import AuditEvent, Evidence, Revision
+from oit_items.evidence.models import AuditEvent, Evidence, Revision
 from tests.conftest import make_pdf
 
 

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from oit_items.channels.models import Complaint, ComplaintAttachment
-from oit_items.demo_evidence import publish_all
+from oit_items.demo.evidence import publish_all
 from tests.conftest import log_in, make_pdf
 
 pytestmark = [pytest.mark.browser]

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 
-from oit_items import publication, workflow
-from oit_items.models import AuditEvent, ItemPeriod
+from oit_items.evidence import workflow
+from oit_items.evidence.models import AuditEvent, ItemPeriod
+from oit_items.public import publication
 from tests.conftest import approve_period, log_in, make_pdf
 from units.models import Unit
 
@@ -36,7 +37,7 @@ def people(committed_demo):
     User = get_user_model()
     found = {role: User.objects.get(username=f"bk-{role}") for role in ("admin", "responsible", "controller", "commander")}
     station = Unit.objects.get(slug="sn-buengkum")
-    from oit_items.models import Item
+    from oit_items.rulebook.models import Item
 
     return found, station, Item.objects.for_unit(station, 2567).get(code="O7")
 
@@ -50,8 +51,8 @@ def session(browser, live_server, username, size="desktop"):
 
 
 def rights(user, station, item):
-    from oit_items.models import Assignment
-    from oit_items.permissions import item_access
+    from oit_items.evidence.models import Assignment
+    from oit_items.evidence.permissions import item_access
     from units.permissions import unit_access
 
     return item_access(user, unit_access(user, station), Assignment.objects.get(unit=station, item=item))
@@ -85,9 +86,9 @@ def test_the_responsible_officer_sees_the_returned_month_on_top(browser, live_se
 def test_the_controllers_queue_lists_the_submitted_months(browser, live_server, people, shots):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from oit_items import evidence as evidence_service
-    from oit_items.permissions import period_of
-    from oit_items.uploads import validate_upload
+    from ita_portal.lib.uploads import validate_upload
+    from oit_items.evidence import edits as evidence_service
+    from oit_items.evidence.permissions import period_of
 
     users, station, o7 = people
     for month in (OCT, NOV):

@@ -26,7 +26,7 @@ def some_progress(committed_demo, users):
     from units.models import Unit
 
     station = Unit.objects.get(slug="sn-buengkum")
-    from oit_items.models import Item
+    from oit_items.rulebook.models import Item
 
     o7 = Item.objects.for_unit(station, 2567).get(code="O7")
     approve_period(users, station, o7, datetime.date(2023, 10, 1), [("รายงาน ต.ค.66.pdf", make_pdf())])

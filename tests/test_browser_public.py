@@ -6,10 +6,10 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from oit_items import evidence as evidence_service
-from oit_items.models import Revision
-from oit_items.permissions import period_of
-from oit_items.uploads import validate_upload
+from ita_portal.lib.uploads import validate_upload
+from oit_items.evidence import edits as evidence_service
+from oit_items.evidence.models import Revision
+from oit_items.evidence.permissions import period_of
 from tests.conftest import make_pdf
 
 pytestmark = [pytest.mark.browser]

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from oit_items.models import Assignment, Framework
-
+from oit_items.evidence.models import Assignment
+from oit_items.rulebook.models import Framework
 from tests.conftest import wait_for
 
 pytestmark = [pytest.mark.services]

@@ -5,8 +5,10 @@ import datetime
 import pytest
 from django.utils import translation
 
-from oit_items import checks, rules
-from oit_items.models import Evidence, Framework, Item, Revision
+from oit_items.evidence import checks
+from oit_items.evidence.models import Evidence, Revision
+from oit_items.rulebook import rules
+from oit_items.rulebook.models import Framework, Item
 
 OCT, NOV, DEC = datetime.date(2023, 10, 1), datetime.date(2023, 11, 1), datetime.date(2023, 12, 1)
 MONTHS = [10, 11, 12, 1, 2, 3]

@@ -16,10 +16,11 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from oit_items import evidence as evidence_service
-from oit_items.models import AuditEvent, Evidence, Item, Revision
-from oit_items.permissions import period_of
-from oit_items.uploads import validate_upload
+from ita_portal.lib.uploads import validate_upload
+from oit_items.evidence import edits as evidence_service
+from oit_items.evidence.models import AuditEvent, Evidence, Revision
+from oit_items.evidence.permissions import period_of
+from oit_items.rulebook.models import Item
 from reports.models import OperationsReport, Photo
 from tests.conftest import make_pdf, require
 from tests.together import errors_of, run_together

@@ -16,14 +16,24 @@ from pypdf import PdfReader
 
 from measures import documents, indicators
 from measures import kinds as measure_kinds
-from oit_items.models import Item
+from oit_items.rulebook.models import Item
 from reports import builders
 from reports import document as doc
 from reports.models import Bid, Purchase
 from reports.renderers import render
 from tests import pdf_engines
-from tests.documents_support import (BIG_PURCHASE, EMOJI_TEXT, LONG_WORDS, MILLION, MONTH, TALL_CAPTION, difficult_unit,
-                                     images_on_pages, text_boxes, vertical_rules)
+from tests.documents_support import (
+    BIG_PURCHASE,
+    EMOJI_TEXT,
+    LONG_WORDS,
+    MILLION,
+    MONTH,
+    TALL_CAPTION,
+    difficult_unit,
+    images_on_pages,
+    text_boxes,
+    vertical_rules,
+)
 from tests.test_reports_support import workbook
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from oit_items.models import Evidence, ItemPeriod, Revision
+from oit_items.evidence.models import Evidence, ItemPeriod, Revision
 from tests.conftest import make_docx, make_pdf
 from tests.test_upload_validation import bilevel_png
 from units.models import Officer, Role

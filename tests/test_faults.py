@@ -14,11 +14,11 @@ from django.core import signing
 from django.test import override_settings
 from django.urls import reverse
 
-from ita_portal.models import PendingTask
-from ita_portal.queue import resend_pending
+from ita_portal.lib.models import PendingTask
+from ita_portal.lib.queue import resend_pending
 from oit_items.channels.forms import SALT
 from oit_items.channels.models import Complaint
-from oit_items.models import Evidence, ItemPeriod
+from oit_items.evidence.models import Evidence, ItemPeriod
 from reports import jobs
 from reports.models import RenderJob, RenderOutput
 from tests.conftest import free_port, start_worker, stop_worker, wait_for

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from oit_items.channels.forms import SALT
 from oit_items.channels.models import ComplaintAttachment
-from oit_items.models import Evidence, Revision
+from oit_items.evidence.models import Evidence, Revision
 from tests.conftest import make_pdf
 
 TYPED = 'รายงาน "ต.ค.66" ฉบับ 50% & <แก้ไข>.pdf'

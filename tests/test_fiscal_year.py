@@ -11,9 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from ita_portal import thaidate
-from oit_items import fiscal_year, tasks
-from oit_items.models import Assignment, Framework
+from ita_portal.lib import thaidate
+from oit_items import tasks
+from oit_items.evidence.models import Assignment
+from oit_items.rulebook import fiscal_year
+from oit_items.rulebook.models import Framework
 from units.models import Officer, Unit, UnitType
 
 
@@ -109,8 +111,8 @@ def test_on_1_october_the_new_year_appears(db):
 def test_a_new_year_is_indexed_ready_and_shown_once_committed(db, station, django_capture_on_commit_callbacks):
     """The copy is a framework like a loaded one: its items are in the search and the public pages
     that list the years are rendered again."""
-    from oit_items.models import SearchEntry
-    from oit_items.public import requirements_stamp
+    from oit_items.public.models import SearchEntry
+    from oit_items.public.pages import requirements_stamp
 
     year = current_year() + 1
     before = requirements_stamp()

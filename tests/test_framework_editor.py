@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ita_portal import thaidate
-from oit_items.models import Framework, FrameworkDraft, FrameworkRelease, Item
+from ita_portal.lib import thaidate
+from oit_items.rulebook.models import Framework, FrameworkDraft, FrameworkRelease, Item
 
 
 @pytest.fixture

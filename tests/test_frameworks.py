@@ -6,9 +6,10 @@ import yaml
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from ita_portal import thaidate
-from oit_items import loading
-from oit_items.models import Assignment, Framework, FrameworkExists, Item
+from ita_portal.lib import thaidate
+from oit_items.evidence.models import Assignment
+from oit_items.rulebook import loading
+from oit_items.rulebook.models import Framework, FrameworkExists, Item
 from tests.conftest import IMMIGRATION_SEED, POLICE_SEED
 
 FILES = {

@@ -6,11 +6,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from oit_items import workflow
-from oit_items.models import AuditEvent, Evidence, ItemPeriod
-
-from .conftest import approve_period, make_docx, make_pdf
-from .test_my_work import rights
+from oit_items.evidence import workflow
+from oit_items.evidence.models import AuditEvent, Evidence, ItemPeriod
+from tests.conftest import approve_period, make_docx, make_pdf
+from tests.test_my_work import rights
 
 OCT, NOV, DEC = datetime.date(2023, 10, 1), datetime.date(2023, 11, 1), datetime.date(2023, 12, 1)
 
@@ -71,9 +70,10 @@ def test_no_approval_skips_the_review_of_what_becomes_public(client, users, stat
 
 
 def test_the_confirmation_shows_exactly_what_becomes_public(client, users, station, o7):
-    from oit_items import evidence as evidence_service
-    from oit_items.uploads import validate_upload
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ita_portal.lib.uploads import validate_upload
+    from oit_items.evidence import edits as evidence_service
 
     period = approve_period(users, station, o7, OCT, both(OCT))  # approved and public
     word = Evidence.objects.get(item_period=period, current_revision__extension="docx")
@@ -108,7 +108,7 @@ def test_what_changed_after_the_review_is_not_published(client, users, station, 
     # Meanwhile the evidence of the checked month is edited (state back to draft) and submitted,
     # checked again: not what the commander saw.
     piece = Evidence.objects.filter(item_period=period).first()
-    from oit_items import evidence as evidence_service
+    from oit_items.evidence import edits as evidence_service
 
     evidence_service.edit(piece, {"title": "ชื่อใหม่"}, users["responsible"])
     for action, role in (("submit", "responsible"), ("check", "controller")):

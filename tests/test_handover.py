@@ -10,7 +10,7 @@ from simple_history.models import HistoricalChanges
 
 from measures import reminders
 from measures.models import Measure, MeasurePlan
-from oit_items.models import Assignment
+from oit_items.evidence.models import Assignment
 from units import handover
 from units.models import Officer, Role, Unit
 

@@ -9,8 +9,7 @@ from django.core import mail
 from django.template import Context, Template
 
 from measures import reminders, schedule
-from measures.models import ReminderSent
-from measures.models import Measure, MeasurePlan
+from measures.models import Measure, MeasurePlan, ReminderSent
 from measures.tasks import send_reminders
 
 FY = 2567

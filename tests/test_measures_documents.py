@@ -8,10 +8,11 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from ita_portal import thaidate
+from ita_portal.lib import thaidate
 from measures import documents, kinds, progress
 from measures.models import Measure, MeasurePlan
-from oit_items.models import Evidence, Item, ItemPeriod
+from oit_items.evidence.models import Evidence, ItemPeriod
+from oit_items.rulebook.models import Item
 from reports import jobs
 from reports.models import RenderJob
 from reports.renderers import render

@@ -7,14 +7,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from oit_items import workflow
-from oit_items.models import Assignment, Item
-from oit_items.permissions import item_access
+from oit_items.evidence import workflow
+from oit_items.evidence.models import Assignment
+from oit_items.evidence.permissions import item_access
+from oit_items.rulebook.models import Item
+from tests.conftest import approve_period, make_docx, make_pdf
 from units.invitations import invite
 from units.models import Role
 from units.permissions import unit_access
-
-from .conftest import approve_period, make_docx, make_pdf
 
 OCT, NOV, DEC, JAN = (datetime.date(2023, 10, 1), datetime.date(2023, 11, 1), datetime.date(2023, 12, 1),
                       datetime.date(2024, 1, 1))
@@ -39,10 +39,11 @@ def returned(users, station, item, month, comment="ขาดไฟล์ Word �
 
 
 def submitted(users, station, item, month):
-    from oit_items import evidence as evidence_service
-    from oit_items.permissions import period_of
-    from oit_items.uploads import validate_upload
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ita_portal.lib.uploads import validate_upload
+    from oit_items.evidence import edits as evidence_service
+    from oit_items.evidence.permissions import period_of
 
     period = period_of(station, item, month)
     evidence_service.add_files(period, [validate_upload(SimpleUploadedFile("ก.pdf", make_pdf())),

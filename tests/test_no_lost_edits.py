@@ -8,13 +8,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from oit_items import evidence as evidence_service
-from oit_items import stored
-from oit_items.models import AuditEvent, Evidence, Revision
-from oit_items.uploads import validate_upload
-
-from .conftest import approve_period, make_pdf
-from .test_evidence_views import stored_files
+from ita_portal.lib import stored
+from ita_portal.lib.uploads import validate_upload
+from oit_items.evidence import edits as evidence_service
+from oit_items.evidence.models import AuditEvent, Evidence, Revision
+from tests.conftest import approve_period, make_pdf
+from tests.test_evidence_views import stored_files
 
 OCT = datetime.date(2023, 10, 1)
 
@@ -139,8 +138,8 @@ def test_a_file_written_for_a_rolled_back_transaction_is_deleted(committed_demo,
     from django.contrib.auth import get_user_model
     from django.db import transaction
 
-    from oit_items.models import Item
-    from oit_items.permissions import period_of
+    from oit_items.evidence.permissions import period_of
+    from oit_items.rulebook.models import Item
     from units.models import Unit
 
     station = Unit.objects.get(slug="sn-buengkum")
@@ -175,8 +174,7 @@ def test_an_approved_files_details_warn_before_returning_the_month_to_draft(clie
 
 def test_report_data_saved_meanwhile_is_not_overwritten_unseen(client, users):
     from reports.models import BudgetLine, OperationsReport
-
-    from .test_reports_support import edit_url, formset
+    from tests.test_reports_support import edit_url, formset
 
     def operations(summary, token):
         return {"summary": summary, "_version": token, **formset("activities", []), **formset("photos", [])}

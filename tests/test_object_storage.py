@@ -8,23 +8,22 @@ import logging
 import urllib.request
 
 import pytest
-from pypdf import PdfReader
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from pypdf import PdfReader
 
 from measures import kinds as measure_kinds
 from measures.models import Measure, MeasurePlan, ProgressPhoto
 from oit_items.channels.models import ComplaintAttachment
-from oit_items.models import Revision
+from oit_items.evidence.models import Revision
 from reports.models import RenderJob, RenderOutput
-
-from .conftest import approve_period, make_docx, make_pdf
-from .data.measures_files import jpeg
-from .test_measures_signs import produce
-from .test_public_channels import COMPLAIN, complaint
-from .test_reports_support import PURCHASES, ask_for, enter_procurement, stored
+from tests.conftest import approve_period, make_docx, make_pdf
+from tests.data.measures_files import jpeg
+from tests.test_measures_signs import produce
+from tests.test_public_channels import COMPLAIN, complaint
+from tests.test_reports_support import PURCHASES, ask_for, enter_procurement, stored
 
 OCT = datetime.date(2023, 10, 1)
 
@@ -201,8 +200,8 @@ def test_storage_is_chosen_by_environment(monkeypatch):
 def test_report_photos_are_objects_and_reach_the_rendered_report(client, s3_storage, users, db,
                                                                  django_capture_on_commit_callbacks):
     from reports.models import Photo
-
-    from .test_reports_operations import IMMIGRATION_ROWS, jpeg as report_jpeg, post_report
+    from tests.test_reports_operations import IMMIGRATION_ROWS, post_report
+    from tests.test_reports_operations import jpeg as report_jpeg
 
     client.force_login(users["other-responsible"])
     photos = [(f"ภาพกิจกรรม {i}.jpg", report_jpeg((40 * i, 90, 160))) for i in range(4)]

@@ -12,8 +12,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from ita_portal import thaidate
-from oit_items.models import Assignment, Item
+from ita_portal.lib import thaidate
+from oit_items.evidence.models import Assignment
+from oit_items.rulebook.models import Item
 from units import reference
 from units.models import LineOfWork, Officer, Role, Unit, UnitType
 

@@ -5,9 +5,8 @@ import jsonschema
 import pytest
 from django.utils import timezone
 
-from ita_portal import thaidate
-
-from oit_items.opendata import CATALOGUE_SCHEMA_PATH, load_schema
+from ita_portal.lib import thaidate
+from oit_items.public.opendata import CATALOGUE_SCHEMA_PATH, load_schema
 
 UNIT_JSON = "/api/v1/units/sn-buengkum/ita/2567/"
 
@@ -125,7 +124,7 @@ def test_public_pages_describe_themselves_in_json_ld(client, approved_o7):
 
 
 def test_json_ld_cannot_close_its_element():
-    from oit_items.catalogue import json_ld
+    from oit_items.public.catalogue import json_ld
 
     assert "</script>" not in json_ld({"title": "</script><script>alert(1)</script>"})
 
@@ -157,9 +156,9 @@ THAI_LINK = "https://www.bangkok.go.th/ข่าวประชาสัมพ�
 def hostile_titles(users, station, o7):
     import datetime
 
-    from oit_items import evidence as evidence_service
-    from oit_items import publication
-    from oit_items.permissions import period_of
+    from oit_items.evidence import edits as evidence_service
+    from oit_items.evidence.permissions import period_of
+    from oit_items.public import publication
     from tests.conftest import approve_period, make_pdf
 
     october = datetime.date(2023, 10, 1)

@@ -9,17 +9,17 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from ita_portal import thaidate
-from oit_items import evidence as evidence_service
-from oit_items import readiness, takedown, workflow
-from oit_items.models import Assignment, Item, ItemReadiness
-from oit_items.permissions import item_access, period_of
-from overview import figures
-from overview.models import Reminder
+from ita_portal.lib import thaidate
+from oit_items.evidence import edits as evidence_service
+from oit_items.evidence import readiness, takedown, workflow
+from oit_items.evidence.models import Assignment, ItemReadiness
+from oit_items.evidence.permissions import item_access, period_of
+from oit_items.overview import figures
+from oit_items.overview.models import Reminder
+from oit_items.rulebook.models import Item
+from tests.conftest import approve_period, make_pdf
 from units.models import Unit
 from units.permissions import unit_access
-
-from .conftest import approve_period, make_pdf
 
 OCT, NOV = datetime.date(2023, 10, 1), datetime.date(2023, 11, 1)
 OWN_ROLES = ("admin", "responsible", "controller", "commander", "viewer")

@@ -6,10 +6,9 @@ import datetime
 import pytest
 from django.core.cache import cache
 
-from oit_items import publication
+from oit_items.public import publication
+from tests.conftest import approve_period, make_pdf
 from units.models import Unit
-
-from .conftest import approve_period, make_pdf
 
 ITEM = "/u/sn-buengkum/ita/2567/o7/"
 API = "/api/v1/units/sn-buengkum/ita/2567/o7/"
@@ -76,7 +75,7 @@ def test_sitemap_index_parts_and_robots(client, users, station, o7, approved_o7)
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in robots and "Disallow: /staff/" in robots
     index = client.get("/sitemap.xml")
     assert index["Content-Type"].startswith("application/xml")
-    from oit_items.models import Framework
+    from oit_items.rulebook.models import Framework
 
     years = Framework.objects.values("fiscal_year").distinct().count()  # 2567 and the current year
     assert years == 2 and index.content.decode().count("<sitemap>") == 2 * years  # a part per publishing unit and year

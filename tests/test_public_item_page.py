@@ -3,10 +3,10 @@ import urllib.parse
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from oit_items import evidence as evidence_service
-from oit_items.models import Revision
-from oit_items.permissions import period_of
-from oit_items.uploads import validate_upload
+from ita_portal.lib.uploads import validate_upload
+from oit_items.evidence import edits as evidence_service
+from oit_items.evidence.models import Revision
+from oit_items.evidence.permissions import period_of
 from tests.conftest import approve_period, make_docx, make_pdf
 
 ITEM = "/u/sn-buengkum/ita/2567/o7/"
@@ -82,7 +82,7 @@ def test_cached_pages_make_no_queries_and_change_on_approval(client, users, stat
     with django_assert_num_queries(0):
         assert client.get(ITEM).status_code == 200
     approve_period(users, station, o7, NOV, [("รายงาน พ.ย.66.pdf", make_pdf()), ("รายงาน พ.ย.66.docx", make_docx())])
-    from oit_items import publication
+    from oit_items.public import publication
     from units.models import Unit
 
     publication.bump(Unit.objects.get(pk=station.pk))
@@ -98,7 +98,7 @@ def test_signed_in_staff_are_never_served_a_cached_page(client, users, approved_
 
 
 def test_index_queries_do_not_grow(client, users, station, approved_o7, django_assert_num_queries):
-    from oit_items.models import Item
+    from oit_items.rulebook.models import Item
 
     index = "/u/sn-buengkum/ita/2567/"
     with django_assert_num_queries(4):  # unit, items, periods, years (the stamp is in the cache)
@@ -107,7 +107,7 @@ def test_index_queries_do_not_grow(client, users, station, approved_o7, django_a
         item = Item.objects.for_unit(station, 2567).get(code=code)
         approve_period(users, station, item, datetime.date(2023, 10, 1), [(f"{code}.pdf", make_pdf())] + (
             [(f"{code}.xlsx", _xlsx())]))
-    from oit_items import publication
+    from oit_items.public import publication
 
     publication.bump(station)
     with django_assert_num_queries(4):
@@ -135,7 +135,7 @@ def _periods(body) -> list[tuple[str, str]]:
 
 
 def _item(station, code):
-    from oit_items.models import Item
+    from oit_items.rulebook.models import Item
 
     return Item.objects.for_unit(station, 2567).get(code=code)
 
@@ -150,8 +150,8 @@ def test_requirements_come_first_in_thai(client, approved_o7):
 
 
 def test_every_month_is_a_row_published_none_or_not_yet(client, users, station):
-    from oit_items import evidence as evidence_service
-    from oit_items import publication
+    from oit_items.evidence import edits as evidence_service
+    from oit_items.public import publication
 
     o15 = _item(station, "O15")
     approve_period(users, station, o15, datetime.date(2023, 10, 1), [("สขร.1 ต.ค.66.pdf", make_pdf()), ("สขร.1 ต.ค.66.xlsx", _xlsx())])
@@ -182,8 +182,8 @@ def test_pdfs_show_their_page_count_and_a_thumbnail_of_page_one(client, approved
 
 
 def test_news_photos_are_inline_with_captions_dates_and_a_larger_view(client, users, station):
-    from oit_items import evidence as evidence_service
-    from oit_items import publication
+    from oit_items.evidence import edits as evidence_service
+    from oit_items.public import publication
     from tests.data.measures_files import jpeg
 
     o19 = _item(station, "O19")
@@ -209,11 +209,11 @@ def test_news_photos_are_inline_with_captions_dates_and_a_larger_view(client, us
 def test_last_updated_on_every_public_page(client, approved_o7):
     for path in ("/u/sn-buengkum/", "/u/sn-buengkum/ita/2567/", ITEM, "/u/sn-buengkum/ita/2567/o1/", "/u/sn-buengkum/questions/"):
         assert "data-updated" in client.get(path).content.decode(), path
-    assert f"ปรับปรุงล่าสุด: <time datetime=" in client.get(ITEM).content.decode()
+    assert "ปรับปรุงล่าสุด: <time datetime=" in client.get(ITEM).content.decode()
 
 
 def test_contact_item_shows_the_units_own_data_and_map(client, station):
-    from oit_items import publication
+    from oit_items.public import publication
     from units.models import Unit
 
     Unit.objects.filter(pk=station.pk).update(address="ถนนนวมินทร์ แขวงคลองกุ่ม เขตบึงกุ่ม กรุงเทพมหานคร 10240",
@@ -234,7 +234,7 @@ def test_complaint_item_never_says_not_published_under_its_statistics(client, db
 
 
 def test_item_page_queries_do_not_grow(client, users, station, o7, approved_o7, django_assert_num_queries):
-    from oit_items import publication
+    from oit_items.public import publication
 
     def count():
         publication.bump(station)
@@ -259,7 +259,7 @@ def test_index_numbers_each_row_once_with_aligned_titles(client, approved_o7):
 def test_the_unit_emblem_on_its_public_pages(client, station):
     from django.core.files.base import ContentFile
 
-    from oit_items import publication
+    from oit_items.public import publication
     from tests.data.measures_files import jpeg
     from units.models import Unit
 
@@ -277,8 +277,9 @@ def test_the_unit_emblem_on_its_public_pages(client, station):
 
 def test_a_published_framework_edit_reaches_the_public_page_and_the_search(client, national_admin, station,
                                                                           django_capture_on_commit_callbacks):
-    from oit_items import framework_edit, search
-    from oit_items.models import Framework
+    from oit_items.public import search
+    from oit_items.rulebook import editing as framework_edit
+    from oit_items.rulebook.models import Framework
 
     client.get(ITEM)  # cached before the edit
     framework = Framework.objects.get(unit_type=station.unit_type, fiscal_year=2567)

@@ -7,11 +7,12 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from oit_items import evidence as evidence_service
-from oit_items import publication, search
-from oit_items.models import Item, SearchEntry, SearchIndexState
-from oit_items.permissions import period_of
-from oit_items.uploads import validate_upload
+from ita_portal.lib.uploads import validate_upload
+from oit_items.evidence import edits as evidence_service
+from oit_items.evidence.permissions import period_of
+from oit_items.public import publication, search
+from oit_items.public.models import SearchEntry, SearchIndexState
+from oit_items.rulebook.models import Item
 from tests.conftest import IMMIGRATION_SEED, POLICE_SEED, approve_period, make_docx, make_pdf
 
 SEARCH = "/u/sn-buengkum/ita/2567/search/"

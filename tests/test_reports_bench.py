@@ -8,7 +8,7 @@ import shutil
 
 from django.core.management import call_command
 
-from oit_items.models import Evidence
+from oit_items.evidence.models import Evidence
 from reports.models import RenderJob
 from tests.conftest import require
 from units.models import Unit

@@ -3,10 +3,9 @@ items, so each month's report is attached to the year's period; money is Decimal
 
 from decimal import Decimal
 
-from oit_items.models import Evidence
+from oit_items.evidence.models import Evidence
 from reports.models import BudgetLine, BudgetMonth, BudgetSpending, FundMonth, FundSpending, RenderJob
-from tests.test_reports_support import (NOV, OCT, ask_for, docx_tables, edit_url, formset, in_pdf, pdf_text, stored,
-                                        workbook)
+from tests.test_reports_support import NOV, OCT, ask_for, docx_tables, edit_url, formset, in_pdf, pdf_text, stored, workbook
 
 
 def post_budget(client, period, lines, problems="", initial=0):

@@ -8,14 +8,26 @@ from unittest import mock
 import pytest
 from django.conf import settings
 
-from oit_items import evidence as evidence_service
-from oit_items.models import Evidence, Item, Revision
+from oit_items.evidence import edits as evidence_service
+from oit_items.evidence.models import Evidence, Revision
+from oit_items.rulebook.models import Item
 from reports import jobs, production
 from reports.models import Purchase, RenderJob, RenderOutput
-from reports.tasks import render_job
 from reports.system import SYSTEM_USERNAME, system_user
-from tests.test_reports_support import (APR, NOV, OCT, PURCHASES, ask_for, enter_procurement, in_pdf, pdf_text,
-                                        render_url, status_url, stored)
+from reports.tasks import render_job
+from tests.test_reports_support import (
+    APR,
+    NOV,
+    OCT,
+    PURCHASES,
+    ask_for,
+    enter_procurement,
+    in_pdf,
+    pdf_text,
+    render_url,
+    status_url,
+    stored,
+)
 
 
 @pytest.fixture

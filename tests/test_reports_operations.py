@@ -10,8 +10,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from PIL import Image as PILImage
 
-from oit_items import workspace
-from oit_items.models import Evidence, Item
+from oit_items.evidence import workspace
+from oit_items.evidence.models import Evidence
+from oit_items.rulebook.models import Item
 from reports.models import Activity, OperationsReport, Photo, RenderJob
 from tests.test_reports_support import OCT, ask_for, docx_tables, docx_text, edit_url, formset, in_pdf, pdf_text, stored
 from units.models import LineOfWork, Unit

@@ -8,12 +8,24 @@ import pytest
 from django.utils import translation
 from django.utils.translation import gettext
 
-from oit_items import workflow, workspace
-from oit_items.models import Assignment, Evidence, Item, ItemPeriod
-from oit_items.permissions import item_access
+from oit_items.evidence import workflow, workspace
+from oit_items.evidence.models import Assignment, Evidence, ItemPeriod
+from oit_items.evidence.permissions import item_access
+from oit_items.rulebook.models import Item
 from reports.models import Bid, ProcurementMonth, Purchase, RenderJob
-from tests.test_reports_support import (AGREED_TOTAL, BUDGET_TOTAL, NOV, OCT, PURCHASES, ask_for, enter_procurement,
-                                        in_pdf, pdf_text, stored, workbook)
+from tests.test_reports_support import (
+    AGREED_TOTAL,
+    BUDGET_TOTAL,
+    NOV,
+    OCT,
+    PURCHASES,
+    ask_for,
+    enter_procurement,
+    in_pdf,
+    pdf_text,
+    stored,
+    workbook,
+)
 from units.permissions import unit_access
 
 

@@ -3,7 +3,7 @@ month, PDF and Excel with totals that add up."""
 
 import pytest
 
-from oit_items.models import Evidence
+from oit_items.evidence.models import Evidence
 from reports import statistics
 from reports.models import RenderJob, StatisticsReport
 from tests.test_reports_support import OCT, ask_for, edit_url, in_pdf, pdf_text, stored, workbook

@@ -6,12 +6,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from oit_items.models import Evidence, ItemPeriod
+from oit_items.evidence.models import Evidence, ItemPeriod
 from reports.models import RenderJob
-from tests.test_reports_support import (OCT, PURCHASES, enter_procurement, in_pdf, pdf_text,  # noqa: F401
-                                        render_url, status_url, stored)
-
 from tests.conftest import wait_for
+from tests.test_reports_support import OCT, PURCHASES, enter_procurement, in_pdf, pdf_text, render_url, status_url, stored
 
 pytestmark = [pytest.mark.services]
 

@@ -10,17 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from ita_portal import thaidate
-from ita_portal.models import PendingTask
-from oit_items import evidence as evidence_service
-from oit_items import framework_edit, readiness, work
-from oit_items.models import Assignment, Item, ItemReadiness
-from oit_items.permissions import period_of
-from overview.models import Reminder
-from overview.tasks import send_lagging_reminder
-
-from .conftest import approve_period, make_pdf
-from .test_my_work import returned, submitted
+from ita_portal.lib import thaidate
+from ita_portal.lib.models import PendingTask
+from oit_items.evidence import edits as evidence_service
+from oit_items.evidence import my_work as work
+from oit_items.evidence import readiness
+from oit_items.evidence.models import Assignment, ItemReadiness
+from oit_items.evidence.permissions import period_of
+from oit_items.overview.models import Reminder
+from oit_items.overview.tasks import send_lagging_reminder
+from oit_items.rulebook import editing as framework_edit
+from oit_items.rulebook.models import Item
+from tests.conftest import approve_period, make_pdf
+from tests.test_my_work import returned, submitted
 
 OCT, NOV, JAN = datetime.date(2023, 10, 1), datetime.date(2023, 11, 1), datetime.date(2024, 1, 1)
 

@@ -6,9 +6,11 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from ita_portal import thaidate
-from oit_items import public, public_item, publication
-from oit_items.models import Framework, Item
+from ita_portal.lib import thaidate
+from oit_items.public import item as public_item
+from oit_items.public import pages as public
+from oit_items.public import publication
+from oit_items.rulebook.models import Framework, Item
 
 
 @pytest.fixture(autouse=True)

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import ImageFile
 
-from ita_portal.models import PendingTask
+from ita_portal.lib.models import PendingTask
+from ita_portal.lib.uploads import UploadRejected
 from measures import kinds, reminders, signs
 from measures.models import MeasurePlan
 from measures.tasks import send_reminders
-from oit_items.uploads import UploadRejected
 from reports import jobs
 from reports.models import RenderJob, RenderOutput
 from tests.test_evidence_views import stored_files

@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from oit_items.models import Assignment
+from oit_items.evidence.history import unit_history
+from oit_items.evidence.models import Assignment
 from tests.test_onboarding_import import new_station
 from units import handover, invitations
-from units.history import unit_history
 from units.models import ImportBatch, Invitation, Officer, Role, Unit
 from units.onboarding import jobs, reader
 from units.permissions import Access

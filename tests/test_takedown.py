@@ -8,10 +8,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from oit_items import publication, readiness, takedown, workflow
-from oit_items.models import AuditEvent, Evidence, ItemPeriod
-
-from .conftest import approve_period, make_docx, make_pdf
+from oit_items.evidence import readiness, takedown, workflow
+from oit_items.evidence.models import AuditEvent, Evidence, ItemPeriod
+from oit_items.public import publication
+from tests.conftest import approve_period, make_docx, make_pdf
 
 OCT = datetime.date(2023, 10, 1)
 PAGE = "/u/sn-buengkum/ita/2567/o7/"

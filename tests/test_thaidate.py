@@ -4,8 +4,8 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from ita_portal import thaidate
-from ita_portal.forms import BuddhistDateField, BuddhistYearField
+from ita_portal.lib import thaidate
+from ita_portal.lib.forms import BuddhistDateField, BuddhistYearField
 
 
 @pytest.mark.parametrize(

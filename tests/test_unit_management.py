@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from oit_items.models import Assignment, Item
+from oit_items.evidence.models import Assignment
+from oit_items.rulebook.models import Item
 from units.models import Officer, Unit
 
 FY = 2567

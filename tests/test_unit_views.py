@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from oit_items.models import Assignment
+from oit_items.evidence.models import Assignment
 from units.models import Officer, Unit
 
 OWN_ROLES = ("admin", "responsible", "controller", "commander", "viewer")

@@ -4,7 +4,8 @@ import re
 import pytest
 from django.core.management import call_command
 
-from oit_items.models import Assignment, Item
+from oit_items.evidence.models import Assignment
+from oit_items.rulebook.models import Item
 from tests.conftest import IMMIGRATION_SEED, POLICE_SEED
 from units import demo, handover
 from units.models import Officer, Role, Unit, UnitType
@@ -110,8 +111,8 @@ def test_demo_load_is_idempotent(db):
 def test_make_run_demo_with_samples_publishes_every_sample_and_is_idempotent(db, media_root):
     """What `make run` does: every sample goes through the real, guarded workflow (no override),
     so the samples must pass their items' checks; a second run changes nothing."""
-    from oit_items.models import ItemPeriod
-    from oit_items.workflow import period_failures
+    from oit_items.evidence.models import ItemPeriod
+    from oit_items.evidence.workflow import period_failures
 
     for _ in range(2):
         out = io.StringIO()

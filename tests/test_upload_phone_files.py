@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from oit_items.uploads import UploadRejected, validate_upload
+from ita_portal.lib.uploads import UploadRejected, validate_upload
 from tests.conftest import make_pdf
 
 

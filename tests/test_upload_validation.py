@@ -17,7 +17,7 @@ from django.utils import translation
 from PIL import Image, ImageFile
 from pypdf import PdfReader, PdfWriter
 
-from oit_items.uploads import UploadRejected, ValidatedFile, validate_upload
+from ita_portal.lib.uploads import UploadRejected, ValidatedFile, validate_upload
 
 THAI_NAME = "รายงานผลการปฏิบัติงาน ต.ค.66.pdf"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -212,7 +212,7 @@ def test_valid_pdf_with_thai_name_is_accepted_and_kept_exactly():
 
 
 def test_a_pdf_pdfium_cannot_draw_is_still_accepted_without_a_thumbnail():
-    from oit_items.upload_documents import pdf_thumbnail
+    from ita_portal.lib.upload_documents import pdf_thumbnail
 
     assert pdf_thumbnail(b"%PDF-1.4 not really") is None
 
@@ -225,7 +225,7 @@ def test_thumbnails_made_by_threads_at_once_take_turns_in_pdfium(monkeypatch):
 
     import pypdfium2
 
-    from oit_items.upload_documents import pdf_thumbnail
+    from ita_portal.lib.upload_documents import pdf_thumbnail
     from tests.conftest import make_pdf
     from tests.together import errors_of, run_together
 

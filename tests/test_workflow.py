@@ -5,12 +5,11 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 
-from oit_items import evidence as evidence_service
-from oit_items import notifications, workflow
-from oit_items.models import AppendOnly, AuditEvent, Evidence, ItemPeriod
-from oit_items.permissions import item_access, period_of
-from oit_items.uploads import validate_upload
-from oit_items.models import Assignment
+from ita_portal.lib.uploads import validate_upload
+from oit_items.evidence import edits as evidence_service
+from oit_items.evidence import notifications, workflow
+from oit_items.evidence.models import AppendOnly, Assignment, AuditEvent, Evidence, ItemPeriod
+from oit_items.evidence.permissions import item_access, period_of
 from tests.conftest import make_docx, make_pdf
 from units.permissions import unit_access
 
@@ -140,7 +139,7 @@ def test_removed_evidence_is_kept(drafted, users):
 
 
 def test_none_declaration_refused_beside_evidence(users, station):
-    from oit_items.models import Item
+    from oit_items.rulebook.models import Item
 
     o15 = Item.objects.for_unit(station, 2567).get(code="O15")  # monthly procurement: "none" allowed
     period = period_of(station, o15, OCT)

@@ -15,7 +15,7 @@ def run_together(*calls, timeout: float = 60) -> list:
         try:
             barrier.wait(timeout=20)
             results[index] = call()
-        except Exception as error:  # noqa: BLE001 - returned to the test
+        except Exception as error:
             results[index] = error
         finally:
             connections.close_all()

@@ -3,7 +3,7 @@ from django.db import models
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from .models import LineOfWork, Officer, Role, Unit, UnitType
+from units.models import LineOfWork, Officer, Role, Unit, UnitType
 
 
 class LineOfWorkInline(admin.TabularInline):

@@ -1,9 +1,7 @@
 """Every launch of a units task, in one place, through the portal's one enqueue path: after the data
 it needs is committed, and kept for the sweeper when the broker is down."""
 
-from ita_portal.queue import enqueue
-
-from . import tasks
+from ita_portal.lib.queue import enqueue
 
 CHUNK = 500  # invitations per task: a national import sends thousands
 
@@ -11,12 +9,12 @@ CHUNK = 500  # invitations per task: a national import sends thousands
 def invitations(invitation_ids, resend: bool = False) -> None:
     ids = list(invitation_ids)
     for start in range(0, len(ids), CHUNK):
-        enqueue(tasks.send_invitations, ids[start:start + CHUNK], not resend)
+        enqueue("units.tasks.send_invitations", ids[start:start + CHUNK], not resend)
 
 
 def import_check(batch_id: int) -> None:
-    enqueue(tasks.check_import, batch_id)
+    enqueue("units.tasks.check_import", batch_id)
 
 
 def import_apply(batch_id: int) -> None:
-    enqueue(tasks.apply_import, batch_id)
+    enqueue("units.tasks.apply_import", batch_id)

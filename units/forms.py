@@ -4,9 +4,8 @@ from django import forms
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
-from oit_items.uploads import UploadRejected, validate_upload
-
-from .models import LineOfWork, Officer, Unit
+from ita_portal.lib.uploads import UploadRejected, validate_upload
+from units.models import LineOfWork, Officer, Unit
 
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 

@@ -15,10 +15,9 @@ from django.db import transaction
 from django.db.models import Q
 from simple_history.models import HistoricalChanges
 
-from oit_items import publication
-
-from .models import Officer, Role, Unit
-from .permissions import Access
+from units.models import Officer, Role, Unit
+from units.permissions import Access
+from units.signals import unit_details_changed
 
 
 def officer_references() -> list[tuple[type, object]]:
@@ -79,7 +78,7 @@ def hand_over(leaver: Officer, successor: Officer, retire: bool = True, revoke_r
             if hasattr(row, "rename_in_text"):
                 row.rename_in_text(leaver, successor)
             if model is Unit:  # a new head of unit: the public contact details name them
-                transaction.on_commit(partial(publication.bump, row))
+                transaction.on_commit(partial(unit_details_changed.send, sender=Unit, unit=row))
         if rows:
             result.moved.setdefault(model, set()).update(row.pk for row in rows)
     if retire:

@@ -17,7 +17,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 
-from .models import Invitation
+from units.models import Invitation
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from .models import Role, Unit
+from units.models import Role, Unit
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,12 @@ def unit_access(user, unit: Unit) -> Access:
 
 def may(user, unit: Unit, need: str) -> bool:
     return unit_access(user, unit).may(need)
+
+
+def get_public_unit(slug: str) -> Unit:
+    """A unit whose disclosures are public (it publishes OIT items), for anyone; 404 otherwise."""
+    return get_object_or_404(Unit.objects.select_related("unit_type", "head", "parent"), slug=slug,
+                             unit_type__publishes_oit=True)
 
 
 def get_unit_for(user, slug: str, need: str = "view") -> tuple[Unit, Access]:

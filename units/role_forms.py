@@ -6,9 +6,9 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from . import enqueue, invitations
-from .forms import successor_label
-from .models import Officer, Role
+from units import enqueue, invitations
+from units.forms import successor_label
+from units.models import Officer, Role
 
 
 class GrantForm(forms.Form):

@@ -4,13 +4,14 @@ They are launched only from units/enqueue.py."""
 from celery import shared_task
 from django.db import OperationalError
 
+from units import invitations
+from units.models import Invitation
+from units.onboarding import jobs
+
 
 @shared_task(bind=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
 def send_invitations(self, invitation_ids: list[int], only_unsent: bool = True) -> int:
     """E-mail each invitation's link. With `only_unsent`, a retried task skips those already sent."""
-    from . import invitations
-    from .models import Invitation
-
     sent = 0
     for invitation in Invitation.objects.pending().filter(pk__in=invitation_ids).select_related("user", "unit"):
         if only_unsent and invitation.sent_at is not None:
@@ -21,13 +22,9 @@ def send_invitations(self, invitation_ids: list[int], only_unsent: bool = True) 
 
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def check_import(self, batch_id: int) -> str:
-    from .onboarding import jobs
-
     return jobs.check(batch_id)
 
 
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def apply_import(self, batch_id: int) -> str:
-    from .onboarding import jobs
-
     return jobs.apply(batch_id)

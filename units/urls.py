@@ -1,13 +1,10 @@
 from django.urls import path
 
-from . import views
-from .staff import assignments, history, invitations, officers, onboarding, roles, unit
+from units import views
+from units.staff import invitations, officers, onboarding, roles, unit
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("units/<slug:slug>/", views.unit_detail, name="unit-detail"),
-    path("units/<slug:slug>/<int:fiscal_year>/", views.unit_detail, name="unit-detail-year"),
-    path("units/<slug:slug>/officers/<int:pk>/reassign/", views.reassign_officer, name="officer-reassign"),
     # a unit runs itself
     path("units/<slug:slug>/edit/", unit.edit, name="unit-edit"),
     path("units/<slug:slug>/emblem/", unit.emblem, name="unit-emblem"),
@@ -19,8 +16,6 @@ urlpatterns = [
     path("units/<slug:slug>/officers/<int:pk>/head/", officers.make_head, name="officer-head"),
     path("units/<slug:slug>/roles/", roles.role_list, name="roles"),
     path("units/<slug:slug>/roles/<int:pk>/revoke/", roles.role_revoke, name="role-revoke"),
-    path("units/<slug:slug>/assignments/<int:fiscal_year>/", assignments.assignments, name="assignments"),
-    path("units/<slug:slug>/history/", history.history, name="unit-history"),
     # onboarding
     path("import/", onboarding.start, name="import-start"),
     path("import/template.xlsx", onboarding.template_download, name="import-template"),

@@ -5,7 +5,7 @@ import datetime
 from django import template
 from django.utils import timezone, translation
 
-from ita_portal import thaidate
+from ita_portal.lib import thaidate
 
 register = template.Library()
 

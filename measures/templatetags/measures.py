@@ -7,7 +7,7 @@ pages.
 
 from django import template
 
-from .. import schedule
+from measures import schedule
 
 register = template.Library()
 

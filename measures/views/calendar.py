@@ -9,11 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import schedule
-from ..forms import PhaseForm
-from ..models import CalendarPhase
-from ..permissions import get_plan_for
-from .common import base_context, check_year
+from measures import schedule
+from measures.forms import PhaseForm
+from measures.models import CalendarPhase
+from measures.permissions import get_plan_for
+from measures.views.common import base_context, check_year
 
 
 @login_required

@@ -1,8 +1,8 @@
 from django.http import Http404
 from django.utils import timezone
 
-from ita_portal import thaidate
-from oit_items.uploads import UploadRejected, check_name
+from ita_portal.lib import thaidate
+from ita_portal.lib.uploads import UploadRejected, check_name
 
 # Fiscal years a URL may name (BE): anything else is a typo or a probe.
 YEARS = range(2560, 2700)

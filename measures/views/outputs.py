@@ -8,15 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from oit_items import files
-
+from ita_portal.lib import files
+from ita_portal.lib.http import is_htmx
+from measures import kinds
+from measures.permissions import get_photo_for, get_plan_for
+from measures.views.common import base_context, check_year
 from reports import jobs
 from reports.models import RenderJob, RenderOutput
-from reports.views import _is_htmx
-
-from .. import kinds
-from ..permissions import get_photo_for, get_plan_for
-from .common import base_context, check_year
 
 
 def _kind(kind: str) -> str:
@@ -58,7 +56,7 @@ def render_view(request, slug, fiscal_year, kind):
         jobs.request(_kind(kind), unit, fiscal_year, request.user)
     except jobs.JobRefused as error:
         refused = error.message
-    if _is_htmx(request):  # htmx swaps the answer into the job's row: the row, with the reason
+    if is_htmx(request):  # htmx swaps the answer into the job's row: the row, with the reason
         return _job_partial(request, unit, plan, rights, fiscal_year, kind, refused)
     if refused:
         messages.error(request, refused)

@@ -4,10 +4,11 @@ from django.db.models import Count, Max
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from ..forms import PlanForm
-from ..models import Measure, MeasurePlan
-from ..permissions import get_unit_measures_for
-from .common import base_context, check_year, current_fiscal_year
+from measures.forms import PlanForm
+from measures.models import Measure, MeasurePlan
+from measures.permissions import get_unit_measures_for
+from measures.views.common import base_context, check_year, current_fiscal_year
+from units.signals import unit_details_changed
 
 DEFAULT_TITLE = "มาตรการยกระดับคุณธรรมและความโปร่งใสภายในหน่วยงาน"  # the document's title, in Thai
 
@@ -53,9 +54,7 @@ def plan_edit(request, slug, fiscal_year):
     if request.method == "POST" and form.is_valid():
         form.save()
         if "eit_survey_url" in form.changed_data:
-            from oit_items import publication
-
-            publication.bump(unit)  # the unit's public home page shows the EIT survey address
+            unit_details_changed.send(sender=type(unit), unit=unit)  # the unit's public home page shows the EIT survey address
         messages.success(request, _("Saved."))
         return redirect("measures-plan", unit.slug, fiscal_year)
     context = base_context(unit, plan if plan.pk else None, rights, fiscal_year, "plan")

@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oit_items import publication
-
-from .. import quotas
-from ..forms import CountForm, EitLinkForm, QuotaForm
-from ..models import MeasurePlan, SurveyQuota
-from ..permissions import get_plan_for, get_unit_measures_for
-from .common import base_context, check_year
+from measures import quotas
+from measures.forms import CountForm, EitLinkForm, QuotaForm
+from measures.models import MeasurePlan, SurveyQuota
+from measures.permissions import get_plan_for, get_unit_measures_for
+from measures.views.common import base_context, check_year
+from measures.views.plan import DEFAULT_TITLE
+from units.signals import unit_details_changed
 
 
 @login_required
@@ -39,8 +39,6 @@ def quotas_view(request, slug, fiscal_year):
 def eit_link(request, slug, fiscal_year):
     """The EIT survey address of a year: the unit's admin (or commander) sets it; the plan is
     started if the unit has none yet for that year."""
-    from .plan import DEFAULT_TITLE
-
     check_year(fiscal_year)
     unit, rights = get_unit_measures_for(request.user, slug, "edit")
     plan = (MeasurePlan.objects.filter(unit=unit, fiscal_year=fiscal_year).first()
@@ -48,7 +46,7 @@ def eit_link(request, slug, fiscal_year):
     form = EitLinkForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
         form.save()
-        publication.bump(unit)  # the public home page shows the link
+        unit_details_changed.send(sender=type(unit), unit=unit)  # the public home page shows the link
         messages.success(request, _("The EIT survey address is saved; the unit's public page shows it."))
         return redirect("measures-quotas", unit.slug, fiscal_year)
     context = base_context(unit, plan if plan.pk else None, rights, fiscal_year, "quotas")

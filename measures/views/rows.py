@@ -8,13 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oit_items.uploads import UploadRejected
-
-from .. import progress
-from ..forms import ActivityForm, MeasureForm, ProgressForm
-from ..models import Activity, Measure
-from ..permissions import get_plan_for
-from .common import base_context, check_year, refuse_unsafe_names
+from ita_portal.lib.uploads import UploadRejected
+from measures import progress
+from measures.forms import ActivityForm, MeasureForm, ProgressForm
+from measures.models import Activity, Measure
+from measures.permissions import get_plan_for
+from measures.views.common import base_context, check_year, refuse_unsafe_names
 
 KINDS = {
     "measure": (Measure, MeasureForm, "measures-measure"),

@@ -9,8 +9,8 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import MultipleFileField
-from .models import Complaint, Question
+from ita_portal.lib.forms import MultipleFileField
+from oit_items.channels.models import Complaint, Question
 
 # Embeddings, overrides and isolates (U+202A–202E, U+2066–2069) and the marks LRM, RLM and ALM.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")

@@ -11,7 +11,7 @@ import hmac
 from django.conf import settings
 from django_ratelimit.core import get_usage
 
-from ..audit import client_ip
+from ita_portal.lib.http import client_ip
 
 RATE = "5/h"
 

@@ -5,10 +5,13 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from ita_portal.lib import pagecache
 from units.models import Unit
+
+STATISTICS = "complaints"  # the live stamp of the complaint statistics (stats.py), moved by every change
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
@@ -82,12 +85,8 @@ class Complaint(models.Model):
     def save(self, *args, **kwargs):
         """Every change (received, triaged, finished — here or in the admin) refreshes the public
         statistics once it is committed."""
-        from django.db import transaction
-
-        from . import stats
-
         super().save(*args, **kwargs)
-        transaction.on_commit(lambda: stats.changed(self.unit))
+        transaction.on_commit(lambda: pagecache.touch_live(STATISTICS, self.unit.slug))
 
 
 class ComplaintAttachment(models.Model):

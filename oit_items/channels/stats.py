@@ -2,8 +2,8 @@
 complaints themselves, each figure by its own date: received in the month (by the day it was
 received), finished in the month (by the day it was finished), in progress at the month's end.
 
-The pages that show them are cached on a live stamp of their own (publication.live_stamp) that
-every change of a complaint moves (`changed`), so they are fresh without waiting for an approval."""
+The pages that show them are cached on a live stamp of their own (pagecache.live_stamp) that
+every change of a complaint moves (Complaint.save), so they are fresh without waiting for an approval."""
 
 import datetime
 from dataclasses import dataclass
@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from django.db.models import Max
 from django.utils import timezone
 
-from ita_portal import thaidate
-
-from .. import publication
-from .models import Complaint
+from ita_portal.lib import pagecache, thaidate
+from oit_items.channels.models import STATISTICS, Complaint
 
 
 @dataclass
@@ -34,7 +32,7 @@ class MonthStats:
                 "finished": self.finished}
 
 
-LIVE = "complaints"
+LIVE = STATISTICS
 
 
 def _latest(**unit):
@@ -44,11 +42,7 @@ def _latest(**unit):
 
 def stamp(slug: str) -> str:
     """Changes with every complaint of the unit."""
-    return publication.live_stamp(LIVE, slug, lambda: _latest(unit__slug=slug))
-
-
-def changed(unit) -> None:
-    publication.touch_live(LIVE, unit.slug)
+    return pagecache.live_stamp(LIVE, slug, lambda: _latest(unit__slug=slug))
 
 
 def last_change(unit):

@@ -6,10 +6,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ita_portal.site import site_url
+from ita_portal.lib.site import site_url
+from oit_items.channels.models import Complaint, Question
 from units.models import Role
-
-from .models import Complaint, Question
 
 
 def _staff_emails(unit) -> list[str]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from oit_items.channels import views
 
 public_urlpatterns = [
     path("u/<slug:slug>/questions/", views.questions, name="public-questions"),

@@ -7,16 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
-from ita_portal.queue import enqueue
-from units.permissions import get_unit_for
-
-from .. import uploads
-from ..audit import client_ip
-from ..public import _unit
-from . import limits, stats
-from .tasks import notify_new_message
-from .forms import AnswerForm, ComplaintForm, QuestionForm, TrackForm, TriageForm
-from .models import Complaint, ComplaintAttachment, ComplaintEvent, Question
+from ita_portal.lib import files, thaidate, uploads
+from ita_portal.lib.http import client_ip
+from ita_portal.lib.queue import enqueue
+from oit_items.channels import limits, stats
+from oit_items.channels.forms import AnswerForm, ComplaintForm, QuestionForm, TrackForm, TriageForm
+from oit_items.channels.models import Complaint, ComplaintAttachment, ComplaintEvent, Question
+from units.permissions import get_public_unit, get_unit_for
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -29,7 +26,7 @@ def _limited(request, template, context):
 
 
 def questions(request, slug):
-    unit = _unit(slug)
+    unit = get_public_unit(slug)
     form = QuestionForm(request.POST or None)
     answered = list(Question.objects.published().filter(unit=unit)[:100])
     context = {"unit": unit, "form": form, "answered": answered,
@@ -40,7 +37,7 @@ def questions(request, slug):
         data = {k: form.cleaned_data[k] for k in ("name", "email", "subject", "text")}
         asked = Question.objects.create(unit=unit, ip=client_ip(request), **data)
         limits.count_accepted(request, "questions")
-        enqueue(notify_new_message, "question", asked.pk)
+        enqueue("oit_items.channels.tasks.notify_new_message", "question", asked.pk)
         messages.success(request, _("Thank you. Your message has reached the unit; answers the unit publishes appear below."))
         return redirect("public-questions", slug=slug)
     return render(request, "channels/questions.html", context, status=400 if form.is_bound else 200)
@@ -71,7 +68,7 @@ def _store_complaint(unit, data, attachments, ip) -> Complaint:
 
 
 def new_complaint(request, slug):
-    unit = _unit(slug)
+    unit = get_public_unit(slug)
     form = ComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and limits.used_up(request, "complaints"):
         return _limited(request, "channels/complaint_form.html", {"unit": unit, "form": form})
@@ -83,7 +80,7 @@ def new_complaint(request, slug):
             ip = None if data["anonymous"] else client_ip(request)
             complaint = _store_complaint(unit, data, attachments, ip)
             limits.count_accepted(request, "complaints")
-            enqueue(notify_new_message, "complaint", complaint.pk)
+            enqueue("oit_items.channels.tasks.notify_new_message", "complaint", complaint.pk)
             request.session["complaint_code"] = complaint.code
             return redirect("public-complaint-sent", slug=slug)
     return render(request, "channels/complaint_form.html", {"unit": unit, "form": form},
@@ -91,7 +88,7 @@ def new_complaint(request, slug):
 
 
 def complaint_sent(request, slug):
-    unit = _unit(slug)
+    unit = get_public_unit(slug)
     code = request.session.pop("complaint_code", None)
     if not code:
         return redirect("public-complaint-track", slug=slug)
@@ -101,7 +98,7 @@ def complaint_sent(request, slug):
 @ratelimit(key=limits.sender_key, rate="30/h", method="GET", block=False)
 def track_complaint(request, slug):
     """Anyone with the code sees the status and the unit's note — nothing else of the complaint."""
-    unit = _unit(slug)
+    unit = get_public_unit(slug)
     form = TrackForm(request.GET or None)
     complaint = None
     if form.is_bound and getattr(request, "limited", False):
@@ -144,7 +141,6 @@ def staff_answer(request, slug, pk):
 @login_required
 def staff_complaints(request, slug):
     unit, access = get_unit_for(request.user, slug, "channels")
-    from ita_portal import thaidate
 
     fiscal_year = thaidate.fiscal_year(timezone.localdate())
     return render(request, "channels/staff_complaints.html", {
@@ -175,8 +171,6 @@ def _triage(complaint, data, user):
 
 @login_required
 def staff_attachment(request, slug, pk):
-    from .. import files
-
     unit, access = get_unit_for(request.user, slug, "channels")
     attachment = get_object_or_404(ComplaintAttachment, pk=pk, complaint__unit=unit)
     return files.serve(attachment.file, attachment.original_name, attachment.content_type)

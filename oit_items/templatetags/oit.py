@@ -4,8 +4,8 @@ from django import template
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ita_portal import thaidate
-from oit_items.checks import format_label, kind_label
+from ita_portal.lib import thaidate
+from oit_items.evidence.checks import format_label, kind_label
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ Formats are named as the OIT rules name them (`pdf`, `docx`, `xlsx`). Rendering 
 call it from Celery jobs and commands, never from a web request.
 """
 
-from . import excel, pdf, word
+from reports.renderers import excel, pdf, word
 
 RENDERERS = {"pdf": pdf.render, "docx": word.render, "xlsx": excel.render}
 FORMATS = tuple(RENDERERS)

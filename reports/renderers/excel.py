@@ -22,8 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from .. import document as doc
-from . import layout, pdf, thai_fonts
+from reports import document as doc
+from reports.renderers import layout, pdf, thai_fonts
 
 FONT_NAME = "TH Sarabun New"
 NUMBER_FORMATS = {

@@ -15,7 +15,8 @@ import functools
 import math
 import re
 
-from .. import document as doc
+from reports import document as doc
+from reports.renderers import thai_fonts
 
 PADDING_PT = 9.0  # a cell's left and right padding and its borders: 2 × 4 pt + 2 × 0.5 pt
 MAX_WORD_SHARE = 1 / 3  # a single word never claims more of the table's width than this
@@ -27,7 +28,6 @@ def _advances(bold: bool) -> tuple[dict[int, float], float]:
     """{codepoint: advance in em} of the PDF's Thai font, and a default for other characters."""
     from fontTools.ttLib import TTFont
 
-    from . import thai_fonts
 
     path = thai_fonts.patched_fonts().get("bold" if bold else "regular") or thai_fonts.source_font(bold)
     if path is None:

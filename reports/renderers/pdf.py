@@ -11,8 +11,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from .. import document as doc
-from . import layout, thai_fonts
+from reports import document as doc
+from reports.renderers import layout, thai_fonts
 
 TEMPLATE = "reports/pdf/document.html"
 PDF_VARIANT = "pdf/a-2u"

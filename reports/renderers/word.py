@@ -21,16 +21,16 @@ a Thai font.
 import io
 
 import docx
+from django.utils.translation import gettext as _
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from django.utils.translation import gettext as _
 
-from .. import document as doc
-from . import layout, pdf
+from reports import document as doc
+from reports.renderers import layout, pdf
 
 FONT = "TH Sarabun New"
 # The sizes of the PDF template, so that both break lines and pages alike.

@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import simple_history.models
-import units.models
 from django.conf import settings
 from django.db import migrations, models
+
+import units.models
 
 
 class Migration(migrations.Migration):

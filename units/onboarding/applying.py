@@ -11,10 +11,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from oit_items import publication
-
-from .. import enqueue
-from ..models import Invitation, Officer, Role, Unit
+from units import enqueue
+from units.models import Invitation, Officer, Role, Unit
+from units.signals import unit_details_changed
 
 BATCH = 1000
 
@@ -72,7 +71,7 @@ def apply(check, by=None, invite: bool = True) -> dict:
         bulk_update_with_history(heads, Unit, ["head"], batch_size=BATCH, default_user=by)
     for planned in check.units.values():
         if planned.changed and not planned.new:  # its public pages show its details and head
-            transaction.on_commit(partial(publication.bump, planned.obj))
+            transaction.on_commit(partial(unit_details_changed.send, sender=Unit, unit=planned.obj))
 
     counts["users"], counts["linked"] = _users(check, by)
     roles = [Role(user=planned.obj, unit=_unit(check, code), role=role) for planned, code, role in check.roles]

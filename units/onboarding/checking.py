@@ -6,7 +6,6 @@ portal has, so importing the same file twice changes nothing the second time.
 """
 
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
@@ -15,48 +14,18 @@ from django.core.validators import EmailValidator, URLValidator
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from ita_portal.thaidate import from_thai_digits
+from ita_portal.lib.thaidate import from_thai_digits
+from units.models import LineOfWork, Officer, Role, Unit, UnitType
+from units.onboarding.columns import OFFICERS, UNITS, USERS
+from units.onboarding.outcome import CREATE, REFUSE, UNCHANGED, UPDATE, Planned, RowResult
+from units.onboarding.user_rows import check_user_row
+from units.permissions import unit_access
 
-from ..models import LineOfWork, Officer, Role, Unit, UnitType
-from ..permissions import unit_access
-from .columns import OFFICERS, UNITS, USERS
-
-CREATE, UPDATE, UNCHANGED, REFUSE = "create", "update", "unchanged", "refuse"
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 UNIT_TEXT = ("name_th", "name_en", "short_name_th", "short_name_en", "address", "phone")
 OFFICER_TEXT = ("first_name", "last_name", "position", "phone")
 RANKS = {th for th, _en in Officer.RANKS}
-
-
-@dataclass
-class RowResult:
-    sheet: str
-    row: int
-    key: str
-    action: str = UNCHANGED
-    changes: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-
-    def as_json(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "key": self.key, "action": self.action,
-                "changes": self.changes, "errors": self.errors}
-
-
-@dataclass
-class Planned:
-    """One object the import will write: a model instance (new, or existing with changes)."""
-    result: RowResult
-    obj: object
-    new: bool
-    changed: list = field(default_factory=list)  # field names, for bulk_update
-    parent: str = ""  # units: parent code; officers: unit code
-    head: str = ""
-    row: object = None
-
-    def __post_init__(self):
-        if self.new:
-            self.result.action = CREATE
 
 
 class Row:
@@ -350,7 +319,7 @@ class Check:
             return
         line = self.lines.get((unit_type.pk, value)) or self.lines.get((unit_type.pk, value.lower()))
         if line is None:
-            names = ", ".join(l.name_th for l in LineOfWork.objects.filter(unit_type=unit_type)) or "—"
+            names = ", ".join(known.name_th for known in LineOfWork.objects.filter(unit_type=unit_type)) or "—"
             return row.refuse("line_of_work", _("“%(value)s” is not a line of work of a %(type)s (%(names)s)."),
                               value=value, type=unit_type, names=names)
         if planned.obj.line_of_work_id != line.pk:
@@ -378,8 +347,6 @@ class Check:
         return self.db_officers.get(key)
 
     def _user(self, row, seen_roles):
-        from .user_rows import check_user_row
-
         check_user_row(self, row, seen_roles)
 
     # -- the outcome -------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Officer, Role, UnitType
+from units.models import Officer, Role, UnitType
+from units.reference import UNIT_TYPES
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,6 @@ SHEETS = (UNITS, OFFICERS, USERS)
 
 def help_params() -> dict:
     """The closed sets the columns' explanations list."""
-    from ..reference import UNIT_TYPES
-
     lines = {entry[0]: ", ".join(line[1] for line in entry[5]) for entry in UNIT_TYPES}
     return {
         "types": ", ".join(f"{code} ({name})" for code, name, *_rest in UNIT_TYPES),

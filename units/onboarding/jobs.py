@@ -10,10 +10,10 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import enqueue
-from ..models import ImportBatch, random_name
-from . import applying, reader
-from .checking import Check
+from units import enqueue
+from units.models import ImportBatch, random_name
+from units.onboarding import applying, reader
+from units.onboarding.checking import Check
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .columns import SHEETS, Sheet, labels_in_every_language
+from units.onboarding.columns import SHEETS, Sheet, labels_in_every_language
 
 
 class FileProblem(ValueError):

@@ -5,8 +5,8 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from ..models import Role
-from .checking import CREATE, Planned
+from units.models import Role
+from units.onboarding.outcome import CREATE, Planned
 
 
 def check_user_row(check, row, seen_roles) -> None:

@@ -13,9 +13,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from .. import enqueue, invitations
-from ..models import Invitation
-from ..permissions import managed_units, require, unit_access
+from units import enqueue, invitations
+from units.models import Invitation
+from units.permissions import managed_units, require, unit_access
 
 SESSION_TOKEN = "_invitation_token"
 TOKEN_IN_URL = "set-password"

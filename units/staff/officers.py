@@ -5,13 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from oit_items import publication
-
-from ..forms import OfficerForm
-from ..handover import holdings
-from ..models import Officer
-from ..permissions import get_unit_for
-from .unit import serve_image
+from units.forms import OfficerForm
+from units.handover import holdings
+from units.models import Officer
+from units.permissions import get_unit_for
+from units.signals import unit_details_changed
+from units.staff.unit import serve_image
 
 
 @login_required
@@ -72,7 +71,7 @@ def make_head(request, slug, pk):
         raise Http404
     unit.head = officer
     unit.save(update_fields=["head"])
-    publication.bump(unit)  # its public contact details name the head
+    unit_details_changed.send(sender=type(unit), unit=unit)  # its public contact details name the head
     messages.success(request, _("%(name)s is now the head of %(unit)s.") % {"name": officer.display_name, "unit": unit})
     return redirect("officers", slug=unit.slug)
 

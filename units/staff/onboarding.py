@@ -10,12 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from oit_items.forms import MultipleFileField, MultipleFileInput
-
-from ..demo import sample_files
-from ..models import ImportBatch
-from ..onboarding import columns, jobs, reader
-from ..permissions import may_import, require
+from ita_portal.lib.forms import MultipleFileField, MultipleFileInput
+from units.demo import sample_files
+from units.models import ImportBatch
+from units.onboarding import columns, jobs, reader
+from units.permissions import may_import, require
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_ROWS = 300  # rows created/updated/unchanged listed on the page; refused rows are always all listed

@@ -5,9 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..models import Invitation, Role
-from ..permissions import get_unit_for
-from ..role_forms import GrantForm
+from units.models import Invitation, Role
+from units.permissions import get_unit_for
+from units.role_forms import GrantForm
 
 
 @login_required

@@ -4,11 +4,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from oit_items import publication
-from oit_items.files import serve
-
-from ..forms import SocialLinkFormSet, UnitForm, social_links_of
-from ..permissions import get_unit_for
+from ita_portal.lib.files import serve
+from units.forms import SocialLinkFormSet, UnitForm, social_links_of
+from units.permissions import get_unit_for
+from units.signals import unit_details_changed
 
 
 @login_required
@@ -23,7 +22,7 @@ def edit(request, slug):
             unit = form.save(commit=False)
             unit.social_links = social_links_of(links)
             unit.save()
-            publication.bump(unit)  # its public pages show these details and the emblem
+            unit_details_changed.send(sender=type(unit), unit=unit)  # its public pages show these details and the emblem
             messages.success(request, _("The details of %(unit)s are saved.") % {"unit": unit})
             return redirect("unit-detail", slug=unit.slug)
         messages.error(request, _("Nothing was saved: correct the fields marked below."))

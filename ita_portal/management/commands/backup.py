@@ -2,6 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ita_portal.backup import backup
+
 
 class Command(BaseCommand):
     help = "Back up the database and the uploaded files together, with a SHA-256 manifest."
@@ -10,8 +12,6 @@ class Command(BaseCommand):
         parser.add_argument("target", help="a new directory to write the backup to")
 
     def handle(self, target, **options):
-        from ita_portal.backup import backup
-
         try:
             manifest = backup(Path(target))
         except FileExistsError:

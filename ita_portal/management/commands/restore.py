@@ -2,6 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ita_portal.backup import BackupError, RestoreIncomplete, restore, verify
+
 
 class Command(BaseCommand):
     help = "Restore a backup made by `backup`: checks every SHA-256, then REPLACES the database and puts the files back."
@@ -11,8 +13,6 @@ class Command(BaseCommand):
         parser.add_argument("--yes", action="store_true", help="replace the current data without asking")
 
     def handle(self, source, yes=False, **options):
-        from ita_portal.backup import BackupError, RestoreIncomplete, restore, verify
-
         try:
             verify(Path(source))
             if not yes and input("This replaces every row of the database. Type yes to go on: ") != "yes":

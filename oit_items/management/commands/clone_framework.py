@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ita_portal import thaidate
-from oit_items.loading import framework_added
-from oit_items.models import Framework, FrameworkExists
+from ita_portal.lib import thaidate
+from oit_items.rulebook.loading import framework_added
+from oit_items.rulebook.models import Framework, FrameworkExists
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from ita_portal import thaidate
-from oit_items import fiscal_year
+from ita_portal.lib import thaidate
+from oit_items.rulebook import fiscal_year
 
 
 class Command(BaseCommand):

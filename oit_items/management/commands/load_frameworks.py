@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from oit_items.loading import FRAMEWORK_DIR, FrameworkFileError, load_all, load_file
+from oit_items.rulebook.loading import FRAMEWORK_DIR, FrameworkFileError, load_all, load_file
 
 
 class Command(BaseCommand):

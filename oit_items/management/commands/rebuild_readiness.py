@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from oit_items import readiness
+from oit_items.evidence import readiness
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from oit_items import search
+from oit_items.public import search
 from units.models import Unit
 
 

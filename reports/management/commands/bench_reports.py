@@ -30,15 +30,29 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
 
-from ita_portal import thaidate
-from oit_items.models import Framework
-from oit_items.uploads import validate_upload
+from ita_portal.lib import thaidate
+from ita_portal.lib.uploads import validate_upload
+from oit_items.rulebook.models import Framework
 from reports import builders, jobs
 from reports.document import Image
 from reports.forms import store_photo
 from reports.kinds import DOCUMENT_KINDS
-from reports.models import (Activity, Announcement, Bid, BudgetLine, BudgetMonth, BudgetPlan, BudgetSpending, FundMonth,
-                            FundSpending, OperationsReport, ProcurementMonth, Purchase, RenderJob, StatisticsReport)
+from reports.models import (
+    Activity,
+    Announcement,
+    Bid,
+    BudgetLine,
+    BudgetMonth,
+    BudgetPlan,
+    BudgetSpending,
+    FundMonth,
+    FundSpending,
+    OperationsReport,
+    ProcurementMonth,
+    Purchase,
+    RenderJob,
+    StatisticsReport,
+)
 from reports.renderers import render
 from units.models import LineOfWork, Unit, UnitType
 

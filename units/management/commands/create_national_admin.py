@@ -6,9 +6,9 @@ the new login gets an invitation e-mail with a one-time link to choose one.
 """
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from units import invitations

@@ -1,0 +1,218 @@
+"""The automatic OIT checks: a framework's rules evaluated against a unit's evidence.
+
+Each rule type is one function `(rule, context) -> list[Failure]`, named in CHECKS by the same
+name the data files use (see rules.py for their parameters). Evaluation is pure Python over
+evidence already loaded, so a page can check every item with no extra queries.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from ita_portal.lib import thaidate
+
+
+def format_label(fmt: str) -> str:
+    return {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "image": _("image")}[fmt]
+
+
+def month_name(month: datetime.date) -> str:
+    return thaidate.month_label(month, style="medium", language=translation.get_language() or "th")
+
+
+@dataclass(frozen=True)
+class Failure:
+    month: datetime.date | None
+    message: str
+
+
+@dataclass
+class Context:
+    """Evidence of one item of one unit, by month (None = the whole-year period), removed excluded."""
+
+    item: object
+    evidence: dict  # month -> list[Evidence]
+
+    def periods(self):
+        """(month date or None, evidence) for each period the item has in its fiscal year."""
+        if not self.item.months:
+            yield None, self.evidence.get(None, [])
+            return
+        fy = self.item.framework.fiscal_year
+        for month in thaidate.fiscal_year_months(fy, self.item.months):
+            yield month, self.evidence.get(month, [])
+
+    def all_evidence(self):
+        for _month, items in self.periods():
+            yield from items
+
+
+def _declared_none(evidence) -> bool:
+    return any(e.kind == e.NONE for e in evidence)
+
+
+def _in(month) -> str:
+    return _(" for %(month)s") % {"month": month_name(month)} if month else ""
+
+
+def check_periods(rule, ctx):
+    failures = []
+    for month, evidence in ctx.periods():
+        real = [e for e in evidence if e.kind != e.NONE]
+        if real:
+            continue
+        if _declared_none(evidence):
+            if not rule.get("none_allowed"):
+                failures.append(Failure(month, _("A “none this month” declaration is not accepted%(in)s; evidence is required.") % {"in": _in(month)}))
+            continue
+        failures.append(Failure(month, _("No evidence%(in)s.") % {"in": _in(month)}))
+    return failures
+
+
+def check_formats(rule, ctx):
+    failures = []
+    for month, evidence in ctx.periods():
+        if month and not evidence:
+            continue  # an empty month is reported once, by the periods rule
+        if _declared_none(evidence) and not any(e.kind == e.FILE for e in evidence):
+            continue
+        present = {e.format for e in evidence if e.kind == e.FILE}
+        for group in rule["all_of"]:
+            if not present & set(group):
+                label = _(" or ").join(format_label(f) for f in group)
+                failures.append(Failure(month, _("Missing a %(format)s file%(in)s.") % {"format": label, "in": _in(month)}))
+    return failures
+
+
+def check_languages(rule, ctx):
+    present = set()
+    for evidence in ctx.all_evidence():
+        present |= {"th", "en"} if evidence.language == "both" else {evidence.language}
+    names = {"th": _("Thai"), "en": _("English")}
+    return [Failure(None, _("Missing the %(language)s version.") % {"language": names[lang]})
+            for lang in rule["required"] if lang not in present]
+
+
+COUNTERS = {
+    "news": lambda e: e.is_news,
+    "photo": lambda e: e.kind == e.FILE and e.format == "image",
+    "file": lambda e: e.kind == e.FILE,
+    "link": lambda e: e.kind == e.LINK,
+}
+
+
+def kind_label(kind):
+    return {"news": _("news items"), "photo": _("photos"), "file": _("files"), "link": _("links")}[kind]
+
+
+def check_min_count(rule, ctx):
+    count_of = COUNTERS[rule["kind"]]
+    failures = []
+    scopes = list(ctx.periods()) if ctx.item.months else [(None, list(ctx.all_evidence()))]
+    for month, evidence in scopes:
+        if month and not any(e.kind != e.NONE for e in evidence):
+            continue  # empty or declared none: the periods rule speaks for that month
+        found = sum(1 for e in evidence if count_of(e))
+        if found < rule["count"]:
+            failures.append(Failure(month, _("At least %(count)s %(kind)s are required%(in)s (found %(found)s).") % {
+                "count": rule["count"], "kind": kind_label(rule["kind"]), "in": _in(month), "found": found}))
+    return failures
+
+
+def _normal(text):
+    return "".join(text.lower().split())
+
+
+def check_links(rule, ctx):
+    links = [e for e in ctx.all_evidence() if e.kind == e.LINK]
+    failures = []
+    if len(links) < rule.get("min", 1):
+        failures.append(Failure(None, _("At least %(count)s links are required (found %(found)s).") % {
+            "count": rule.get("min", 1), "found": len(links)}))
+    titles = [_normal(e.title) for e in links]
+    for name in rule.get("names_th", []):
+        if not any(_normal(name) in title for title in titles):
+            failures.append(Failure(None, _("Missing the link “%(name)s”.") % {"name": name}))
+    return failures
+
+
+def check_about_date(rule, ctx):
+    start = datetime.date.fromisoformat(rule["from"]) if "from" in rule else None
+    end = datetime.date.fromisoformat(rule["to"]) if "to" in rule else None
+    failures = []
+    for month, evidence in ctx.periods():
+        for piece in evidence:
+            day = piece.about_date
+            if piece.kind == piece.NONE or not ((start and day < start) or (end and day > end)):
+                continue
+            failures.append(Failure(month, _("“%(title)s” is dated %(date)s, outside %(start)s – %(end)s.") % {
+                "title": piece.title, "date": thaidate.thai_date(day, "medium"),
+                "start": thaidate.thai_date(start, "medium") if start else "…",
+                "end": thaidate.thai_date(end, "medium") if end else "…"}))
+    return failures
+
+
+CHECKS = {
+    "periods": check_periods,
+    "formats": check_formats,
+    "languages": check_languages,
+    "min_count": check_min_count,
+    "links": check_links,
+    "about_date": check_about_date,
+}
+
+
+# Rules that judge evidence that is there (its formats, counts, dates): with no evidence at all they
+# have nothing to judge, and saying "passed" would be a green tick without evidence.
+NEEDS_EVIDENCE = {"formats", "min_count", "about_date"}
+
+PASSED, FAILED, NOT_YET = "passed", "failed", "not_yet"
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: dict
+    failures: list
+    status: str  # PASSED, FAILED or NOT_YET (nothing to judge yet)
+
+
+def _status(rule, failures, ctx) -> str:
+    if failures:
+        return FAILED
+    if rule["type"] in NEEDS_EVIDENCE and not any(e.kind != e.NONE for e in ctx.all_evidence()):
+        return NOT_YET
+    return PASSED
+
+
+@dataclass
+class ItemCheck:
+    item: object
+    failures: list[Failure] = field(default_factory=list)
+    rule_results: list[RuleResult] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def passed_for(self, month) -> bool:
+        """A monthly cell passes on its own month's checks; a whole-year cell on all of them."""
+        return not self.failures_for(month)
+
+    def failures_for(self, month) -> list[Failure]:
+        return [f for f in self.failures if f.month == month]
+
+
+def evaluate(item, evidence_by_month: dict) -> ItemCheck:
+    ctx = Context(item, evidence_by_month)
+    result = ItemCheck(item)
+    if not any(r["type"] == "periods" for r in item.rules) and not list(ctx.all_evidence()):
+        failure = Failure(None, _("No evidence yet."))
+        result.failures.append(failure)
+        result.rule_results.append(RuleResult({"type": "evidence"}, [failure], FAILED))
+    for rule in item.rules:
+        failures = CHECKS[rule["type"]](rule, ctx)
+        result.rule_results.append(RuleResult(rule, failures, _status(rule, failures, ctx)))
+        result.failures.extend(failures)
+    return result

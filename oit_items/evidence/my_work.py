@@ -1,0 +1,221 @@
+""""My work" (งานของฉัน): what waits for one staff user, by role, across their units.
+
+- to prepare (responsible officers, and the admin for items nobody is assigned): the months and
+  whole-year periods of their items that are open — empty, draft or returned — returned ones on
+  top with their comment, then soonest deadline first. The current fiscal year from its first
+  month to today; older years only where work was started and not finished.
+- to check (controllers): submitted periods they may check.
+- to approve (commanders): checked periods.
+- for the admin: items without a responsible officer, pending invitations, the ITAP sheet.
+- for supervisors: their overviews.
+
+Assembled from a fixed number of queries whatever the number of units, items and entries.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from ita_portal.lib import thaidate
+from oit_items.evidence import checks, workspace
+from oit_items.evidence.models import Assignment, Evidence, ItemPeriod, ItemReadiness
+from oit_items.evidence.permissions import item_access
+from oit_items.rulebook.models import Item
+from units.models import Invitation, Role, Unit
+from units.permissions import managed_units, roles_held, supervised_units, unit_access
+
+STARTED = (ItemPeriod.DRAFT, ItemPeriod.RETURNED, ItemPeriod.SUBMITTED, ItemPeriod.CHECKED)
+
+
+@dataclass
+class Entry(workspace.PeriodFace):
+    unit: Unit
+    item: Item
+    month: datetime.date | None
+    period: ItemPeriod | None
+    state: str
+    due: datetime.date
+    failures: list
+    today: datetime.date
+
+    @property
+    def url(self) -> str:
+        return reverse("item-detail", args=[self.unit.slug, self.item.framework.fiscal_year, self.item.code.lower()]) + f"#{self.slug}"
+
+    @property
+    def returned(self) -> bool:
+        return self.state == ItemPeriod.RETURNED
+
+    @property
+    def shown_failures(self) -> list:
+        """An empty period says so by its state; its "no evidence" failure would only repeat it."""
+        return [] if self.state == ItemPeriod.EMPTY else self.failures
+
+    @property
+    def comment(self) -> str:
+        return self.period.return_comment if self.period and self.returned else ""
+
+
+@dataclass
+class AdminUnit:
+    unit: Unit
+    fiscal_year: int
+    unassigned: list
+    ready: int
+    items: int
+
+
+@dataclass
+class MyWork:
+    fiscal_year: int
+    prepare: list = field(default_factory=list)
+    check: list = field(default_factory=list)
+    approve: list = field(default_factory=list)
+    admin: list = field(default_factory=list)
+    invitations: int | None = None
+    supervised: list = field(default_factory=list)
+    approve_units: list = field(default_factory=list)  # units whose commander may bulk-approve
+    units: list = field(default_factory=list)
+
+    @property
+    def several_units(self) -> bool:
+        return len(self.units) > 1
+
+    @property
+    def count(self) -> int:
+        return len(self.prepare) + len(self.check) + len(self.approve)
+
+    @property
+    def prepare_groups(self) -> list:
+        """[(key, entries)]: returned, overdue, due within a month, later — each non-empty."""
+        groups = {"returned": [], "overdue": [], "soon": [], "later": []}
+        for entry in self.prepare:
+            key = ("returned" if entry.returned else "overdue" if entry.overdue
+                   else "soon" if (entry.due - entry.today).days <= 31 else "later")
+            groups[key].append(entry)
+        return [(key, entries) for key, entries in groups.items() if entries]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.count or self.admin or self.invitations or self.supervised)
+
+
+def _units(user):
+    """The units that publish OIT on which the user holds a unit role (not only supervisor)."""
+    roles = Role.objects.filter(user=user).exclude(role=Role.SUPERVISOR).values("unit_id")
+    return list(Unit.objects.filter(pk__in=roles, unit_type__publishes_oit=True).select_related("unit_type").order_by("path"))
+
+
+def _months(item, fiscal_year, current_year, today, started):
+    """The periods of an item that may need work: this year's up to today; older years' started ones."""
+    months = thaidate.fiscal_year_months(fiscal_year, item.months) if item.months else [None]
+    if fiscal_year == current_year:
+        return [m for m in months if m is None or m <= today]
+    return [m for m in months if m in started]
+
+
+def build(user, today: datetime.date, count_only: bool = False) -> MyWork:
+    """`count_only` (the navbar badge): only the three queues, without their check failures."""
+    current_year = thaidate.fiscal_year(today)
+    work = MyWork(current_year)
+    if not user.is_authenticated:
+        return work
+    units = work.units = _units(user)
+    roles = {unit.pk: unit_access(user, unit) for unit in units}
+    if units:
+        _queues(work, user, units, roles, current_year, today, count_only)
+    if count_only:
+        return work
+    admin_units = [u for u in units if roles[u.pk].has(Role.ADMIN)]
+    if admin_units:
+        _admin(work, admin_units, current_year)
+    if Role.ADMIN in roles_held(user):  # also the admins of units above, who see the invitations of their units
+        work.invitations = Invitation.objects.pending().filter(unit__in=managed_units(user)).count()
+    work.supervised = supervised_units(user)
+    work.approve_units = [u for u in units if roles[u.pk].approve and any(e.unit.pk == u.pk for e in work.approve)]
+    return work
+
+
+def _queues(work, user, units, roles, current_year, today, count_only=False):
+    unit_types = {u.unit_type_id for u in units}
+    items = {i.pk: i for i in Item.objects.filter(framework__unit_type__in=unit_types, framework__fiscal_year=current_year,
+                                                  retired=False).select_related("framework")}
+    periods = list(ItemPeriod.objects.filter(unit__in=units, item__retired=False)
+                   .filter(Q(item__framework__fiscal_year=current_year) | Q(state__in=STARTED))
+                   .select_related("item__framework").defer("published", "item__guidance_th", "item__guidance_en"))
+    for period in periods:
+        items.setdefault(period.item_id, period.item)
+    by_key = {(p.unit_id, p.item_id, p.month): p for p in periods}
+    started = defaultdict(set)
+    for p in periods:
+        if p.state in STARTED:
+            started[(p.unit_id, p.item_id)].add(p.month)
+    current = Evidence.objects.current().filter(item_period__unit__in=units, item_period__item__in=list(items))
+    if count_only:  # the queues need only which periods have evidence: a draft without any is still empty
+        evidence = set(current.values_list("item_period__unit_id", "item_period__item_id", "item_period__month"))
+    else:
+        evidence = defaultdict(list)
+        for piece in (current.select_related("current_revision", "item_period").defer("item_period__published")
+                      .order_by("about_date", "pk")):
+            evidence[(piece.item_period.unit_id, piece.item_period.item_id, piece.item_period.month)].append(piece)
+    assignments = {(a.unit_id, a.item_id): a for a in Assignment.objects.filter(unit__in=units, item__in=list(items))
+                   .prefetch_related("responsible", "controllers")}
+    officer = getattr(user, "officer", None)  # the same lookup item_access makes, then cached on the user
+    officer_id = officer.pk if officer else None
+    by_unit_type = defaultdict(list)
+    for item in sorted(items.values(), key=lambda i: (i.framework.fiscal_year, i.number)):
+        by_unit_type[item.framework.unit_type_id].append(item)
+    for unit in units:
+        access = roles[unit.pk]
+        for item in by_unit_type[unit.unit_type_id]:
+            assignment = assignments.get((unit.pk, item.pk))
+            rights = item_access(user, access, assignment)
+            fiscal_year = item.framework.fiscal_year
+            months = _months(item, fiscal_year, current_year, today, started[(unit.pk, item.pk)])
+            if not months or not (rights.upload or rights.check or rights.approve):
+                continue
+            if not count_only:
+                all_months = thaidate.fiscal_year_months(fiscal_year, item.months) if item.months else [None]
+                result = checks.evaluate(item, {m: evidence.get((unit.pk, item.pk, m), []) for m in all_months})
+            responsible = {o.pk for o in assignment.responsible.all()} if assignment else set()
+            mine = officer_id in responsible or (access.has(Role.ADMIN) and not responsible)
+            for month in months:
+                period = by_key.get((unit.pk, item.pk, month))
+                unproven = (unit.pk, item.pk, month) not in evidence
+                state = (ItemPeriod.EMPTY if period is None or (period.state == ItemPeriod.DRAFT and unproven)
+                         else period.state)
+                if fiscal_year != current_year and state == ItemPeriod.EMPTY:
+                    continue
+                entry = Entry(unit, item, month, period, state, workspace.due_date(item, month),
+                              [] if count_only else result.failures_for(month), today)
+                if state in workspace.OPEN_STATES and rights.upload and mine:
+                    work.prepare.append(entry)
+                elif state == ItemPeriod.SUBMITTED and rights.check:
+                    work.check.append(entry)
+                elif state == ItemPeriod.CHECKED and rights.approve:
+                    work.approve.append(entry)
+    work.prepare.sort(key=lambda e: (not e.returned, e.due, e.item.number, e.month or datetime.date.min))
+    for queue in (work.check, work.approve):
+        queue.sort(key=lambda e: (e.period.updated_at, e.item.number))
+
+
+def _admin(work, units, fiscal_year):
+    items = defaultdict(list)
+    for item in Item.objects.filter(framework__unit_type__in={u.unit_type_id for u in units},
+                                    framework__fiscal_year=fiscal_year, retired=False).order_by("number").only(
+                                        "pk", "code", "title_th", "title_en", "framework__unit_type_id").select_related("framework"):
+        items[item.framework.unit_type_id].append(item)
+    staffed = set(Assignment.objects.filter(unit__in=units, item__framework__fiscal_year=fiscal_year,
+                                            responsible__isnull=False).values_list("unit_id", "item_id").distinct())
+    ready = dict(ItemReadiness.objects.filter(unit__in=units, fiscal_year=fiscal_year, item__retired=False)
+                 .order_by().values("unit_id")
+                 .annotate(n=Count("pk", filter=Q(ready=True))).values_list("unit_id", "n"))
+    for unit in units:
+        unit_items = items[unit.unit_type_id]
+        if not unit_items:
+            continue
+        work.admin.append(AdminUnit(unit, fiscal_year, [i for i in unit_items if (unit.pk, i.pk) not in staffed],
+                                    ready.get(unit.pk, 0), len(unit_items)))

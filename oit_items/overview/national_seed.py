@@ -1,0 +1,216 @@
+"""The national tree for `make bench SCALE=national`, seeded in bulk with PostgreSQL's COPY.
+
+Around the demo units (ตร. → บช.น. → บก.น.4 → สน.บึงกุ่ม, สตม. → บก.ตม.4 → ตม.จว.บึงกาฬ): 1,484
+police stations under the metropolitan bureau and nine provincial regions, 80 immigration units
+under six divisions, and a year of evidence — every unit more or less diligent, periods in every
+state, about three files per period, approved snapshots, one audit event per period. Two
+stations get every period approved: `bench-normal` with 3 files a period, `bench-heavy` with 10.
+Rows get their ids here, so that snapshots can name their evidence before anything is written.
+"""
+
+import datetime
+import hashlib
+import json
+import random
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ita_portal.lib import thaidate
+from oit_items.rulebook.models import Item
+from units.models import Unit, UnitType
+
+FISCAL_YEAR = 2567
+POLICE_STATIONS, IMMIGRATION_UNITS = 1484, 80
+METRO_STATIONS = 88
+FORMATS = [("pdf", "pdf", "application/pdf"), ("docx", "docx",
+           "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+           ("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+           ("image", "jpg", "image/jpeg")]
+
+
+class Ids:
+    """Hands out ids above what a table holds; the sequences are moved past them at the end."""
+
+    def __init__(self, table):
+        self.table = table
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+            self.next = cursor.fetchone()[0] + 1
+
+    def take(self) -> int:
+        self.next += 1
+        return self.next - 1
+
+    def finish(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{self.table}', 'id'), %s)", [self.next])
+
+
+def copy(table, columns, rows) -> int:
+    with connection.connection.cursor() as cursor:
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as stream:
+            for row in rows:
+                stream.write_row(row)
+    return len(rows)
+
+
+def _units(types) -> list[dict]:
+    """The tree below the demo units, as rows with ids and paths."""
+    ids = Ids("units_unit")
+    existing = {u.slug: u for u in Unit.objects.all()}
+    rows, publishing = [], []
+
+    def add(slug, type_code, parent_path, parent_id, name, short):
+        unit_id = ids.take()
+        row = {"id": unit_id, "slug": slug, "unit_type_id": types[type_code].pk, "parent_id": parent_id,
+               "path": f"{parent_path}{unit_id}/", "name_th": name, "short_name_th": short}
+        rows.append(row)
+        return row
+
+    def station(parent, n, police):
+        kind = "police_station" if police else "immigration_unit"
+        prefix = ("สน." if parent["slug"].startswith("mpd") else "สภ.") if police else "ตม.จว."
+        row = add(f"{'sn' if police else 'imm'}-{n}", kind, parent["path"], parent["id"],
+                  f"{'สถานีตำรวจ' if police else 'ตรวจคนเข้าเมือง'}ทดสอบที่ {n}", f"{prefix}ทดสอบ {n}")
+        publishing.append(row)
+
+    def known(slug):
+        unit = existing[slug]
+        return {"id": unit.pk, "path": unit.path, "slug": slug}
+
+    rtp, mpb, imm = known("rtp"), known("mpb"), known("imm-bureau")
+    metro = [known("mpd-4") if n == 4 else add(f"mpd-{n}", "division", mpb["path"], mpb["id"],
+                                                f"กองบังคับการตำรวจนครบาล {n}", f"บก.น.{n}") for n in range(1, 10)]
+    provinces = []
+    for region in range(1, 10):
+        bureau = add(f"pr-{region}", "bureau", rtp["path"], rtp["id"], f"ตำรวจภูธรภาค {region}", f"ภ.{region}")
+        provinces += [add(f"pr-{region}-{p}", "division", bureau["path"], bureau["id"],
+                          f"ตำรวจภูธรจังหวัดทดสอบ {region}.{p}", f"ภ.จว.{region}.{p}") for p in range(1, 9 if region < 9 else 13)]
+    n = 0
+    for i in range(METRO_STATIONS - 1):  # สน.บึงกุ่ม is one of them
+        n += 1
+        station(metro[i % len(metro)], n, True)
+    for i in range(POLICE_STATIONS - METRO_STATIONS):
+        n += 1
+        station(provinces[i % len(provinces)], n, True)
+    divisions = [known("imm-div-4") if d == 4 else add(f"imm-div-{d}", "division", imm["path"], imm["id"],
+                                                       f"กองบังคับการตรวจคนเข้าเมือง {d}", f"บก.ตม.{d}") for d in range(1, 7)]
+    for i in range(IMMIGRATION_UNITS - 1):
+        station(divisions[i % len(divisions)], i + 1, False)
+    publishing[0]["slug"], publishing[1]["slug"] = "bench-heavy", "bench-normal"
+    copy("units_unit", ["id", "slug", "unit_type_id", "parent_id", "path", "name_th", "name_en", "short_name_th",
+                        "short_name_en", "address", "phone", "email", "website", "social_links"],
+         [(r["id"], r["slug"], r["unit_type_id"], r["parent_id"], r["path"], r["name_th"], "", r["short_name_th"], "",
+           "", "", "", "", "[]") for r in rows])
+    ids.finish()
+    return publishing
+
+
+def _people(units, now) -> dict:
+    """One admin per seeded unit (login, officer with a phone, role): the overview's contacts."""
+    users, officers, roles = Ids("auth_user"), Ids("units_officer"), Ids("units_role")
+    user_rows, officer_rows, role_rows, admins = [], [], [], {}
+    for unit in units:
+        user_id = users.take()
+        admins[unit["id"]] = user_id
+        user_rows.append((user_id, "!", False, f"admin-{unit['slug']}", "", "", f"admin@{unit['slug']}.example.go.th",
+                          False, True, now))
+        officer_rows.append((officers.take(), unit["id"], user_id, "ร.ต.อ.", False, False, "ผู้ดูแล", unit["slug"], "", "",
+                             "ผู้ดูแลระบบ", f"02 000 {unit['id'] % 10000:04d}", "", "[]", True))
+        role_rows.append((roles.take(), user_id, unit["id"], "admin", now))
+    copy("auth_user", ["id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
+                       "is_active", "date_joined"], user_rows)
+    copy("units_officer", ["id", "unit_id", "user_id", "rank", "is_female", "is_acting", "first_name", "last_name",
+                           "first_name_en", "last_name_en", "position", "phone", "photo", "aliases", "is_active"],
+         officer_rows)
+    copy("units_role", ["id", "user_id", "unit_id", "role", "created_at"], role_rows)
+    for ids in (users, officers, roles):
+        ids.finish()
+    return admins
+
+
+def _plan(rnd, diligence):
+    """The state of one period (None: nothing done yet) and how many pieces of evidence it has."""
+    r = rnd.random()
+    for state, share in (("approved", 0.85 * diligence), ("checked", 0.05), ("submitted", 0.05), ("returned", 0.03),
+                         ("draft", 0.08)):
+        if r < share:
+            return state, rnd.choice((1, 2, 3, 3, 4, 5))
+        r -= share
+    return None, 0
+
+
+LAST_ACTION = {"approved": "approve", "checked": "check", "submitted": "submit", "returned": "return", "draft": "upload"}
+
+
+def _evidence(units, admins, now, rnd) -> dict:
+    items = {}
+    for item in Item.objects.filter(framework__fiscal_year=FISCAL_YEAR, retired=False).select_related("framework"):
+        items.setdefault(item.framework.unit_type_id, []).append(item)
+    period_ids, evidence_ids, revision_ids, event_ids = (Ids("oit_items_itemperiod"), Ids("oit_items_evidence"),
+                                                        Ids("oit_items_revision"), Ids("oit_items_auditevent"))
+    periods, evidence, revisions, events = [], [], [], []
+    published_units = set()
+    for unit in units:
+        heavy, normal = unit["slug"] == "bench-heavy", unit["slug"] == "bench-normal"
+        diligence = 1.0 if heavy or normal else rnd.betavariate(2.5, 1.5)
+        user_id = admins[unit["id"]]
+        for item in items[unit["unit_type_id"]]:
+            months = thaidate.fiscal_year_months(FISCAL_YEAR, item.months) if item.months else [None]
+            for month in months:
+                state, count = ("approved", 10 if heavy else 3) if heavy or normal else _plan(rnd, diligence)
+                if state is None:
+                    continue
+                period_id, at = period_ids.take(), now - datetime.timedelta(minutes=rnd.randrange(60 * 24 * 300))
+                snapshots = []
+                for n in range(count):
+                    evidence_id, revision_id = evidence_ids.take(), revision_ids.take()
+                    fmt, extension, content_type = FORMATS[n % len(FORMATS)] if item.is_monthly else FORMATS[0]
+                    about = month or datetime.date(2023, 10 + n % 3, 1 + n)
+                    title = f"{item.code} เอกสารหลักฐาน {n + 1}"
+                    name = f"{title}.{extension}"
+                    size = rnd.randrange(40_000, 4_000_000)
+                    digest = hashlib.sha256(f"{revision_id}".encode()).hexdigest()
+                    evidence.append((evidence_id, period_id, "file", title, "", about, "th", False, "", "", revision_id,
+                                     user_id, at))
+                    revisions.append((revision_id, evidence_id, 1, f"bench/{digest[:2]}/{digest}.{extension}", name, extension,
+                                      fmt, content_type, size, digest, 3 if fmt == "pdf" else None, "", user_id, at))
+                    snapshots.append({"evidence": evidence_id, "kind": "file", "title": title, "description": "",
+                                      "about_date": about.isoformat(), "language": "th", "is_news": False, "url": "",
+                                      "reason": "", "revision": revision_id, "format": fmt, "extension": extension,
+                                      "size": size, "original_name": name})
+                approved = state == "approved"
+                periods.append((period_id, unit["id"], item.pk, month, state, json.dumps(snapshots if approved else [],
+                                ensure_ascii=False), int(approved), at if approved else None, None, at))
+                events.append((event_ids.take(), at, user_id, "ผู้ดูแลระบบ", unit["id"], period_id, LAST_ACTION[state], "",
+                               "{}"))
+                if approved:
+                    published_units.add(unit["id"])
+    copy("oit_items_itemperiod", ["id", "unit_id", "item_id", "month", "state", "published", "published_version",
+                                  "approved_at", "approved_by_id", "updated_at"], periods)
+    copy("oit_items_evidence", ["id", "item_period_id", "kind", "title", "description", "about_date", "language",
+                                "is_news", "url", "reason", "current_revision_id", "created_by_id", "created_at"], evidence)
+    copy("oit_items_revision", ["id", "evidence_id", "number", "file", "original_name", "extension", "format",
+                                "content_type", "size", "sha256", "page_count", "thumbnail", "created_by_id", "created_at"],
+         revisions)
+    copy("oit_items_auditevent", ["id", "at", "actor_id", "actor_name", "unit_id", "item_period_id", "action", "comment",
+                                  "details"], events)
+    for ids in (period_ids, evidence_ids, revision_ids, event_ids):
+        ids.finish()
+    Unit.objects.filter(pk__in=published_units).update(published_at=now)
+    return {"periods": len(periods), "evidence": len(evidence)}
+
+
+@transaction.atomic
+def seed() -> dict:
+    if connection.vendor != "postgresql":
+        raise RuntimeError("the national bench needs PostgreSQL (BENCH_DATABASE_URL)")
+    rnd, now = random.Random(FISCAL_YEAR), timezone.now()
+    types = {t.code: t for t in UnitType.objects.all()}
+    units = _units(types)
+    admins = _people(units, now)
+    counts = _evidence(units, admins, now, rnd)  # the demo units keep their demo data
+    return {"units": Unit.objects.count(), "publishing": Unit.objects.filter(unit_type__publishes_oit=True).count(),
+            **counts}
+

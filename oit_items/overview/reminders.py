@@ -1,0 +1,71 @@
+""""Remind the lagging units": from an overview, one e-mail to the admins of each unit below
+with overdue items, at most once per unit and day. One Celery task per unit (fan-out)."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from ita_portal.lib.queue import enqueue
+from ita_portal.lib.site import site_url
+from oit_items.evidence import workspace
+from oit_items.overview.models import Reminder
+from units.models import Role, Unit
+
+
+def lagging(tree) -> list:
+    """Publishing units below the overview's unit with at least one overdue item."""
+    return [f for f in tree.below() if f.publishes and f.overdue > 0]
+
+
+@transaction.atomic
+def request(tree, root: Unit, user, today: datetime.date) -> tuple[int, int]:
+    """Record today's reminders and queue their e-mails; returns (queued, already reminded today)."""
+    ids = [f.pk for f in lagging(tree)]
+    already = set(Reminder.objects.filter(unit_id__in=ids, day=today).values_list("unit_id", flat=True))
+    new = [Reminder(unit_id=pk, day=today, fiscal_year=tree.fiscal_year, requested_by=user, requested_from=root)
+           for pk in ids if pk not in already]
+    Reminder.objects.bulk_create(new, ignore_conflicts=True)  # a supervisor asking at the same moment wins
+    queued = list(Reminder.objects.filter(unit_id__in=[r.unit_id for r in new], day=today, requested_by=user,
+                                          sent_at__isnull=True).values_list("pk", flat=True))
+    for pk in queued:  # one task per unit
+        enqueue("overview.tasks.send_lagging_reminder", pk)
+    return len(queued), len(already)
+
+
+def recipients(unit) -> list[str]:
+    """The unit's admins; where it has none with an e-mail, its commander."""
+    users = get_user_model().objects.filter(unit_roles__unit=unit, is_active=True).exclude(email="")
+    for role in (Role.ADMIN, Role.COMMANDER):
+        found = sorted({u.email for u in users.filter(unit_roles__role=role)})
+        if found:
+            return found
+    return []
+
+
+@transaction.atomic
+def send(reminder_id: int) -> int:
+    """Send one reminder (idempotent: a retried or repeated task sends nothing twice)."""
+    reminder = Reminder.objects.select_for_update().select_related("unit").filter(pk=reminder_id).first()
+    if reminder is None or reminder.sent_at is not None:
+        return 0
+    unit = reminder.unit
+    space = workspace.build(unit, reminder.fiscal_year, today=reminder.day, assignments={})
+    overdue = [cell for row in space.rows for cell in row.cells if cell.overdue]
+    to = recipients(unit)
+    if overdue and to:
+        url = site_url() + reverse("workspace", args=[unit.slug, reminder.fiscal_year])
+        context = {"unit": unit, "cells": overdue, "url": url, "fiscal_year": reminder.fiscal_year,
+                   "requested_from": reminder.requested_from}
+        with translation.override("th"):
+            subject = render_to_string("overview/email/reminder_subject.txt", context).strip()
+            body = render_to_string("overview/email/reminder_body.txt", context)
+        send_mail(subject, body, None, to)
+    reminder.sent_at = timezone.now()
+    reminder.recipients = len(to) if overdue else 0
+    reminder.save(update_fields=["sent_at", "recipients"])
+    return reminder.recipients

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from oit_items.overview import views
+
+base = "units/<slug:slug>/overview/"
+urlpatterns = [
+    path("overview/", views.start, name="overview-start"),
+    path(base, views.overview, name="overview"),
+    path(base + "<int:fiscal_year>/", views.overview, name="overview-year"),
+    path(base + "<int:fiscal_year>/heatmap/", views.heatmap_view, name="overview-heatmap"),
+    path(base + "<int:fiscal_year>/export.<str:fmt>", views.export, name="overview-export"),
+    path(base + "<int:fiscal_year>/remind/", views.remind, name="overview-remind"),
+]

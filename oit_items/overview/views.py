@@ -1,0 +1,120 @@
+"""Supervisors' readiness overview: the units below a unit as a table (filter, search, sort,
+pages), drill-down with breadcrumbs, charts, an item × unit heatmap, exports and reminders."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from oit_items.overview import exports, figures, heatmap, reminders
+from oit_items.overview.filters import UnitsBelowFilter
+from units.models import Role, Unit
+from units.permissions import get_unit_for, supervised_units, unit_access
+
+PAGE_SIZE = 50
+FILTER_NAMES = ("q", "type", "level", "band", "overdue", "sort")
+
+
+@login_required
+def start(request):
+    """/staff/overview/: the overview of the highest unit the user supervises."""
+    units = supervised_units(request.user)
+    if not units:
+        raise PermissionDenied
+    return redirect("overview", slug=units[0].slug)
+
+
+def _tree(request, slug, fiscal_year):
+    unit, access = get_unit_for(request.user, slug, "overview")
+    tree = figures.tree(unit, fiscal_year, timezone.localdate())
+    if fiscal_year is not None and fiscal_year not in tree.years:
+        raise Http404
+    return unit, access, tree
+
+
+def _filtered(request, tree) -> UnitsBelowFilter:
+    data = request.GET.copy()
+    if not any(name in data for name in FILTER_NAMES) and tree.root.children:
+        # First visit: the level right below (bureaus for the nation, stations for a division).
+        data["level"] = str(min(c.unit["unit_type__level"] for c in tree.root.children))
+    return UnitsBelowFilter(data, tree=tree)
+
+
+def breadcrumbs(user, tree) -> list[dict]:
+    """The units above this one that the user may also overview, top first."""
+    return [a for a in tree.ancestors if unit_access(user, Unit(id=a["id"], path=a["path"])).overview]
+
+
+def admin_contacts(unit_ids) -> dict:
+    """{unit id: [admin contact]} for one page of rows, one query."""
+    contacts = {}
+    roles = (Role.objects.filter(unit_id__in=unit_ids, role=Role.ADMIN, user__is_active=True)
+             .select_related("user__officer").order_by("unit_id", "user__username"))
+    for role in roles:
+        officer = getattr(role.user, "officer", None)
+        contacts.setdefault(role.unit_id, []).append({
+            "name": officer.display_name if officer else (role.user.get_full_name() or role.user.username),
+            "email": role.user.email, "phone": officer.phone if officer else ""})
+    return contacts
+
+
+@login_required
+def overview(request, slug, fiscal_year=None):
+    unit, access, tree = _tree(request, slug, fiscal_year)
+    if not tree.root.children:
+        return redirect("unit-detail", slug=unit.slug)
+    filterset = _filtered(request, tree)
+    rows = filterset.rows()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    contacts = admin_contacts([f.pk for f in page])
+    for row in page:
+        row.contacts = contacts.get(row.pk, [])
+    context = {
+        "unit": unit, "access": access, "tree": tree, "filter": filterset, "page": page, "count": len(rows),
+        "breadcrumbs": breadcrumbs(request.user, tree), "distribution": figures.distribution(tree),
+        "months": figures.monthly_progress(unit, tree), "lagging": len(reminders.lagging(tree)),
+        "sort": filterset.form.cleaned_data.get("sort") or "tree",
+    }
+    return render(request, "overview/overview.html", context)
+
+
+@login_required
+def export(request, slug, fiscal_year, fmt):
+    unit, access, tree = _tree(request, slug, fiscal_year)
+    rows = _filtered(request, tree).rows()
+    contacts = admin_contacts([f.pk for f in rows])
+    if fmt == "xlsx":
+        return exports.xlsx_response(unit, tree, rows, contacts)
+    if fmt == "csv":
+        return exports.csv_response(unit, tree, rows, contacts)
+    raise Http404
+
+
+@login_required
+def heatmap_view(request, slug, fiscal_year):
+    unit, access, tree = _tree(request, slug, fiscal_year)
+    tables = heatmap.tables(unit, tree, timezone.localdate())
+    context = {"unit": unit, "access": access, "tree": tree, "tables": tables, "heatmap": True,
+               "breadcrumbs": breadcrumbs(request.user, tree)}
+    return render(request, "overview/heatmap.html", context)
+
+
+@login_required
+@require_POST
+def remind(request, slug, fiscal_year):
+    unit, access, tree = _tree(request, slug, fiscal_year)
+    queued, already = reminders.request(tree, unit, request.user, timezone.localdate())
+    if queued:
+        messages.success(request, _("Reminders are on their way to the admins of %(count)s lagging units.") % {"count": queued})
+    if already:
+        messages.info(request, _("%(count)s units were already reminded today; they get at most one reminder a day.")
+                      % {"count": already})
+    if not queued and not already:
+        messages.info(request, _("No unit below has overdue items."))
+    return redirect(reverse("overview-year", args=[unit.slug, tree.fiscal_year]))

@@ -1,0 +1,27 @@
+"""What a unit has published, as the public pages and the open data read it."""
+
+from collections import defaultdict
+
+from django.shortcuts import get_object_or_404
+
+from oit_items.evidence.models import ItemPeriod
+from oit_items.rulebook.models import Framework, Item
+
+
+def item_or_404(unit, fiscal_year, code):
+    return get_object_or_404(Item.objects.for_unit(unit, fiscal_year).select_related("framework"), code__iexact=code)
+
+
+def fiscal_years(unit) -> list[int]:
+    return list(Framework.objects.filter(unit_type_id=unit.unit_type_id).order_by("-fiscal_year")
+                .values_list("fiscal_year", flat=True))
+
+
+def published_by_month(unit, items) -> dict:
+    """{item id: [(month or None, approved_at, [snapshot entries])]} from approved snapshots only."""
+    result = defaultdict(list)
+    periods = (ItemPeriod.objects.filter(unit=unit, item__in=items, published_version__gt=0)
+               .order_by("month").only("item_id", "month", "published", "approved_at"))
+    for period in periods:
+        result[period.item_id].append((period.month, period.approved_at, period.published))
+    return result
