@@ -5,15 +5,22 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test setup system test-system messages check-deploy bench clean
+.PHONY: run test check setup system test-system messages check-deploy bench clean
 
 run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Testing needs more than running: the test packages (requirements-test.txt) and system packages
 # (TEST_NEEDS in scripts/ensure-system.sh: Chromium, poppler, zbar, redis-server, …).
-test: test-system $(VENV)/.installed $(VENV)/.test-installed node_modules/.installed messages
+test: test-system $(VENV)/.installed $(VENV)/.test-installed node_modules/.installed messages check
 	scripts/run-tests.sh
+
+# The shape of the house, before the tests (CI runs it through `make test`): ruff (rules in ruff.toml),
+# import-linter (the layers and no cycles, in .importlinter) and no model change without its migration.
+check: $(VENV)/.installed $(VENV)/.test-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) manage.py makemigrations --check --dry-run
 
 # Everything `run` needs, without prompting: system packages, venv, assets, database, demo data
 # (`make run DEMO=no`: an empty portal with the frameworks only, to try the onboarding from scratch).

@@ -6,5 +6,5 @@ class PortalConfig(AppConfig):
     verbose_name = "ITA Portal"
 
     def ready(self):
-        # The production configuration checks.
+        # The production configuration checks (registered on import); they read the settings, loaded only now.
         from ita_portal import checks  # noqa: F401

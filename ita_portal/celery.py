@@ -12,6 +12,7 @@ app.autodiscover_tasks()
 
 @worker_init.connect
 def _refuse_to_start_misconfigured(**kwargs):
+    # This module is imported with the settings (ita_portal/__init__.py), before Django's apps are ready.
     from ita_portal.checks import refuse_to_start_misconfigured
 
     refuse_to_start_misconfigured()

@@ -8,6 +8,7 @@ class OitItemsConfig(AppConfig):
 
     def ready(self):
         # Up by announcement: the parts below say what happened, the parts above decide what it means.
+        # The receivers use models, loaded only now.
         from oit_items.evidence import receivers as evidence
         from oit_items.public import receivers as public
         from oit_items.rulebook import signals as rulebook

@@ -7,6 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Monthly reports")
 
     def ready(self):
+        # Models are loaded only now: the registration imports modules that use them.
         from reports import jobs, production
         from reports.kinds import DOCUMENT_KINDS
 

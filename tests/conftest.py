@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 
 from units.models import Unit
+from units.signals import published_record_changed
 
 IN_CI = os.environ.get("CI") == "true"
 SEEDS_DIR = Path(os.environ.get("SEEDS_DIR", settings.BASE_DIR.parent / "shared" / "seeds"))
@@ -337,9 +338,8 @@ def approved_o7(users, station, o7):
 
     period = approve_period(users, station, o7, datetime.date(2023, 10, 1), [
         ("รายงานผลการปฏิบัติราชการ ต.ค.66.pdf", make_pdf(2)), ("รายงานผลการปฏิบัติราชการ ต.ค.66.docx", make_docx())])
-    from oit_items.public import publication
 
-    publication.bump(Unit.objects.get(pk=station.pk))  # on_commit does this in real requests
+    published_record_changed.send(sender=None, unit=Unit.objects.get(pk=station.pk))  # on_commit does this in real requests
     return period
 
 

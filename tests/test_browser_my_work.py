@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 
 from oit_items.evidence import workflow
 from oit_items.evidence.models import AuditEvent, ItemPeriod
-from oit_items.public import publication
 from tests.conftest import approve_period, log_in, make_pdf
 from units.models import Unit
+from units.signals import published_record_changed
 
 pytestmark = [pytest.mark.browser]
 
@@ -131,7 +131,7 @@ def test_the_commander_must_give_a_reason_to_approve_a_failing_month(browser, li
 def test_the_commander_takes_down_a_published_file(browser, live_server, people, shots, size):
     users, station, o7 = people
     period = approve_period(users, station, o7, OCT, pdf_only(OCT))
-    publication.bump(station)
+    published_record_changed.send(sender=None, unit=station)
     entry = period.published[0]
     file_url = f"{live_server.url}/u/sn-buengkum/files/{entry['revision']}/"
     context, page = session(browser, live_server, "bk-commander", size)

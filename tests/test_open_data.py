@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from ita_portal.lib import thaidate
 from oit_items.public.opendata import CATALOGUE_SCHEMA_PATH, load_schema
+from units.signals import published_record_changed
 
 UNIT_JSON = "/api/v1/units/sn-buengkum/ita/2567/"
 
@@ -158,7 +159,6 @@ def hostile_titles(users, station, o7):
 
     from oit_items.evidence import edits as evidence_service
     from oit_items.evidence.permissions import period_of
-    from oit_items.public import publication
     from tests.conftest import approve_period, make_pdf
 
     october = datetime.date(2023, 10, 1)
@@ -166,7 +166,7 @@ def hostile_titles(users, station, o7):
     for title in FORMULAS:
         evidence_service.add_link(period, {"title": title, "url": THAI_LINK, "about_date": october}, users["responsible"])
     approve_period(users, station, o7, october, [("รายงาน ต.ค.66.pdf", make_pdf())])
-    publication.bump(station)
+    published_record_changed.send(sender=None, unit=station)
 
 
 def test_csv_cells_never_start_a_formula(client, hostile_titles):

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from oit_items.public import publication
 from tests.conftest import approve_period, make_pdf
 from units.models import Unit
+from units.signals import published_record_changed
 
 ITEM = "/u/sn-buengkum/ita/2567/o7/"
 API = "/api/v1/units/sn-buengkum/ita/2567/o7/"
@@ -50,7 +51,7 @@ def test_conditional_get_answers_304(client, approved_o7, path):
 def test_approval_changes_the_etag_and_the_page(client, users, station, o7, approved_o7):
     before = client.get(ITEM)
     approve_period(users, station, o7, datetime.date(2023, 11, 1), [("พ.ย.66.pdf", make_pdf())])
-    publication.bump(Unit.objects.get(pk=station.pk))  # on commit in a real request
+    published_record_changed.send(sender=None, unit=Unit.objects.get(pk=station.pk))  # on commit in a real request
     after = client.get(ITEM, HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200 and after["ETag"] != before["ETag"]
     assert "พ.ย.66" in after.content.decode()
@@ -86,7 +87,7 @@ def test_sitemap_index_parts_and_robots(client, users, station, o7, approved_o7)
     assert client.get("/sitemaps/mpd-4-2567.xml").status_code == 404
     # Approval replaces the cached part (its stamp changes) and the index.
     Unit.objects.filter(pk=station.pk).update(published_at=None)
-    publication.bump(Unit.objects.get(pk=station.pk))
+    published_record_changed.send(sender=None, unit=Unit.objects.get(pk=station.pk))
     fresh = client.get("/sitemaps/sn-buengkum-2567.xml", HTTP_IF_NONE_MATCH=part["ETag"])
     assert fresh.status_code == 200 and fresh["ETag"] != part["ETag"]
     assert client.get("/sitemap.xml", HTTP_IF_NONE_MATCH=index["ETag"]).status_code == 200
@@ -129,7 +130,7 @@ def test_each_worker_remembers_stamps_and_pages_for_a_few_seconds(client, settin
         assert client.get(ITEM)["ETag"] != first["ETag"]
         # An approval in this worker shows at once.
         before = client.get(ITEM)["ETag"]
-        publication.bump(Unit.objects.get(pk=station.pk))
+        published_record_changed.send(sender=None, unit=Unit.objects.get(pk=station.pk))
         assert client.get(ITEM)["ETag"] != before
     finally:
         local.stamps.clear(), local.pages.clear()

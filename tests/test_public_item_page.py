@@ -8,6 +8,7 @@ from oit_items.evidence import edits as evidence_service
 from oit_items.evidence.models import Revision
 from oit_items.evidence.permissions import period_of
 from tests.conftest import approve_period, make_docx, make_pdf
+from units.signals import published_record_changed
 
 ITEM = "/u/sn-buengkum/ita/2567/o7/"
 NOV = datetime.date(2023, 11, 1)
@@ -82,10 +83,9 @@ def test_cached_pages_make_no_queries_and_change_on_approval(client, users, stat
     with django_assert_num_queries(0):
         assert client.get(ITEM).status_code == 200
     approve_period(users, station, o7, NOV, [("รายงาน พ.ย.66.pdf", make_pdf()), ("รายงาน พ.ย.66.docx", make_docx())])
-    from oit_items.public import publication
     from units.models import Unit
 
-    publication.bump(Unit.objects.get(pk=station.pk))
+    published_record_changed.send(sender=None, unit=Unit.objects.get(pk=station.pk))
     assert "รายงาน พ.ย.66" in client.get(ITEM).content.decode()
 
 
@@ -107,9 +107,8 @@ def test_index_queries_do_not_grow(client, users, station, approved_o7, django_a
         item = Item.objects.for_unit(station, 2567).get(code=code)
         approve_period(users, station, item, datetime.date(2023, 10, 1), [(f"{code}.pdf", make_pdf())] + (
             [(f"{code}.xlsx", _xlsx())]))
-    from oit_items.public import publication
 
-    publication.bump(station)
+    published_record_changed.send(sender=None, unit=station)
     with django_assert_num_queries(4):
         client.get(index)
 
@@ -151,14 +150,13 @@ def test_requirements_come_first_in_thai(client, approved_o7):
 
 def test_every_month_is_a_row_published_none_or_not_yet(client, users, station):
     from oit_items.evidence import edits as evidence_service
-    from oit_items.public import publication
 
     o15 = _item(station, "O15")
     approve_period(users, station, o15, datetime.date(2023, 10, 1), [("สขร.1 ต.ค.66.pdf", make_pdf()), ("สขร.1 ต.ค.66.xlsx", _xlsx())])
     evidence_service.declare_none(period_of(station, o15, NOV), "ไม่มีการจัดซื้อจัดจ้างในเดือนพฤศจิกายน 2566", NOV,
                                   users["responsible"])
     approve_period(users, station, o15, NOV, [])
-    publication.bump(station)
+    published_record_changed.send(sender=None, unit=station)
     body = client.get("/u/sn-buengkum/ita/2567/o15/").content.decode()
     assert _periods(body) == [("2023-10", "published"), ("2023-11", "none"), ("2023-12", "missing"),
                               ("2024-01", "missing"), ("2024-02", "missing"), ("2024-03", "missing")]
@@ -183,7 +181,6 @@ def test_pdfs_show_their_page_count_and_a_thumbnail_of_page_one(client, approved
 
 def test_news_photos_are_inline_with_captions_dates_and_a_larger_view(client, users, station):
     from oit_items.evidence import edits as evidence_service
-    from oit_items.public import publication
     from tests.data.measures_files import jpeg
 
     o19 = _item(station, "O19")
@@ -194,7 +191,7 @@ def test_news_photos_are_inline_with_captions_dates_and_a_larger_view(client, us
     draft = validate_upload(SimpleUploadedFile("ร่างข่าว.jpg", jpeg()))
     approve_period(users, station, o19, None, [])
     evidence_service.add_files(period_of(station, o19, None), [draft], {"about_date": NOV}, users["responsible"])
-    publication.bump(station)
+    published_record_changed.send(sender=None, unit=station)
     body = client.get("/u/sn-buengkum/ita/2567/o19/").content.decode()
     published = Revision.objects.get(original_name="ข่าว.jpg")
     assert f'src="/u/sn-buengkum/files/{published.pk}/thumbnail.jpg" alt="ผกก. ประชุมชี้แจงการประเมิน ITA"' in body
@@ -213,13 +210,12 @@ def test_last_updated_on_every_public_page(client, approved_o7):
 
 
 def test_contact_item_shows_the_units_own_data_and_map(client, station):
-    from oit_items.public import publication
     from units.models import Unit
 
     Unit.objects.filter(pk=station.pk).update(address="ถนนนวมินทร์ แขวงคลองกุ่ม เขตบึงกุ่ม กรุงเทพมหานคร 10240",
                                               phone="02 123 4567", email="bk@example.go.th", latitude="13.809000",
                                               longitude="100.651000")
-    publication.bump(Unit.objects.get(pk=station.pk))
+    published_record_changed.send(sender=None, unit=Unit.objects.get(pk=station.pk))
     body = client.get("/u/sn-buengkum/ita/2567/o5/").content.decode()
     assert "ถนนนวมินทร์" in body and 'href="tel:021234567"' in body and "bk@example.go.th" in body
     assert "https://www.openstreetmap.org/?mlat=13.809000&amp;mlon=100.651000" in body
@@ -234,10 +230,9 @@ def test_complaint_item_never_says_not_published_under_its_statistics(client, db
 
 
 def test_item_page_queries_do_not_grow(client, users, station, o7, approved_o7, django_assert_num_queries):
-    from oit_items.public import publication
 
     def count():
-        publication.bump(station)
+        published_record_changed.send(sender=None, unit=station)
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
@@ -259,14 +254,13 @@ def test_index_numbers_each_row_once_with_aligned_titles(client, approved_o7):
 def test_the_unit_emblem_on_its_public_pages(client, station):
     from django.core.files.base import ContentFile
 
-    from oit_items.public import publication
     from tests.data.measures_files import jpeg
     from units.models import Unit
 
     assert client.get("/u/sn-buengkum/emblem/").status_code == 404  # none yet
     unit = Unit.objects.get(pk=station.pk)
     unit.emblem.save("ตรา.jpg", ContentFile(jpeg()), save=True)
-    publication.bump(unit)
+    published_record_changed.send(sender=None, unit=unit)
     for path in ("/u/sn-buengkum/", "/u/sn-buengkum/ita/2567/", ITEM):
         assert 'src="/u/sn-buengkum/emblem/?v=' in client.get(path).content.decode(), path
     emblem = client.get("/u/sn-buengkum/emblem/")  # anonymous: the public emblem of a publishing unit

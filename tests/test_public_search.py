@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ita_portal.lib.uploads import validate_upload
 from oit_items.evidence import edits as evidence_service
 from oit_items.evidence.permissions import period_of
-from oit_items.public import publication, search
+from oit_items.public import search
 from oit_items.public.models import SearchEntry, SearchIndexState
 from oit_items.rulebook.models import Item
 from tests.conftest import IMMIGRATION_SEED, POLICE_SEED, approve_period, make_docx, make_pdf
+from units.signals import published_record_changed
 
 SEARCH = "/u/sn-buengkum/ita/2567/search/"
 NOV = datetime.date(2023, 11, 1)
@@ -98,7 +99,7 @@ def test_published_evidence_is_found_and_drafts_are_not(users, station, o7, appr
     evidence_service.add_files(draft, [validate_upload(SimpleUploadedFile("จัดซื้อวัสดุสำนักงานลับ.pdf", make_pdf()))],
                                {"about_date": NOV}, users["responsible"])
     with django_capture_on_commit_callbacks(execute=True):
-        publication.bump(station)
+        published_record_changed.send(sender=None, unit=station)
     hits = search.search(station, 2567, "ปฏิบัติราชการ ต.ค.")
     assert {(h.item_code, h.kind) for h in hits} >= {("O7", "file")}
     assert search.search(station, 2567, "วัสดุสำนักงานลับ") == []
@@ -113,7 +114,7 @@ def test_descriptions_are_searched_and_other_units_evidence_is_not(users, statio
                                users["responsible"])
     approve_period(users, station, o7, NOV, [])
     with django_capture_on_commit_callbacks(execute=True):
-        publication.bump(station)
+        published_record_changed.send(sender=None, unit=station)
     assert [(h.kind, h.month) for h in search.search(station, 2567, "แอลกอฮอล์")] == [("file", NOV)] * 2
     assert search.search(other_unit, 2567, "แอลกอฮอล์") == []
 
@@ -124,7 +125,7 @@ def test_the_index_is_built_by_the_job_a_publication_queues(client, users, stati
     approve_period(users, station, o11, datetime.date(2023, 10, 1),
                    [("สถิติคดีอาญา ต.ค.66.pdf", make_pdf()), ("สถิติคดีอาญา ต.ค.66.docx", make_docx())])
     with django_capture_on_commit_callbacks() as queued:
-        publication.bump(station)
+        published_record_changed.send(sender=None, unit=station)
     # Published, not indexed yet: the page says so and serves the index it has; a request builds nothing.
     before = SearchEntry.objects.count()
     page = client.get(SEARCH, {"q": "สถิติคดีอาญา"}).content.decode()

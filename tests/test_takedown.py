@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from oit_items.evidence import readiness, takedown, workflow
 from oit_items.evidence.models import AuditEvent, Evidence, ItemPeriod
-from oit_items.public import publication
 from tests.conftest import approve_period, make_docx, make_pdf
+from units.signals import published_record_changed
 
 OCT = datetime.date(2023, 10, 1)
 PAGE = "/u/sn-buengkum/ita/2567/o7/"
@@ -27,7 +27,7 @@ def published(users, station, o7, django_capture_on_commit_callbacks):
     period = approve_period(users, station, o7, OCT, [("รายงาน ต.ค. มีเลขบัตรประชาชน.pdf", make_pdf()),
                                                      ("รายงาน ต.ค.docx", make_docx())])
     with django_capture_on_commit_callbacks(execute=True):  # what a real request's commit runs
-        publication.bump(station)  # the stamp, and the search index job (run in-process)
+        published_record_changed.send(sender=None, unit=station)  # the stamp, and the search index job (run in-process)
     return period
 
 

@@ -7,5 +7,5 @@ class UnitsConfig(AppConfig):
     verbose_name = _("Units and officers")
 
     def ready(self):
-        # The login signal of two-step verification.
+        # The login signal of two-step verification; its module uses models, loaded only now.
         from units import two_factor  # noqa: F401

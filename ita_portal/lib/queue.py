@@ -32,10 +32,18 @@ def enqueue(task, *args, on_hold=None) -> None:
     transaction.on_commit(lambda: send(name, list(args), on_hold))
 
 
+def task_named(name: str):
+    """The task registered under `name`, or None. Tasks are enqueued by name, so the web process may
+    not have imported their modules yet: Celery's autodiscovery is lazy until then."""
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks.get(name)
+
+
 def send(name: str, args: list, on_hold=None) -> bool:
     """Hand the task to the broker now; keep it for the sweeper if the broker does not take it."""
     try:
-        current_app.tasks[name].apply_async(args=args, retry=False)
+        task_named(name).apply_async(args=args, retry=False)
     except BROKER_DOWN as error:
         log.warning("broker unavailable, task %s%s kept for the sweeper: %s", name, tuple(args), error)
         PendingTask.objects.create(task=name, args=args, error=f"{type(error).__name__}: {error}")
@@ -59,7 +67,7 @@ def resend_pending() -> int:
             pending = PendingTask.objects.select_for_update(skip_locked=True).filter(pk=pk).first()
             if pending is None:  # another sweep has it, or sent it already
                 continue
-            task = current_app.tasks.get(pending.task)
+            task = task_named(pending.task)
             if task is None:
                 log.error("pending task %s%s dropped: no such task", pending.task, tuple(pending.args))
                 pending.delete()
