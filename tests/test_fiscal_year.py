@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +15,7 @@ from django.utils import timezone
 from ita_portal.lib import thaidate
 from oit_items import tasks
 from oit_items.evidence.models import Assignment
+from oit_items.public import publication
 from oit_items.rulebook import fiscal_year
 from oit_items.rulebook.models import Framework
 from units.models import Officer, Unit, UnitType
@@ -121,3 +123,41 @@ def test_a_new_year_is_indexed_ready_and_shown_once_committed(db, station, djang
     police = Framework.objects.get(unit_type__code="police_station", fiscal_year=year)
     assert SearchEntry.objects.filter(item__framework=police).count() >= police.items.count() > 0
     assert requirements_stamp() != before
+
+
+@pytest.fixture
+def empty_caches():
+    """The shared cache and this process's stamps and pages, emptied before and after."""
+    def clear():
+        cache.clear()
+        publication.local.stamps.clear(), publication.local.pages.clear()
+
+    clear()
+    yield
+    clear()
+
+
+def _next_framework(station):
+    newest = thaidate.fiscal_year(timezone.localdate())
+    return Framework.objects.get(unit_type=station.unit_type, fiscal_year=newest).clone_to(newest + 1)
+
+
+def _requirements_changed():
+    publication.touch_live(publication.FRAMEWORKS, "*")  # as loading.requirements_changed does, on commit
+
+
+@pytest.mark.usefixtures("empty_caches")
+def test_a_new_fiscal_year_refreshes_the_unit_home_catalogue_and_sitemaps(client, station, approved_o7):
+    newest = thaidate.fiscal_year(timezone.localdate())
+    pages = ["/u/sn-buengkum/", "/api/v1/", "/sitemap.xml", f"/sitemaps/sn-buengkum-{newest}.xml"]
+    before = {path: client.get(path) for path in pages}
+    _next_framework(station)
+    _requirements_changed()
+    for path in pages:
+        after = client.get(path, HTTP_IF_NONE_MATCH=before[path]["ETag"])
+        assert after.status_code == 200 and after["ETag"] != before[path]["ETag"], path
+    assert f"/u/sn-buengkum/ita/{newest + 1}/" in client.get("/u/sn-buengkum/").content.decode()
+    assert f"/sitemaps/sn-buengkum-{newest + 1}.xml" in client.get("/sitemap.xml").content.decode()
+    assert newest + 1 in {u["slug"]: u for u in client.get("/api/v1/").json()["units"]}["sn-buengkum"]["fiscal_years"]
+    # The unit's own pages move to the newest year's part.
+    assert "/u/sn-buengkum/questions/" not in client.get(f"/sitemaps/sn-buengkum-{newest}.xml").content.decode()

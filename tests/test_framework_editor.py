@@ -1,12 +1,22 @@
 """National admins edit a framework in the staff UI with the loader's own validation, publish
 it as a new version, and the units see what changed."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from ita_portal.lib import thaidate
+from oit_items.evidence import edits as evidence_service
+from oit_items.evidence import readiness
+from oit_items.evidence.models import ItemReadiness
+from oit_items.evidence.permissions import period_of
+from oit_items.rulebook import editing as framework_edit
 from oit_items.rulebook.models import Framework, FrameworkDraft, FrameworkRelease, Item
+from tests.conftest import approve_period, make_pdf
+
+OCT = datetime.date(2023, 10, 1)
 
 
 @pytest.fixture
@@ -111,3 +121,21 @@ def test_the_framework_list_costs_a_fixed_number_of_queries(client, national_adm
     client.force_login(national_admin)
     with django_assert_num_queries(4):  # session, user, national admin?, frameworks
         client.get(reverse("frameworks"))
+
+
+def test_new_rules_published_refresh_the_stored_readiness(users, station, o7, national_admin,
+                                                         django_capture_on_commit_callbacks):
+    o5 = Item.objects.for_unit(station, 2567).get(code="O5")  # one link wanted
+    evidence_service.add_link(period_of(station, o5, None), {"title": "ช่องทาง", "url": "https://example.go.th/q",
+                                                             "about_date": OCT}, users["admin"])
+    approve_period(users, station, o7, OCT, [("report.pdf", make_pdf())])
+    assert ItemReadiness.objects.get(unit=station, item=o5).checks_passed
+    draft = framework_edit.draft_for(o5.framework, national_admin)
+    for entry in draft.items:
+        if entry["code"] == "O5":
+            entry["rules"] = [{"type": "links", "min": 2}]
+    draft.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        framework_edit.publish(o5.framework, national_admin, note="สองช่องทาง")
+    assert not ItemReadiness.objects.get(unit=station, item=o5).checks_passed
+    assert readiness.stored_all() == readiness.recompute_all()

@@ -11,8 +11,10 @@ from simple_history.models import HistoricalChanges
 from measures import reminders
 from measures.models import Measure, MeasurePlan
 from oit_items.evidence.models import Assignment
+from tests.test_unit_management import _published
 from units import handover
 from units.models import Officer, Role, Unit
+from units.permissions import Access
 
 
 def every_officer_reference():
@@ -117,3 +119,45 @@ def test_the_handover_page_moves_everything_and_says_so(client, users, station):
     body = response.content.decode()
     assert "โอนงาน" in body and "มาตรการ" in body
     assert not any(holds(m, f, leaver) for m, f in every_officer_reference())
+
+
+def test_handover_keeps_the_units_last_admin(db, station):
+    leaver, successor = Officer.objects.get(key="bk-chatchai"), Officer.objects.get(key="bk-thawit")
+    Role.objects.filter(unit=station, role=Role.ADMIN).delete()
+    last_admin = Role.objects.create(user=leaver.user, unit=station, role=Role.ADMIN)
+    unit_admin = Access(roles=frozenset({Role.ADMIN}), unit=station)
+
+    result = handover.hand_over(leaver, successor, access=unit_admin)
+
+    assert result.kept == [last_admin] and Role.objects.filter(pk=last_admin.pk).exists()
+    assert not Role.objects.filter(user=leaver.user, unit=station, role=Role.RESPONSIBLE).exists()
+
+
+def test_the_handover_page_keeps_roles_the_admin_may_not_remove_and_says_so(client, users, station):
+    leaver, successor = Officer.objects.get(key="bk-chatchai"), Officer.objects.get(key="bk-thawit")
+    supervisor = Role.objects.create(user=leaver.user, unit=station, role=Role.SUPERVISOR)  # granted from above
+    client.force_login(users["admin"])
+    response = client.post(reverse("officer-reassign", args=[station.slug, leaver.pk]),
+                           {"successor": successor.pk, "retire": "on", "revoke": "on"}, follow=True)
+    assert list(Role.objects.filter(user=leaver.user, unit=station)) == [supervisor]
+    assert "บทบาทของ bk-responsible ที่ท่านไม่มีสิทธิ์ยกเลิกยังคงอยู่" in response.content.decode()
+
+
+def test_a_head_handed_over_reaches_the_public_pages(db, station, django_capture_on_commit_callbacks):
+    leaver, successor = Officer.objects.get(key="bk-chatchai"), Officer.objects.get(key="bk-thawit")
+    Unit.objects.filter(pk=station.pk).update(head=leaver, published_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        handover.hand_over(leaver, successor)
+    assert _published(station)
+
+
+def test_an_item_held_twice_is_counted_once(client, users, station):
+    leaver, successor = Officer.objects.get(key="bk-chatchai"), Officer.objects.get(key="bk-thawit")
+    both = Assignment.objects.filter(unit=station, responsible=leaver).first()
+    both.controllers.add(leaver)
+    items = Assignment.objects.filter(unit=station).of_officer(leaver).distinct().count()
+    assert handover.holdings(leaver)[Assignment] == items
+    client.force_login(users["admin"])
+    page = client.get(reverse("officer-reassign", args=[station.slug, leaver.pk])).content.decode()
+    assert f"{Assignment._meta.verbose_name_plural}: {items}<" in page
+    assert handover.hand_over(leaver, successor).count_of(Assignment) == items

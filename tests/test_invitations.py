@@ -79,6 +79,22 @@ def test_sending_again_makes_the_earlier_link_useless(client, invited):
     assert accept(client, second).status_code == 302
 
 
+def test_an_invitation_whose_mail_fails_stays_unsent_for_the_retry(db, station, monkeypatch):
+    user = get_user_model().objects.create_user("bk-new", "new@police.go.th")
+    invitation = invitations.invite(user, station)
+
+    def smtp_down(*args, **kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(invitations, "send_mail", smtp_down)
+    with pytest.raises(OSError):
+        invitations.send(invitation)
+    stored = Invitation.objects.get(pk=invitation.pk)
+    assert stored.sent_at is None and stored.send_count == 0
+    monkeypatch.undo()
+    assert invitations.send(stored) and len(mail.outbox) == 1
+
+
 def test_password_validators_apply_and_nothing_is_lost(client, invited):
     response = accept(client, link_in(mail.outbox[-1]), password="12345678")
     assert response.status_code == 400 and "รหัสผ่าน" in response.content.decode()

@@ -4,10 +4,12 @@ partial for the workspace), and e-mail reminders before deadlines, once a day.""
 import datetime
 
 import pytest
+from celery import current_app
 from django.conf import settings
 from django.core import mail
 from django.template import Context, Template
 
+from ita_portal.lib.models import PendingTask
 from measures import reminders, schedule
 from measures.models import Measure, MeasurePlan, ReminderSent
 from measures.tasks import send_reminders
@@ -118,6 +120,22 @@ def test_a_failed_send_can_be_retried(db, settings, monkeypatch):
     with pytest.raises(OSError):
         reminders.send(D(2024, 4, 25))
     assert not ReminderSent.objects.exists()
+
+
+def test_each_plans_reminders_are_kept_when_the_broker_is_down(db, settings, monkeypatch,
+                                                              django_capture_on_commit_callbacks):
+    settings.MEASURES_REMINDER_DAYS = 7
+    today = datetime.date(2024, 4, 25)
+
+    def broker_down(*args, **kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(current_app.tasks["measures.tasks.send_plan_reminders"], "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_reminders(today.isoformat()) == 2
+    plans = reminders.plans_due(today, today + datetime.timedelta(days=7)).values_list("pk", flat=True)
+    assert sorted(PendingTask.objects.values_list("task", "args")) == sorted(
+        ("measures.tasks.send_plan_reminders", [pk, today.isoformat()]) for pk in plans)
 
 
 def test_beat_runs_the_reminders_every_day():

@@ -9,14 +9,17 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from PIL import ImageFile
 from pypdf import PdfReader
 
-from measures import kinds
+from measures import kinds, signs
 from measures.models import MeasurePlan
 from reports import jobs
 from reports.models import RenderJob, RenderOutput
 from tests.conftest import require
 from tests.data.measures_files import jpeg
+from tests.test_evidence_views import stored_files
+from tests.test_measures_documents import run_job
 
 FY = 2567
 
@@ -137,3 +140,24 @@ def test_signs_with_emblem_and_photo_still_fit_one_page(client, users, station, 
     for kind in kinds.SIGNS:  # produce() checks the single A4 page
         pdf = produce(client, users["admin"], station, kind, django_capture_on_commit_callbacks)
         assert scan(pdf, tmp_path), kind
+
+
+def test_a_job_failing_after_it_stored_a_sign_leaves_no_file_in_the_storage(
+        users, station, media_root, monkeypatch, django_capture_on_commit_callbacks):
+    save = RenderOutput.save
+
+    def failing_once_the_file_is_written(output, *args, **kwargs):
+        if output.file:
+            raise RuntimeError("the database went away")
+        return save(output, *args, **kwargs)
+
+    monkeypatch.setattr(RenderOutput, "save", failing_once_the_file_is_written)
+    job = run_job(kinds.SIGN_NO_GIFT_TH, station, users["admin"], django_capture_on_commit_callbacks)
+    assert job.state == RenderJob.FAILED and "RuntimeError" in job.error
+    assert stored_files(media_root) == []
+
+
+def test_rendering_a_sign_leaves_pillow_refusing_truncated_images(station, monkeypatch):
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # what importing WeasyPrint does
+    signs.render(kinds.SIGN_NO_GIFT_TH, MeasurePlan.objects.get(unit=station, fiscal_year=FY))
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False

@@ -5,11 +5,17 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from ita_portal.lib import thaidate
+from oit_items.evidence import edits as evidence_service
+from oit_items.evidence import my_work as work
 from oit_items.evidence import workflow
-from oit_items.evidence.models import Assignment
-from oit_items.evidence.permissions import item_access
+from oit_items.evidence.models import Assignment, ItemReadiness
+from oit_items.evidence.permissions import item_access, period_of
 from oit_items.rulebook.models import Item
 from tests.conftest import approve_period, make_docx, make_pdf
 from units.invitations import invite
@@ -171,3 +177,39 @@ def test_queries_do_not_grow_with_entries(client, users, station, o7, django_ass
     assert len(work.prepare if role == "responsible" else work.check if role == "controller" else work.admin) >= 1
     if role != "admin":
         assert len(work.prepare) + len(work.check) >= 3
+
+
+def test_retired_items_leave_my_work(users, station, o7):
+    returned(users, station, o7, JAN)
+    today = timezone.localdate()
+    assert (o7, JAN) in [(e.item, e.month) for e in work.build(users["responsible"], today).prepare]
+    year = thaidate.fiscal_year(today)
+    o9 = Item.objects.for_unit(station, year).get(code="O9")
+    ItemReadiness.objects.create(unit=station, item=o9, fiscal_year=year, first_due=today, ready=True)
+    assert work.build(users["admin"], today).admin[0].ready == 1
+    Item.objects.filter(pk__in=[o7.pk, o9.pk]).update(retired=True)
+    assert o7 not in [e.item for e in work.build(users["responsible"], today).prepare]
+    assert work.build(users["admin"], today).admin[0].ready == 0
+
+
+def test_the_badge_counts_the_same_with_fewer_queries(users, station, o7, django_assert_num_queries):
+    submitted(users, station, o7, OCT)
+    returned(users, station, o7, NOV)
+    approve_period(users, station, o7, JAN, [("report.pdf", make_pdf())], publish=False)
+    o5 = Item.objects.for_unit(station, 2567).get(code="O5")  # a draft of a past year left without evidence
+    link = evidence_service.add_link(period_of(station, o5, None), {"title": "ช่องทาง", "url": "https://example.go.th/q",
+                                                                    "about_date": OCT}, users["admin"])
+    evidence_service.remove(link, users["admin"], "ซ้ำ")
+    today = timezone.localdate()
+    o9 = Item.objects.for_unit(station, thaidate.fiscal_year(today)).get(code="O9")
+    Assignment.objects.get(unit=station, item=o9).responsible.clear()  # the admin's to prepare
+    fresh = get_user_model().objects.get  # a user without roles cached by an earlier build
+    for role in ("responsible", "controller", "commander", "admin"):
+        with CaptureQueriesContext(connection) as full:
+            whole = work.build(fresh(pk=users[role].pk), today)
+        # user, units, roles, items, periods, evidence, assignments (+2 prefetches), officer
+        with django_assert_num_queries(10):
+            badge = work.build(fresh(pk=users[role].pk), today, count_only=True)
+        assert badge.count == whole.count > 0, role
+        assert [e.item for e in badge.prepare] == [e.item for e in whole.prepare]
+    assert len(full.captured_queries) == 15  # the admin's page also reads their units' items, staff, readiness, invitations

@@ -3,6 +3,7 @@ every kind of bad row refused in Thai with nothing stored, the rights of the imp
 
 import csv
 import io
+import logging
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from tests.test_unit_management import _published, _unpublished
 from units.models import ImportBatch, Invitation, Officer, Role, Unit
 from units.onboarding import columns, jobs, reader
 from units.onboarding.checking import Check
@@ -185,6 +187,15 @@ def test_a_supervising_admin_may_not_change_a_unit_outside_their_tree(db, divisi
     assert applied is None and "คุณไม่มีสิทธิ์แก้ไขหน่วย imm-buengkan" in check.results[0].errors[0]
 
 
+def test_the_users_sheet_may_not_link_a_login_to_another_units_officer(db, division_admin, national_admin):
+    rows = [["mole", "sn-buengkum", "viewer", "bg-chutikorn", "mole@police.go.th"]]
+    check, applied = jobs.run(new_station(units=[], officers=[], users=rows), user=division_admin, apply=True)
+    assert applied is None and not Officer.objects.get(key="bg-chutikorn").user_id
+    assert any("คุณไม่มีสิทธิ์แก้ไขเจ้าหน้าที่ของหน่วย imm-buengkan" in e for r in check.results for e in r.errors)
+    check, _applied = jobs.run(new_station(units=[], officers=[], users=rows), user=national_admin)
+    assert not check.refused
+
+
 def test_file_problems_are_named(db):
     with pytest.raises(reader.FileProblem, match="UTF-8"):
         reader.read([("units.csv", "slug,type\n".encode("cp874") + "ทดสอบ".encode("cp874"))])
@@ -192,6 +203,29 @@ def test_file_problems_are_named(db):
         reader.read([("units.xlsx", b"not a workbook")])
     with pytest.raises(reader.FileProblem, match="ชื่อ"):
         reader.read([csv_file("units.csv", ["slug", "type"], [["a", "b"]])])
+
+
+@pytest.mark.parametrize("state, job", [(ImportBatch.CHECKING, jobs.check), (ImportBatch.APPLYING, jobs.apply)])
+def test_an_import_stopped_by_a_bug_fails_instead_of_staying_busy(db, users, monkeypatch, caplog, state, job):
+    batch = ImportBatch.objects.create(uploaded_by=users["admin"], files=[], state=state)
+
+    def bug(files):
+        raise KeyError("sheet")
+
+    monkeypatch.setattr(reader, "read", bug)
+    with caplog.at_level(logging.ERROR, logger="units.onboarding.jobs"):
+        assert job(batch.pk) == ImportBatch.FAILED
+    batch.refresh_from_db()
+    assert not batch.busy and batch.error.startswith("ระบบบันทึกข้อผิดพลาดไว้แล้ว")
+    assert any(record.exc_info for record in caplog.records)
+
+
+def test_imported_unit_details_reach_the_public_pages(db, station, division_admin, django_capture_on_commit_callbacks):
+    _unpublished(station)
+    rows = [["sn-buengkum", "", "police_station", "", "", "", "02 999 9999"] + [""] * 6]
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.run(new_station(units=rows, officers=[], users=[]), user=division_admin, apply=True)
+    assert _published(station)
 
 
 # -- the page ---------------------------------------------------------------------------------

@@ -7,15 +7,18 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 from openpyxl import load_workbook
 
 from ita_portal.lib import thaidate
+from ita_portal.lib.models import PendingTask
 from oit_items.evidence import edits as evidence_service
 from oit_items.evidence import readiness, takedown, workflow
 from oit_items.evidence.models import Assignment, ItemReadiness
 from oit_items.evidence.permissions import item_access, period_of
 from oit_items.overview import figures
 from oit_items.overview.models import Reminder
+from oit_items.overview.tasks import send_lagging_reminder
 from oit_items.rulebook.models import Item
 from tests.conftest import approve_period, make_pdf
 from units.models import Unit
@@ -242,6 +245,22 @@ def test_remind_the_lagging_units_once_a_day(client, users, django_capture_on_co
         response = client.post(url("overview-remind", "mpd-4"), follow=True)
     assert len(mail.outbox) == 2  # at most once a day
     assert "วันละครั้ง" in response.content.decode()
+
+
+def test_reminders_wait_for_the_queue_when_the_broker_is_down(client, users, monkeypatch,
+                                                              django_capture_on_commit_callbacks):
+    def refuse(*args, **kwargs):
+        raise BrokerError("connection refused")
+
+    monkeypatch.setattr(send_lagging_reminder, "apply_async", refuse)
+    client.force_login(users["hq-supervisor"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("overview-remind", args=["rtp", 2567]), follow=True)
+    assert response.status_code == 200
+    queued = set(Reminder.objects.filter(sent_at__isnull=True).values_list("pk", flat=True))
+    assert len(queued) == 2
+    kept = PendingTask.objects.filter(task=send_lagging_reminder.name)
+    assert {args[0] for args in kept.values_list("args", flat=True)} == queued
 
 
 def test_heatmap_shows_items_by_unit_below(client, users, station, o7):

@@ -6,8 +6,12 @@ import datetime
 import pytest
 from django.core.cache import cache
 
+from oit_items.public import item as public_item
+from oit_items.public import pages as public
 from oit_items.public import publication
+from oit_items.rulebook.models import Item
 from tests.conftest import approve_period, make_pdf
+from tests.test_fiscal_year import _next_framework, _requirements_changed
 from units.models import Unit
 from units.signals import published_record_changed
 
@@ -20,6 +24,18 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def empty_caches():
+    """The shared cache and this process's stamps and pages, emptied before and after."""
+    def clear():
+        cache.clear()
+        publication.local.stamps.clear(), publication.local.pages.clear()
+
+    clear()
+    yield
+    clear()
 
 
 def _page_keys():
@@ -134,3 +150,11 @@ def test_each_worker_remembers_stamps_and_pages_for_a_few_seconds(client, settin
         assert client.get(ITEM)["ETag"] != before
     finally:
         local.stamps.clear(), local.pages.clear()
+
+
+@pytest.mark.usefixtures("empty_caches")
+def test_complaint_codes_follow_a_new_framework(station):
+    assert not public.shows_statistics("o99")  # the codes are now kept
+    Item.objects.filter(framework=_next_framework(station), topic=public_item.COMPLAINTS).update(code="O99")
+    _requirements_changed()
+    assert public.shows_statistics("o99")

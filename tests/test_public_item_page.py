@@ -2,11 +2,15 @@ import datetime
 import urllib.parse
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from ita_portal.lib.uploads import validate_upload
 from oit_items.evidence import edits as evidence_service
 from oit_items.evidence.models import Revision
 from oit_items.evidence.permissions import period_of
+from oit_items.public import item as public_item
+from oit_items.public import pages as public
+from oit_items.rulebook.models import Item
 from tests.conftest import approve_period, make_docx, make_pdf
 from units.signals import published_record_changed
 
@@ -111,6 +115,20 @@ def test_index_queries_do_not_grow(client, users, station, approved_o7, django_a
     published_record_changed.send(sender=None, unit=station)
     with django_assert_num_queries(4):
         client.get(index)
+
+
+def test_index_status_counts_only_the_required_months_as_the_item_page_does():
+    item = Item(code="O9", topic="reports", rules=[{"type": "periods", "months": [10, 11]}])
+    file = [{"kind": "file", "title": "รายงาน"}]
+    periods = [(datetime.date(2023, 10, 1), timezone.now(), file),
+               (datetime.date(2023, 12, 1), timezone.now(), file),  # approved, but not a month the item asks for
+               (None, timezone.now(), file)]
+    page = {month: public_item.status(item, entries) for month, _at, entries in public_item.every_period(item, 2567, periods)}
+    assert page[datetime.date(2023, 11, 1)] == public_item.MISSING  # the item page shows November missing
+    assert public.index_status(item, 2567, periods) == {"status": "partial", "done": 1, "total": 2}
+    none = [{"kind": "none", "reason": "ไม่มีการจัดซื้อ"}]  # "none this period" is a published period
+    periods.append((datetime.date(2023, 11, 1), timezone.now(), none))
+    assert public.index_status(item, 2567, periods)["status"] == "published"
 
 
 def _xlsx():

@@ -7,7 +7,10 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
+from ita_portal.lib.uploads import UploadRejected
+from measures import kinds
 from oit_items.evidence import edits as evidence_service
 from oit_items.evidence.models import Evidence, Revision
 from oit_items.rulebook.models import Item
@@ -15,6 +18,8 @@ from reports import jobs, production
 from reports.models import Purchase, RenderJob, RenderOutput
 from reports.system import SYSTEM_USERNAME, system_user
 from reports.tasks import render_job
+from tests.test_evidence_views import stored_files
+from tests.test_measures_documents import run_job
 from tests.test_reports_support import (
     APR,
     NOV,
@@ -28,6 +33,8 @@ from tests.test_reports_support import (
     status_url,
     stored,
 )
+
+FY = 2567
 
 
 @pytest.fixture
@@ -110,6 +117,23 @@ def test_a_job_without_data_fails_with_its_reason_and_retry_works(client, users,
     assert ".pdf" in done and ".xlsx" in done
 
 
+def test_a_job_failing_after_it_attached_a_file_leaves_no_file_in_the_storage(
+        users, station, media_root, monkeypatch, django_capture_on_commit_callbacks):
+    validate = jobs.validate_upload
+    calls = []
+
+    def second_refused(uploaded):  # the PDF is attached, then the Word file is refused
+        calls.append(uploaded.name)
+        if len(calls) == 2:
+            raise UploadRejected("refused")
+        return validate(uploaded)
+
+    monkeypatch.setattr(jobs, "validate_upload", second_refused)
+    job = run_job(kinds.MEASURES_DOCUMENT, station, users["admin"], django_capture_on_commit_callbacks)
+    assert job.state == RenderJob.FAILED and len(calls) == 2
+    assert stored_files(media_root) == []
+
+
 def test_a_queued_job_is_polled_every_two_seconds_and_not_queued_twice(entered, station, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         entered.post(render_url("procurement_summary", "m10"))
@@ -119,6 +143,16 @@ def test_a_queued_job_is_polled_every_two_seconds_and_not_queued_twice(entered, 
     assert 'hx-trigger="every 2s"' in partial and 'data-state="queued"' in partial
     assert 'data-action="render"' not in partial
     assert not Evidence.objects.exists()  # nothing rendered inside the web requests
+
+
+def test_a_job_queued_past_the_render_deadline_is_queued_anew(users, station, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        job = jobs.request(kinds.MEASURES_DOCUMENT, station, FY, users["admin"])
+    lost = timezone.now() - datetime.timedelta(seconds=settings.RENDER_JOB_DEADLINE + 1)
+    RenderJob.objects.filter(pk=job.pk).update(updated_at=lost)
+    with django_capture_on_commit_callbacks() as callbacks:
+        jobs.request(kinds.MEASURES_DOCUMENT, station, FY, users["admin"])
+    assert len(callbacks) == 1
 
 
 def test_a_month_the_item_does_not_need_is_refused_without_a_job(entered, django_capture_on_commit_callbacks):

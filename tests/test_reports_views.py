@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from measures import kinds
 from reports.models import ProcurementMonth, RenderJob, StatisticsReport
 from tests.test_reports_support import OCT, PURCHASES, edit_url, enter_procurement, render_url, status_url
 from units.models import Officer, Role
@@ -12,6 +13,7 @@ DATASETS = ["operations", "statistics", "budget", "fund", "procurement"]
 KINDS = ["monthly_report", "statistics", "budget", "investigation_fund", "procurement_announcements",
          "procurement_summary"]
 INDEX = "/staff/units/sn-buengkum/reports/2567/"
+FY = 2567
 
 
 def view_urls():
@@ -124,3 +126,13 @@ def test_the_workspace_partial_links_to_the_reports(station):
 
     html = render_to_string("reports/partials/workspace_links.html", {"unit": station, "space": SimpleNamespace(fiscal_year=2567)})
     assert f'href="{INDEX}"' in html
+
+
+def test_a_refusal_asked_through_htmx_answers_the_row_with_the_reason(client, users, other_unit):
+    client.force_login(users["other-admin"])
+    response = client.post(reverse("measures-render", args=[other_unit.slug, FY, kinds.SIGN_EIT]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "ยังไม่ได้กำหนดที่อยู่แบบวัด EIT กรุณาบันทึกในหน้าแผนก่อน" in page and "data-refused" in page
+    assert page.startswith("<li") and "<html" not in page  # the row htmx swaps in, not the whole page
+    assert not RenderJob.objects.filter(unit=other_unit, kind=kinds.SIGN_EIT).exists()

@@ -96,6 +96,13 @@ def test_revoking_and_the_last_admin(client, users, station, division_admin):
     assert not Role.objects.filter(pk=own.pk).exists()
 
 
+def test_role_revoke_still_keeps_the_last_admin(client, users, station):
+    client.force_login(users["admin"])
+    role = Role.objects.get(user=users["admin"], unit=station, role=Role.ADMIN)
+    client.post(reverse("role-revoke", args=[station.slug, role.pk]))
+    assert Role.objects.filter(pk=role.pk).exists()
+
+
 @pytest.mark.parametrize("who", ["responsible", "commander", "viewer", "hq-supervisor", "division-supervisor"])
 def test_roles_page_is_refused_to_those_who_do_not_run_the_unit(client, users, station, who):
     client.force_login(users[who])

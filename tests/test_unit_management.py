@@ -1,12 +1,17 @@
 """A unit runs itself in the staff UI: contacts and emblem, officers (add, edit, photo, retire),
 head of unit, item assignments (one screen, bulk), history. Who may, who may not."""
 
+import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from oit_items.evidence.history import unit_history
 from oit_items.evidence.models import Assignment
 from oit_items.rulebook.models import Item
 from units.models import Officer, Unit
@@ -218,6 +223,22 @@ def test_history_shows_who_when_before_and_after(client, users, station):
     assert "bk-admin" in page and "รอง สว.(ป.)สน.บึงกุ่ม" in page and "สว.(ป.)สน.บึงกุ่ม" in page and "ร.ต.อ." in page
 
 
+def test_the_history_reads_a_bounded_number_of_records_and_tells_the_newest_the_same(db, station):
+    officer = Officer.objects.get(key="bk-thawit")
+    start = timezone.now()
+    for number in range(30):
+        officer.phone = f"02 000 {number:04d}"
+        officer.save()
+        record = Officer.history.filter(id=officer.pk).latest("history_id")  # a change a day, not merged
+        Officer.history.filter(pk=record.pk).update(history_date=start + datetime.timedelta(days=number))
+    full = unit_history(station, limit=100000)
+    with CaptureQueriesContext(connection) as queries:
+        newest = unit_history(station, limit=10)
+    assert 0 < len(newest) <= 10 and newest == full[:len(newest)]
+    newest_first = [q["sql"] for q in queries if '"history_date" DESC' in q["sql"] and "DISTINCT" not in q["sql"]]
+    assert len(newest_first) == 4 and all("LIMIT 10" in sql for sql in newest_first)
+
+
 def test_a_division_page_lists_its_units(client, users):
     client.force_login(users["division-supervisor"])
     page = client.get(reverse("unit-detail", args=["mpd-4"])).content.decode()
@@ -237,3 +258,19 @@ def test_edited_contacts_and_emblem_reach_the_public_pages_at_once(client, users
     for path in ("/u/sn-buengkum/", "/u/sn-buengkum/ita/2567/o5/"):
         body = client.get(path).content.decode()
         assert "02 377 3301" in body and "mlat=13.785600" in body and 'src="/u/sn-buengkum/emblem/?v=' in body, path
+
+
+def _unpublished(station):
+    Unit.objects.filter(pk=station.pk).update(published_at=None)
+
+
+def _published(station):
+    return Unit.objects.get(pk=station.pk).published_at is not None
+
+
+def test_a_new_head_reaches_the_public_pages(client, users, station, django_capture_on_commit_callbacks):
+    client.force_login(users["admin"])
+    _unpublished(station)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("officer-head", args=[station.slug, Officer.objects.get(key="bk-thawit").pk]))
+    assert _published(station)
