@@ -33,7 +33,7 @@ PUBLIC = ["/u/sn-buengkum/", "/u/sn-buengkum/ita/2567/", "/u/sn-buengkum/ita/256
 
 def redis_cache(url):
     return override_settings(CACHES={"default": {
-        "BACKEND": "ita_portal.cache.ResilientRedisCache", "LOCATION": url,
+        "BACKEND": "ita_portal.lib.cache.ResilientRedisCache", "LOCATION": url,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}})
 
 

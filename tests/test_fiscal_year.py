@@ -114,7 +114,7 @@ def test_a_new_year_is_indexed_ready_and_shown_once_committed(db, station, djang
     """The copy is a framework like a loaded one: its items are in the search and the public pages
     that list the years are rendered again."""
     from oit_items.public.models import SearchEntry
-    from oit_items.public.pages import requirements_stamp
+    from oit_items.public.publication import requirements_stamp
 
     year = current_year() + 1
     before = requirements_stamp()

@@ -133,7 +133,7 @@ def test_a_missing_file_is_a_logged_404(client, users, station, o7, caplog, wher
     else:
         revision.file.storage.delete(revision.file.name)
     client.force_login(users["viewer"])
-    with caplog.at_level(logging.ERROR, logger="oit_items.files"):
+    with caplog.at_level(logging.ERROR, logger="ita_portal.lib.files"):
         assert client.get(reverse("file-download", args=[revision.pk])).status_code == 404
         assert client.get(reverse("public-file", args=["sn-buengkum", revision.pk])).status_code == 404
     assert "stored file missing" in caplog.text and revision.file.name in caplog.text

@@ -4,10 +4,11 @@ import re
 import pytest
 from django.core.management import call_command
 
+from oit_items import demo
 from oit_items.evidence.models import Assignment
 from oit_items.rulebook.models import Item
 from tests.conftest import IMMIGRATION_SEED, POLICE_SEED
-from units import demo, handover
+from units import handover
 from units.models import Officer, Role, Unit, UnitType
 
 

@@ -36,7 +36,7 @@ def task_named(name: str):
     """The task registered under `name`, or None. Tasks are enqueued by name, so the web process may
     not have imported their modules yet: Celery's autodiscovery is lazy until then."""
     if name not in current_app.tasks:
-        current_app.loader.import_default_modules()
+        current_app.autodiscover_tasks(force=True)  # imports each installed app's tasks module, nothing else
     return current_app.tasks.get(name)
 
 
