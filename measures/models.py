@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ita_portal.lib.models import StoredFile
 from measures import indicators
 from measures.people import replace_name
 from oit_items.rulebook.models import Item
@@ -327,17 +328,13 @@ def photo_thumbnail_path(instance, filename):
     return f"measures/thumbnails/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.jpg"
 
 
-class ProgressPhoto(models.Model):
+class ProgressPhoto(StoredFile):
     """A photo of a progress update, stored as validated (re-encoded, without metadata)."""
 
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="photos")
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     file = models.FileField(upload_to=photo_path, max_length=200)
     thumbnail = models.FileField(upload_to=photo_thumbnail_path, max_length=200, blank=True)
-    original_name = models.CharField(max_length=255)
-    extension = models.CharField(max_length=5)
-    content_type = models.CharField(max_length=100)
-    sha256 = models.CharField(max_length=64)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

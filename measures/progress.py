@@ -1,10 +1,9 @@
 """Recording progress on a measure or an activity: a dated text, photos and the new status."""
 
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ita_portal.lib import stored
 from ita_portal.lib.uploads import UploadRejected, ValidatedFile, validate_upload
 from measures.models import Measure, ProgressPhoto, ProgressUpdate, Tracked
 
@@ -29,7 +28,7 @@ def set_status(target: Tracked, status: str) -> None:
         target.save(update_fields=["status", "status_changed_at"])
 
 
-@transaction.atomic
+@stored.atomic()  # the update, its photos and the status together: a failure deletes the photos already written
 def add_update(target: Tracked, user, date, text: str, status: str, photos: list[ValidatedFile] = (),
                caption: str = "") -> ProgressUpdate:
     is_measure = isinstance(target, Measure)
@@ -47,8 +46,6 @@ def _store_photo(update: ProgressUpdate, validated: ValidatedFile, caption: str)
         update=update, caption=caption[:300], original_name=validated.original_name, extension=validated.extension,
         content_type=validated.content_type, sha256=validated.sha256, width=validated.width, height=validated.height,
     )
-    photo.file.save(f"photo.{validated.extension}", ContentFile(validated.content), save=False)
-    if validated.thumbnail:
-        photo.thumbnail.save("thumb.jpg", ContentFile(validated.thumbnail), save=False)
+    stored.store(photo, validated)
     photo.save()
     return photo

@@ -413,18 +413,11 @@ class OperationsEditor(Editor):
 
 
 def store_photo(report, validated):
-    """Inside oit_items.stored.atomic(): the files go again if the transaction does not commit."""
-    from django.core.files.base import ContentFile
-
-
+    """Inside stored.atomic(): the files go again if the transaction does not commit."""
     photo = Photo(report=report, caption=validated.original_name.rsplit(".", 1)[0][:300],
                   original_name=validated.original_name, extension=validated.extension,
                   content_type=validated.content_type, sha256=validated.sha256)
-    photo.file.save(f"photo.{validated.extension}", ContentFile(validated.content), save=False)
-    stored.remember(photo.file)
-    if validated.thumbnail:
-        photo.thumbnail.save("thumb.jpg", ContentFile(validated.thumbnail), save=False)
-        stored.remember(photo.thumbnail)
+    stored.store(photo, validated)
     photo.save()
     return photo
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal.lib import thaidate
+from ita_portal.lib.models import StoredFile
 from oit_items.evidence.models import Evidence
 from units.models import LineOfWork, Unit
 
@@ -79,17 +80,13 @@ def photo_thumbnail_path(instance, filename):
     return f"reports/thumbnails/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.jpg"
 
 
-class Photo(models.Model):
+class Photo(StoredFile):
     """A photo of the month's activities, stored as validated (re-encoded, without metadata)."""
 
     report = models.ForeignKey(OperationsReport, on_delete=models.CASCADE, related_name="photos")
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     file = models.FileField(upload_to=photo_path, max_length=200)
     thumbnail = models.FileField(upload_to=photo_thumbnail_path, max_length=200, blank=True)
-    original_name = models.CharField(max_length=255)
-    extension = models.CharField(max_length=5)
-    content_type = models.CharField(max_length=100)
-    sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

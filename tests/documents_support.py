@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ita_portal.lib import thaidate
+from ita_portal.lib import stored, thaidate
 from ita_portal.lib.uploads import validate_upload
 from reports.forms import store_photo
 from reports.management.commands.bench_reports import seed_unit
@@ -32,6 +32,7 @@ def png(width: int, height: int, colour=(30, 90, 160)) -> bytes:
     return out.getvalue()
 
 
+@stored.atomic()  # stores a photo
 def difficult_unit(n: int = 0, activities: int = 8, photos: int = 2):
     """A police station with a month of every dataset, its head, and the cases that broke layouts."""
     unit = seed_unit(UnitType.objects.get(code=UnitType.POLICE_STATION), MONTH, n, activities=activities, photos=photos)

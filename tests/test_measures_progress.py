@@ -7,9 +7,12 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from ita_portal.lib import stored
+from measures import progress
 from measures.models import Activity, Measure, MeasurePlan, ProgressPhoto, ProgressUpdate
 from tests.conftest import make_pdf
 from tests.data.measures_files import jpeg
+from tests.test_evidence_views import stored_files
 
 FY = 2567
 BASE = "/staff/units/sn-buengkum/measures/2567/"
@@ -59,8 +62,6 @@ def test_photos_are_checked_by_content(client, users, sign, media_root):
 def test_gps_and_camera_metadata_are_removed(users, sign):
     from PIL import Image
 
-    from measures import progress
-
     image, out = Image.new("RGB", (40, 30)), io.BytesIO()
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"
@@ -69,6 +70,33 @@ def test_gps_and_camera_metadata_are_removed(users, sign):
     update = progress.add_update(sign, users["admin"], datetime.date(2024, 3, 5), "x", Measure.IN_PROGRESS, [checked])
     stored = update.photos.get().file.read()
     assert b"PhoneMaker" not in stored
+
+
+def test_photos_of_an_update_that_is_not_saved_are_deleted(users, sign, media_root, monkeypatch):
+    photos = progress.validate_photos([SimpleUploadedFile("ป้าย.jpg", jpeg()), SimpleUploadedFile("อีกมุม.png", jpeg(fmt="PNG"))])
+
+    def status_fails(target, status):
+        assert len(stored_files(media_root)) == 4  # two photos and their thumbnails written…
+        raise RuntimeError("the status could not be saved")
+
+    monkeypatch.setattr(progress, "set_status", status_fails)
+    with pytest.raises(RuntimeError, match="the status could not be saved"):
+        progress.add_update(sign, users["admin"], datetime.date(2024, 3, 5), "x", Measure.DONE, photos)
+    assert stored_files(media_root) == []  # …and deleted with the rollback
+    assert not ProgressUpdate.objects.exists() and not ProgressPhoto.objects.exists()
+
+
+def test_a_file_is_stored_only_inside_stored_atomic(db, media_root):
+    [photo] = progress.validate_photos([SimpleUploadedFile("ป้าย.jpg", jpeg())])
+    with pytest.raises(RuntimeError, match=r"stored\.atomic\(\)"):
+        stored.store(ProgressPhoto(extension=photo.extension), photo)
+    assert stored_files(media_root) == []
+    with stored.atomic():
+        kept = ProgressPhoto(extension=photo.extension)
+        stored.store(kept, photo)
+    assert kept.file.read() == photo.content and kept.thumbnail.read() == photo.thumbnail
+    with pytest.raises(RuntimeError, match=r"stored\.atomic\(\)"):
+        stored.remember(kept.file)
 
 
 @pytest.mark.parametrize("role", ["responsible", "controller", "viewer", "division-supervisor", "other-admin", "other-commander"])

@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils import timezone
 from oit_items.evidence.history import unit_history
 from oit_items.evidence.models import Assignment
 from oit_items.rulebook.models import Item
+from tests.test_evidence_views import stored_files
 from units.models import Officer, Unit
 
 FY = 2567
@@ -135,6 +136,34 @@ def test_add_an_officer_with_a_photo_then_make_them_head(client, users, station)
     assert client.get(reverse("officer-photo", args=[station.slug, officer.pk]))["Content-Type"] == "image/png"
     assert client.post(reverse("officer-head", args=[station.slug, officer.pk])).status_code == 302
     assert Unit.objects.get(pk=station.pk).head == officer
+
+
+def test_a_photo_whose_officer_is_not_saved_is_deleted(client, users, station, media_root, monkeypatch):
+    save = Officer.save
+
+    def save_then_fail(officer, *args, **kwargs):
+        save(officer, *args, **kwargs)
+        assert len(stored_files(media_root)) == 1  # the photo written…
+        raise DatabaseError("the connection dropped")
+
+    monkeypatch.setattr(Officer, "save", save_then_fail)
+    client.force_login(users["admin"])
+    with pytest.raises(DatabaseError):
+        client.post(reverse("officer-add", args=[station.slug]), {
+            "first_name": "ประเสริฐ", "last_name": "มั่นคง", "photo": SimpleUploadedFile("รูป.png", _png())})
+    assert stored_files(media_root) == [] and not Officer.objects.filter(first_name="ประเสริฐ").exists()  # …and deleted
+
+
+def test_an_emblem_can_be_cleared(client, users, station):
+    client.force_login(users["admin"])
+    url = reverse("unit-edit", args=[station.slug])
+    data = {"links-TOTAL_FORMS": 0, "links-INITIAL_FORMS": 0}
+    assert client.post(url, {**data, "emblem": SimpleUploadedFile("ตรา.jpg", jpeg())}).status_code == 302
+    assert Unit.objects.get(pk=station.pk).emblem
+    assert 'name="emblem-clear"' in client.get(url).content.decode()  # the current emblem is shown with "Clear"
+    assert client.post(url, data).status_code == 302 and Unit.objects.get(pk=station.pk).emblem  # no new file: kept
+    assert client.post(url, {**data, "emblem-clear": "on"}).status_code == 302
+    assert not Unit.objects.get(pk=station.pk).emblem
 
 
 def _png() -> bytes:

@@ -1,17 +1,19 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import forms
-from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
-from ita_portal.lib.uploads import UploadRejected, validate_upload
+from ita_portal.lib import stored
+from ita_portal.lib.uploads import UploadRejected, ValidatedFile, validate_upload
 from units.models import LineOfWork, Officer, Unit
 
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 
 
 class ImageUploadField(forms.FileField):
-    """A photo or emblem, checked by content like evidence (re-encoded without EXIF/GPS)."""
+    """A photo or emblem, checked by content like evidence (re-encoded without EXIF/GPS).
+
+    A new picture cleans to its `ValidatedFile`, which `save_picture` stores; False means "clear"."""
 
     widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
 
@@ -25,7 +27,20 @@ class ImageUploadField(forms.FileField):
             raise forms.ValidationError(rejected.message)
         if checked.format != "image":
             raise forms.ValidationError(_("%(name)s is not a photo: choose a JPEG, PNG or WebP image.") % {"name": uploaded.name})
-        return ContentFile(checked.content, name=f"image.{checked.extension}")
+        return checked
+
+
+def save_picture(form, name: str) -> None:
+    """The picture field `name` onto the form's instance, inside stored.atomic(): a new picture is
+    stored (and deleted again if the save does not commit), a cleared one emptied.
+
+    The picture is left out of the form's Meta.fields so that Django does not write it by itself when
+    the row is saved, out of reach of stored.atomic(); the form shows the current one as its initial."""
+    picture = form.cleaned_data.get(name)
+    if picture is False:
+        setattr(form.instance, name, "")
+    elif isinstance(picture, ValidatedFile):
+        stored.store(form.instance, picture, file_field=name, thumbnail_field=None)
 
 
 class DegreesField(forms.DecimalField):
@@ -49,11 +64,12 @@ class UnitForm(forms.ModelForm):
 
     class Meta:
         model = Unit
-        fields = ["address", "phone", "email", "website", "latitude", "longitude", "emblem"]
+        fields = ["address", "phone", "email", "website", "latitude", "longitude"]  # and the emblem: save_picture
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("emblem", self.instance.emblem)
         self.fields["latitude"].help_text = _("Decimal degrees as a map gives them, e.g. 13.7856")
 
     def clean(self):
@@ -62,6 +78,13 @@ class UnitForm(forms.ModelForm):
             self.add_error("longitude" if data.get("latitude") is not None else "latitude",
                            _("Give both latitude and longitude, or neither."))
         return data
+
+    def save(self, commit=True):
+        unit = super().save(commit=False)
+        save_picture(self, "emblem")
+        if commit:
+            unit.save()
+        return unit
 
 
 class SocialLinkForm(forms.Form):
@@ -94,11 +117,12 @@ class OfficerForm(forms.ModelForm):
     class Meta:
         model = Officer
         fields = ["rank", "is_female", "is_acting", "first_name", "last_name", "first_name_en", "last_name_en",
-                  "position", "line_of_work", "phone", "email", "photo", "aliases"]
+                  "position", "line_of_work", "phone", "email", "aliases"]  # and the photo: save_picture
 
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit = unit
+        self.initial.setdefault("photo", self.instance.photo)
         self.fields["line_of_work"].queryset = LineOfWork.objects.filter(unit_type_id=unit.unit_type_id)
         self.fields["rank"].help_text = _("Empty for civilians.")
         if self.instance.pk:
@@ -110,6 +134,7 @@ class OfficerForm(forms.ModelForm):
     def save(self, commit=True):
         officer = super().save(commit=False)
         officer.unit = self.unit
+        save_picture(self, "photo")
         if commit:
             officer.save()
         return officer

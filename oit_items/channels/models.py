@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal.lib import pagecache
+from ita_portal.lib.models import StoredFile
 from units.models import Unit
 
 STATISTICS = "complaints"  # the live stamp of the complaint statistics (stats.py), moved by every change
@@ -89,14 +90,10 @@ class Complaint(models.Model):
         transaction.on_commit(lambda: pagecache.touch_live(STATISTICS, self.unit.slug))
 
 
-class ComplaintAttachment(models.Model):
+class ComplaintAttachment(StoredFile):
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(max_length=255)
-    extension = models.CharField(max_length=5)
-    content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
 
 
 class ComplaintEvent(models.Model):

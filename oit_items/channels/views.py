@@ -1,13 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
-from ita_portal.lib import files, thaidate, uploads
+from ita_portal.lib import files, stored, thaidate, uploads
 from ita_portal.lib.http import client_ip
 from ita_portal.lib.queue import enqueue
 from oit_items.channels import limits, stats
@@ -56,13 +55,13 @@ def _validated_attachments(form, files):
     return validated
 
 
-@transaction.atomic
+@stored.atomic()  # a complaint that is not saved leaves none of its attachments behind
 def _store_complaint(unit, data, attachments, ip) -> Complaint:
     complaint = Complaint.objects.create(unit=unit, ip=ip, **data)
     for item in attachments:
         attachment = ComplaintAttachment(complaint=complaint, original_name=item.original_name, extension=item.extension,
                                          content_type=item.content_type, size=item.size, sha256=item.sha256)
-        attachment.file.save(f"a.{item.extension}", ContentFile(item.content), save=False)
+        stored.store(attachment, item, thumbnail_field=None)
         attachment.save()
     return complaint
 

@@ -8,7 +8,6 @@ deletes them again if the transaction does not commit. The same file (SHA-256) u
 the same period is refused with `Duplicate` unless the uploader confirms it.
 """
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -94,11 +93,7 @@ def _store_revision(evidence: Evidence, validated: ValidatedFile, user) -> Revis
         format=validated.format, content_type=validated.content_type, size=validated.size, sha256=validated.sha256,
         page_count=validated.page_count, width=validated.width, height=validated.height, created_by=user,
     )
-    revision.file.save(f"upload.{validated.extension}", ContentFile(validated.content), save=False)
-    stored.remember(revision.file)
-    if validated.thumbnail:
-        revision.thumbnail.save("thumb.jpg", ContentFile(validated.thumbnail), save=False)
-        stored.remember(revision.thumbnail)
+    stored.store(revision, validated)
     revision.save()
     evidence.current_revision = revision
     evidence.save(update_fields=["current_revision"])

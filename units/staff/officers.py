@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ita_portal.lib import stored
 from units.forms import OfficerForm
 from units.handover import holdings
 from units.models import Officer
@@ -32,7 +33,8 @@ def officer_form(request, slug, pk=None):
     form = OfficerForm(request.POST or None, request.FILES or None, instance=officer, unit=unit)
     if request.method == "POST":
         if form.is_valid():
-            officer = form.save()
+            with stored.atomic():  # a new photo is a stored file
+                officer = form.save()
             messages.success(request, _("%(name)s is saved.") % {"name": officer.display_name})
             return redirect("officers", slug=unit.slug)
         messages.error(request, _("Nothing was saved: correct the fields marked below (a photo has to be chosen again)."))

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from ita_portal.lib import stored
 from ita_portal.lib.files import serve
 from units.forms import SocialLinkFormSet, UnitForm, social_links_of
 from units.permissions import get_unit_for
@@ -19,9 +20,10 @@ def edit(request, slug):
     links = SocialLinkFormSet(request.POST or None, initial=initial_links, prefix="links")
     if request.method == "POST":
         if form.is_valid() and links.is_valid():
-            unit = form.save(commit=False)
-            unit.social_links = social_links_of(links)
-            unit.save()
+            with stored.atomic():  # a new emblem is a stored file
+                unit = form.save(commit=False)
+                unit.social_links = social_links_of(links)
+                unit.save()
             unit_details_changed.send(sender=type(unit), unit=unit)  # its public pages show these details and the emblem
             messages.success(request, _("The details of %(unit)s are saved.") % {"unit": unit})
             return redirect("unit-detail", slug=unit.slug)

@@ -26,11 +26,10 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
 
-from ita_portal.lib import thaidate
+from ita_portal.lib import stored, thaidate
 from ita_portal.lib.uploads import validate_upload
 from oit_items.rulebook.models import Framework
 from reports import builders, jobs
@@ -81,7 +80,7 @@ class Command(BaseCommand):
         media = Path(tempfile.mkdtemp(prefix="bench-reports-"))
         self.timings, self.rendered = {"pdf": [], "docx": [], "xlsx": []}, []
         try:
-            with override_settings(MEDIA_ROOT=media), transaction.atomic(), translation.override("th"):
+            with override_settings(MEDIA_ROOT=media), stored.atomic(), translation.override("th"):
                 seeded = [seed_unit(unit_type, first_day, n) for n in range(units)]
                 result = self._render(seeded, first_day)
                 o7 = builders.operations(seed_unit(unit_type, first_day, units, activities=25, photos=4), first_day)
@@ -188,6 +187,7 @@ def _render_one(index: int) -> int:
 
 # --- seeding: a month of every dataset for one unit (also used by the document tests) -----------
 
+@stored.atomic()  # its photos are stored files
 def seed_unit(unit_type, month, n: int, activities: int = 8, photos: int = 2) -> Unit:
     unit = Unit.objects.create(unit_type=unit_type, slug=f"bench-{n:04d}-{int(time.time())}",
                                name_th=f"สถานีตำรวจทดสอบประสิทธิภาพ {n + 1}", short_name_th=f"สน.ทดสอบ {n + 1}")
