@@ -124,3 +124,15 @@ def test_a_rule_with_nothing_to_judge_is_not_yet_never_passed():
     judged = checks.evaluate(o6, {OCT: [file("pdf"), file("docx")] + [file("image") for _ in range(4)]})
     statuses = {r.rule["type"]: r.status for r in judged.rule_results}
     assert statuses["formats"] == statuses["min_count"] == statuses["about_date"] == checks.PASSED
+
+
+def test_a_period_status_is_its_own_failures():
+    o7 = item({"type": "periods", "months": MONTHS}, {"type": "formats", "all_of": [["pdf"], ["docx"]]},
+              {"type": "languages", "required": ["en"]})
+    evidence = {OCT: [file("pdf"), file("docx")], NOV: [file("pdf")]}
+    october, november = checks.period_status(o7, OCT, evidence), checks.period_status(o7, NOV, evidence)
+    assert (october.passed, october.failures) == (True, [])
+    assert not november.passed and [f.message for f in november.failures] == ["ขาดไฟล์ Word ของเดือน พ.ย. 2566"]
+    # The item as a whole fails the year-wide rule, which is no month's failure.
+    assert not checks.evaluate(o7, evidence).passed and october.passed
+

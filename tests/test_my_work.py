@@ -171,3 +171,17 @@ def test_queries_do_not_grow_with_entries(client, users, station, o7, django_ass
     assert len(work.prepare if role == "responsible" else work.check if role == "controller" else work.admin) >= 1
     if role != "admin":
         assert len(work.prepare) + len(work.check) >= 3
+
+
+def test_an_entry_shows_the_checks_state_and_deadline_of_its_workspace_cell(client, users, station, o7):
+    approve_period(users, station, o7, NOV, pdf_only(NOV), publish=False)  # checked, failing: a PDF alone
+    returned(users, station, o7, DEC)
+    client.force_login(users["commander"])
+    [entry] = client.get(WORK).context["work"].approve
+    space = client.get(reverse("workspace", args=["sn-buengkum", 2567])).context["space"]
+    cells = {c.month: c for row in space.rows if row.item == o7 for c in row.cells}
+    assert entry.failures and entry.failures == cells[NOV].failures
+    assert (entry.state, entry.due) == (cells[NOV].state, cells[NOV].due)
+    client.force_login(users["responsible"])
+    top = client.get(WORK).context["work"].prepare[0]
+    assert (top.month, top.state, top.failures, top.due) == (DEC, cells[DEC].state, cells[DEC].failures, cells[DEC].due)

@@ -186,6 +186,15 @@ def _status(rule, failures, ctx) -> str:
     return PASSED
 
 
+@dataclass(frozen=True)
+class PeriodStatus:
+    """A period's checks: passed or failed, and why. Never "not yet" as a rule can be: a period with
+    nothing in it fails (by the periods rule, or "no evidence yet")."""
+
+    passed: bool
+    failures: list
+
+
 @dataclass
 class ItemCheck:
     item: object
@@ -203,6 +212,12 @@ class ItemCheck:
     def failures_for(self, month) -> list[Failure]:
         return [f for f in self.failures if f.month == month]
 
+    def period(self, month) -> PeriodStatus:
+        """The status of one period (a month, or None for the whole year): what its cell, its entry
+        in my work, its review before approval and its stored readiness all show."""
+        failures = self.failures_for(month)
+        return PeriodStatus(not failures, failures)
+
 
 def evaluate(item, evidence_by_month: dict) -> ItemCheck:
     ctx = Context(item, evidence_by_month)
@@ -216,3 +231,11 @@ def evaluate(item, evidence_by_month: dict) -> ItemCheck:
         result.rule_results.append(RuleResult(rule, failures, _status(rule, failures, ctx)))
         result.failures.extend(failures)
     return result
+
+
+def period_status(item, month, evidence_by_month: dict) -> PeriodStatus:
+    """One period's status from its item's rules and the item's evidence by month, already loaded
+    (no queries). Give the evidence of all the item's periods, not only this one's: rules may count
+    the whole year."""
+    return evaluate(item, evidence_by_month).period(month)
+

@@ -2,6 +2,7 @@
 stored readiness."""
 
 import uuid
+from collections import defaultdict
 
 from django.conf import settings
 from django.db import models
@@ -87,6 +88,7 @@ class ItemPeriod(models.Model):
         (RETURNED, _("Returned")),
     ]
     LABELS = dict(STATES) | {EMPTY: _("Empty")}
+    OPEN_STATES = {EMPTY, DRAFT, RETURNED}  # work still to be done by the unit
     BADGES = {EMPTY: "secondary", DRAFT: "info", SUBMITTED: "primary", CHECKED: "warning", APPROVED: "success", RETURNED: "danger"}
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="item_periods", verbose_name=_("unit"))
@@ -124,6 +126,14 @@ class ItemPeriod(models.Model):
     def slug(self) -> str:
         return period_slug(self.month)
 
+    @staticmethod
+    def shown_state(stored: str | None, has_evidence: bool) -> str:
+        """The state a period shows from its stored state (None: no row yet): a draft without
+        evidence is still empty."""
+        if stored is None or (stored == ItemPeriod.DRAFT and not has_evidence):
+            return ItemPeriod.EMPTY
+        return stored
+
 
 def period_slug(month) -> str:
     """`m10` for October, `all` for the whole year: the period's part of a staff URL."""
@@ -142,6 +152,28 @@ def thumbnail_path(instance, filename):
 class EvidenceQuerySet(models.QuerySet):
     def current(self):
         return self.filter(removed_at__isnull=True)
+
+    def by_period(self, units, items) -> dict:
+        """{(unit id, item id): {month: [current evidence]}} of the units' items, in one query: what
+        `checks.evaluate` takes for each item."""
+        grouped = defaultdict(lambda: defaultdict(list))
+        evidence = (
+            self.current()
+            .filter(item_period__unit__in=units, item_period__item__in=items)
+            # Only the period's key: its approved snapshot (`published`) can be megabytes for a unit
+            # with many files, and would be repeated for every piece of evidence.
+            .select_related("current_revision", "item_period")
+            .defer("item_period__published")
+            .order_by("about_date", "pk")
+        )
+        for piece in evidence:
+            period = piece.item_period
+            grouped[(period.unit_id, period.item_id)][period.month].append(piece)
+        return grouped
+
+    def by_month(self, unit_id: int, item_id: int) -> dict:
+        """{month: [current evidence]} of one item of one unit."""
+        return self.by_period([unit_id], [item_id]).get((unit_id, item_id), {})
 
 
 class Evidence(models.Model):
@@ -317,7 +349,6 @@ class ItemReadiness(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} · {self.item_id}: {self.approved}/{self.periods}"
-
 
     FIGURES = ("periods", "empty", "draft", "submitted", "checked", "approved", "returned", "checks_passed",
                "ready", "states", "open_due", "first_due", "last_activity")

@@ -30,7 +30,7 @@ def _figures(row, last_activity) -> dict:
     counts = dict.fromkeys(COUNTED, 0)
     for cell in row.cells:
         counts[cell.state] += 1
-    open_dues = [c.due for c in row.cells if c.state in workspace.OPEN_STATES]
+    open_dues = [c.due for c in row.cells if c.state in ItemPeriod.OPEN_STATES]
     return {
         "fiscal_year": row.item.framework.fiscal_year, "periods": len(row.cells), **counts,
         "checks_passed": row.check.passed, "ready": row.ready,

@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ita_portal.lib import thaidate
-from oit_items.evidence import audit, checks, notifications, readiness, workspace
+from oit_items.evidence import audit, checks, notifications, readiness
 from oit_items.evidence.models import Evidence, ItemPeriod
 from units.signals import published_record_changed
 
@@ -51,16 +50,9 @@ class ChecksFailed(WorkflowError):
         super().__init__(_("The automatic checks fail: give the reason for passing it anyway."))
 
 
-def period_failures(period: ItemPeriod, evidence: list | None = None, grouped: dict | None = None) -> list:
-    """The failures of the automatic checks for this period, as its card shows them. `grouped`:
-    the unit's evidence by (item id, month) when the caller has it already."""
-    if grouped is None:
-        grouped = workspace.evidence_by_period(period.unit, [period.item])
-    if evidence is not None:
-        grouped = {**grouped, (period.item_id, period.month): evidence}
-    item = period.item
-    months = thaidate.fiscal_year_months(item.framework.fiscal_year, item.months) if item.months else [None]
-    return checks.evaluate(item, {m: grouped.get((item.pk, m), []) for m in months}).failures_for(period.month)
+def period_failures(period: ItemPeriod) -> list:
+    """The failures of the automatic checks for this period, as its card shows them."""
+    return checks.period_status(period.item, period.month, Evidence.objects.by_month(period.unit_id, period.item_id)).failures
 
 
 def snapshot_of(evidence: list) -> list[dict]:
@@ -96,12 +88,13 @@ def transition(period: ItemPeriod, action: str, user, rights, comment: str = "",
     comment, override = comment.strip(), override.strip()
     if action == "return" and not comment:
         raise WorkflowError(_("Say what must be corrected when you return it."))
-    current = list(Evidence.objects.current().filter(item_period=period).select_related("current_revision"))
+    evidence = Evidence.objects.by_month(period.unit_id, period.item_id)  # every month: rules may count the year
+    current = evidence.get(period.month, [])
     if action == "submit" and not current:
         raise WorkflowError(_("Add evidence, or declare that there is none this period, before submitting."))
     details = {}
     if action in GUARDED:
-        failures = period_failures(period, current)
+        failures = checks.period_status(period.item, period.month, evidence).failures
         if failures and not override:
             raise ChecksFailed(failures)
         if failures:
