@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from ita_portal.lib import thaidate
 from oit_items.evidence import edits as evidence_service
-from oit_items.evidence import readiness, takedown, workflow
-from oit_items.evidence.models import Assignment, ItemReadiness
+from oit_items.evidence import readiness, takedown, workflow, workspace
+from oit_items.evidence.models import Assignment, ItemReadiness, ItemReadinessManager
 from oit_items.evidence.permissions import item_access, period_of
 from oit_items.overview import figures
 from oit_items.overview.models import Reminder
@@ -288,14 +288,14 @@ def test_two_people_at_once_keep_the_stored_readiness_true(committed_demo, users
     station = Unit.objects.get(slug="sn-buengkum")
     o7 = Item.objects.for_unit(station, 2567).get(code="O7")
     periods = [period_of(station, o7, datetime.date(2023, m, 1)) for m in (10, 11, 12)]
-    compute = readiness.compute
+    compute = ItemReadinessManager.compute
 
     def slow_compute(*args, **kwargs):  # widens the window in which the changes would overlap
         figures = compute(*args, **kwargs)
         time.sleep(0.3)
         return figures
 
-    monkeypatch.setattr(readiness, "compute", slow_compute)
+    monkeypatch.setattr(ItemReadinessManager, "compute", slow_compute)
 
     def add(period):
         return lambda: evidence_service.add_link(period, {"title": "รายงาน", "url": f"https://example.go.th/{period.pk}",
@@ -305,3 +305,15 @@ def test_two_people_at_once_keep_the_stored_readiness_true(committed_demo, users
     row = ItemReadiness.objects.get(unit=station, item=o7)
     assert (row.draft, row.states) == (3, "DDDEEE")
     assert readiness.stored_all() == readiness.recompute_all()
+
+
+def test_stored_readiness_builds_no_workspace(users, station, o7, monkeypatch):
+    """It is made of the period rows and the checks, not of a staff page."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("workspace.build")
+
+    monkeypatch.setattr(workspace, "build", refuse)
+    period = approve_period(users, station, o7, OCT, pdf(), publish=False)
+    evidence_service.add_link(period, {"title": "รายงาน", "url": "https://example.go.th/r", "about_date": OCT}, users["admin"])
+    readiness.rebuild()
+    assert readiness.stored_all() == readiness.recompute_all() and len(readiness.stored_all()) == 1

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oit_items.evidence import audit, notifications, readiness
+from oit_items.evidence import audit, notifications
 from oit_items.evidence.models import Evidence, ItemPeriod
 from oit_items.evidence.workflow import WorkflowError
 from units.signals import published_record_changed
@@ -32,20 +32,15 @@ def take_down(period: ItemPeriod, user, reason: str, evidence_ids=None, ip=None)
         if not withdrawn:
             raise WorkflowError(_("Nothing of that is public in this period."))
         kept = [e for e in period.published if e not in withdrawn]
-        period.published = kept
-        if not kept:  # nothing of the period is public any more: the public pages no longer list it
-            period.published_version = 0
-        previous = period.state
-        if period.state != ItemPeriod.RETURNED:
-            period.state = ItemPeriod.DRAFT
-        period.save()
         if wanted is not None:
             _remove_withdrawn(period, withdrawn, user, reason)
-        audit.record(user, period.unit, "takedown", ip=ip, item_period=period, comment=reason, previous=previous,
+        audit.record(user, period.unit, "takedown", ip=ip, item_period=period, comment=reason, previous=period.state,
                      scope="period" if wanted is None else "files",
                      withdrawn=[{k: e.get(k) for k in ("evidence", "revision", "title", "original_name", "url")}
                                 for e in withdrawn])
-        readiness.refresh_period(period)
+        # Nothing of the period public any more (version 0): the public pages no longer list it.
+        period.move_to(ItemPeriod.RETURNED if period.state == ItemPeriod.RETURNED else ItemPeriod.DRAFT,
+                       published=kept, published_version=period.published_version if kept else 0)
         unit = period.unit
         transaction.on_commit(lambda: published_record_changed.send(sender=ItemPeriod, unit=unit))
         notifications.transition_happened(period.pk, "takedown", user.pk, reason)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from oit_items.evidence import audit, checks, notifications, readiness
+from oit_items.evidence import audit, checks, notifications
 from oit_items.evidence.models import Evidence, ItemPeriod
 from units.signals import published_record_changed
 
@@ -102,34 +102,24 @@ def transition(period: ItemPeriod, action: str, user, rights, comment: str = "",
     snapshot = snapshot_of(current)
     if action == "approve" and expected is not None and expected != fingerprint(snapshot):
         raise WorkflowError(_("The evidence changed after you opened this page: look at what becomes public again."))
-    previous = period.state
-    period.state = ACTIONS[action][1]
+    changes = {}
     if action == "approve":
-        period.published = snapshot
-        period.published_version += 1
-        period.approved_at = timezone.now()
-        period.approved_by = user
-        transaction.on_commit(lambda: published_record_changed.send(sender=ItemPeriod, unit=period.unit))
-    if action == "return":
-        period.return_comment, period.returned_at = comment, timezone.now()
-        period.returned_by_name = audit.actor_name(user)
+        changes = {"published": snapshot, "published_version": period.published_version + 1,
+                   "approved_at": timezone.now(), "approved_by": user}
+    elif action == "return":
+        changes = {"return_comment": comment, "returned_at": timezone.now(), "returned_by_name": audit.actor_name(user)}
     elif action == "submit":  # resubmitted: the correction note has done its work (the log keeps it)
-        period.return_comment, period.returned_at, period.returned_by_name = "", None, ""
-    period.save()
-    audit.record(user, period.unit, action, ip=ip, item_period=period, comment=comment or override, previous=previous,
+        changes = {"return_comment": "", "returned_at": None, "returned_by_name": ""}
+    audit.record(user, period.unit, action, ip=ip, item_period=period, comment=comment or override, previous=period.state,
                  evidence_ids=[e.pk for e in current], **details)
-    readiness.refresh_period(period)
+    period.move_to(ACTIONS[action][1], **changes)
+    if action == "approve":
+        transaction.on_commit(lambda: published_record_changed.send(sender=ItemPeriod, unit=period.unit))
     notifications.transition_happened(period.pk, action, user.pk, comment)  # its task goes after the commit
     return period
 
 
 def evidence_changed(period: ItemPeriod) -> None:
-    """Changing evidence after submission takes the period back to draft; the public keeps the
-    approved snapshot until the next approval. The state is read again under the row's lock: a
-    step taken meanwhile by someone else must not survive a change it did not see."""
-    state = ItemPeriod.objects.select_for_update().filter(pk=period.pk).values_list("state", flat=True).get()
-    if state in (ItemPeriod.SUBMITTED, ItemPeriod.CHECKED, ItemPeriod.APPROVED):
-        ItemPeriod.objects.filter(pk=period.pk).update(state=ItemPeriod.DRAFT, updated_at=timezone.now())
-        state = ItemPeriod.DRAFT
-    period.state = state
-    readiness.refresh_period(period)
+    """What every evidence service calls once its change is made (and audited): the period reopens
+    (see `ItemPeriod.reopen`) and its stored readiness follows."""
+    period.reopen()
