@@ -11,10 +11,9 @@ the whole period keeps its evidence in the draft to be corrected.
 """
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oit_items.evidence import audit, notifications
+from oit_items.evidence import audit, edits, notifications
 from oit_items.evidence.models import Evidence, ItemPeriod
 from oit_items.evidence.workflow import WorkflowError
 from units.signals import published_record_changed
@@ -33,7 +32,7 @@ def take_down(period: ItemPeriod, user, reason: str, evidence_ids=None, ip=None)
             raise WorkflowError(_("Nothing of that is public in this period."))
         kept = [e for e in period.published if e not in withdrawn]
         if wanted is not None:
-            _remove_withdrawn(period, withdrawn, user, reason)
+            _remove_withdrawn(period, withdrawn, user, reason, ip)
         audit.record(user, period.unit, "takedown", ip=ip, item_period=period, comment=reason, previous=period.state,
                      scope="period" if wanted is None else "files",
                      withdrawn=[{k: e.get(k) for k in ("evidence", "revision", "title", "original_name", "url")}
@@ -47,15 +46,11 @@ def take_down(period: ItemPeriod, user, reason: str, evidence_ids=None, ip=None)
     return withdrawn
 
 
-def _remove_withdrawn(period, withdrawn, user, reason) -> None:
+def _remove_withdrawn(period, withdrawn, user, reason, ip) -> None:
     """The withdrawn files leave the draft too — unless a newer version has replaced them there."""
     for entry in withdrawn:
-        evidence = (Evidence.objects.current().select_for_update()
+        evidence = (Evidence.objects.current().select_for_update(of=("self",)).select_related("item_period__unit")
                     .filter(pk=entry["evidence"], item_period=period).first())
         if evidence is None or (entry.get("revision") and evidence.current_revision_id != entry["revision"]):
             continue
-        evidence.removed_at, evidence.removed_by = timezone.now(), user
-        evidence.version += 1
-        evidence.save(update_fields=["removed_at", "removed_by", "version"])
-        audit.record(user, period.unit, "remove", item_period=period, evidence=evidence, comment=reason,
-                     version=evidence.version)
+        edits.mark_removed(evidence, user, reason, ip)
