@@ -136,3 +136,14 @@ def test_a_period_status_is_its_own_failures():
     # The item as a whole fails the year-wide rule, which is no month's failure.
     assert not checks.evaluate(o7, evidence).passed and october.passed
 
+
+def test_an_evaluation_is_reused_only_for_the_same_rules_and_evidence():
+    o7 = item({"type": "periods", "months": [10]}, {"type": "formats", "all_of": [["pdf"], ["docx"]]})
+    pdf = file("pdf", pk=1)
+    known = checks.evaluate(o7, {OCT: [pdf]})
+    assert checks.evaluate_once(o7, {OCT: [pdf]}, known) is known
+    assert checks.evaluate_once(o7, {OCT: [pdf, file("docx", pk=2)]}, known) is not known  # a piece added
+    edited = file("pdf", pk=1, version=2)  # the same piece, edited since
+    assert checks.evaluate_once(o7, {OCT: [edited]}, known) is not known
+    stricter = item({"type": "periods", "months": [10]}, {"type": "formats", "all_of": [["docx"]]})
+    assert checks.evaluate_once(stricter, {OCT: [pdf]}, known) is not known

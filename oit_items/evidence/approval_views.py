@@ -32,7 +32,7 @@ class Review:
 
     period: ItemPeriod
     evidence: list
-    check: checks.ItemCheck  # the item's checks, evaluated once for all its periods
+    check: checks.ItemCheck  # the item's checks, evaluated once: the approval reuses them
     snapshot: list = field(default_factory=list)
     added: list = field(default_factory=list)
     changed: list = field(default_factory=list)
@@ -98,7 +98,8 @@ def confirm(request, slug, fiscal_year, code, period, action):
         try:
             workflow.transition(found, action, request.user, rights, ip=client_ip(request),
                                 override=form.cleaned_data["override"],
-                                expected=form.cleaned_data["expected"] if action == "approve" else None)
+                                expected=form.cleaned_data["expected"] if action == "approve" else None,
+                                checked=review.check)
         except workflow.ChecksFailed:
             form.add_error("override", _("The automatic checks fail: say why it may pass anyway."))
         except workflow.WorkflowError as error:
@@ -126,7 +127,8 @@ def approvals(request, slug):
             typed[pk] = request.POST.get(f"override-{pk}", "")
             try:
                 workflow.transition(review.period, "approve", request.user, rights, ip=client_ip(request),
-                                    override=typed[pk], expected=request.POST.get(f"expected-{pk}", ""))
+                                    override=typed[pk], expected=request.POST.get(f"expected-{pk}", ""),
+                                    checked=review.check)
             except workflow.ChecksFailed:
                 results[pk] = _("The automatic checks fail: say why it may pass anyway.")
             except workflow.WorkflowError as error:

@@ -200,6 +200,7 @@ class ItemCheck:
     item: object
     failures: list[Failure] = field(default_factory=list)
     rule_results: list[RuleResult] = field(default_factory=list)
+    evidence: dict = field(default_factory=dict)  # what was judged: month -> list[Evidence]
 
     @property
     def passed(self) -> bool:
@@ -221,7 +222,7 @@ class ItemCheck:
 
 def evaluate(item, evidence_by_month: dict) -> ItemCheck:
     ctx = Context(item, evidence_by_month)
-    result = ItemCheck(item)
+    result = ItemCheck(item, evidence=evidence_by_month)
     if not any(r["type"] == "periods" for r in item.rules) and not list(ctx.all_evidence()):
         failure = Failure(None, _("No evidence yet."))
         result.failures.append(failure)
@@ -239,3 +240,18 @@ def period_status(item, month, evidence_by_month: dict) -> PeriodStatus:
     the whole year."""
     return evaluate(item, evidence_by_month).period(month)
 
+
+def judged(item, evidence_by_month: dict) -> tuple:
+    """What an evaluation depends on: the item's rules and the pieces in each of its periods at their
+    versions (every edit, replacement and removal of a piece changes its version)."""
+    pieces = Context(item, evidence_by_month).periods()
+    return item.pk, item.rules, tuple(tuple((e.pk, e.version) for e in evidence) for _month, evidence in pieces)
+
+
+def evaluate_once(item, evidence_by_month: dict, known: ItemCheck | None = None) -> ItemCheck:
+    """`known` when it judged these same rules and evidence, else a new evaluation: a change checked
+    before it is made (an approval's review) is not checked again under the lock, nor for the stored
+    readiness, unless something changed in between."""
+    if known is not None and judged(known.item, known.evidence) == judged(item, evidence_by_month):
+        return known
+    return evaluate(item, evidence_by_month)

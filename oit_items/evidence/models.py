@@ -142,11 +142,12 @@ class ItemPeriod(models.Model):
             return ItemPeriod.EMPTY
         return stored
 
-    def move_to(self, state: str, **changes) -> None:
+    def move_to(self, state: str, *, checked: checks.ItemCheck | None = None, **changes) -> None:
         """The one place a period's state changes — a workflow step, a takedown, `reopen` — with
         the fields that change along with it (`changes`), and the stored readiness of its item with
         it, in the caller's transaction. The caller holds the row's lock, and has recorded the audit
-        event already (the readiness counts it as the last activity).
+        event already (the readiness counts it as the last activity). `checked`: the item's checks
+        as the caller just evaluated them, reused if the evidence is still the same.
 
         Moving to the state it is in saves nothing and only refreshes the readiness: its evidence
         changed, and with it perhaps its checks."""
@@ -155,7 +156,7 @@ class ItemPeriod(models.Model):
             for name, value in changes.items():
                 setattr(self, name, value)
             self.save(update_fields=["state", *changes, "updated_at"])
-        ItemReadiness.objects.refresh(self.unit_id, self.item_id)
+        ItemReadiness.objects.refresh(self.unit_id, self.item_id, checked)
 
     def reopen(self) -> None:
         """Its evidence changed: after submission the period goes back to draft; the public keeps the
@@ -338,7 +339,7 @@ class AuditEvent(models.Model):
 
 
 class ItemReadinessManager(models.Manager):
-    def compute(self, unit_id: int, items) -> dict:
+    def compute(self, unit_id: int, items, checked: checks.ItemCheck | None = None) -> dict:
         """{item id: figures} of the given items (one fiscal year) of one unit, from scratch: its
         period rows, its evidence and its audit log, three queries whatever the number of items."""
         if not items:
@@ -351,9 +352,10 @@ class ItemReadinessManager(models.Manager):
                     .values_list("item_period__item_id").annotate(last=Max("at")))
         return {item.pk: ItemReadiness.figures_of(
             item, {m: states.get((item.pk, m)) for m in item.period_months}, evidence.get((unit_id, item.pk), {}),
-            last.get(item.pk)) for item in items}
+            last.get(item.pk), checked if checked is not None and checked.item.pk == item.pk else None)
+            for item in items}
 
-    def refresh(self, unit_id: int, item_id: int) -> None:
+    def refresh(self, unit_id: int, item_id: int, checked: checks.ItemCheck | None = None) -> None:
         """Bring the row of one item of one unit up to date, inside the caller's transaction (so it
         commits or rolls back with the change itself)."""
         item = Item.objects.select_related("framework").get(pk=item_id)
@@ -363,7 +365,7 @@ class ItemReadinessManager(models.Manager):
             self.bulk_create([self.model(unit_id=unit_id, item=item, fiscal_year=item.framework.fiscal_year,
                                          first_due=datetime.date.min)], ignore_conflicts=True)
             pk = self.select_for_update().filter(unit_id=unit_id, item=item).values_list("pk", flat=True).get()
-            self.filter(pk=pk).update(**self.compute(unit_id, [item])[item.pk])
+            self.filter(pk=pk).update(**self.compute(unit_id, [item], checked)[item.pk])
 
 
 class ItemReadiness(models.Model):
@@ -419,11 +421,12 @@ class ItemReadiness(models.Model):
         return {name: getattr(self, name) for name in self.FIGURES}
 
     @classmethod
-    def figures_of(cls, item: Item, states: dict, evidence: dict, last_activity) -> dict:
+    def figures_of(cls, item: Item, states: dict, evidence: dict, last_activity,
+                   checked: checks.ItemCheck | None = None) -> dict:
         """The figures of one item of one unit from its periods' stored states {month: state or None}
         and its current evidence {month: [Evidence]}, with no queries: what its workspace row shows,
         so "ready" means every check passes and every period is approved."""
-        check = checks.evaluate(item, evidence)
+        check = checks.evaluate_once(item, evidence, checked)
         shown = [(ItemPeriod.shown_state(states.get(m), bool(evidence.get(m))), item.due_date(m)) for m in item.period_months]
         counts = dict.fromkeys(cls.LETTERS, 0)
         for state, _due in shown:

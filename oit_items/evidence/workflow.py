@@ -74,9 +74,11 @@ def available_actions(period: ItemPeriod | None, rights) -> list[str]:
 
 @transaction.atomic
 def transition(period: ItemPeriod, action: str, user, rights, comment: str = "", ip=None, override: str = "",
-               expected: str | None = None) -> ItemPeriod:
+               expected: str | None = None, checked: checks.ItemCheck | None = None) -> ItemPeriod:
     """Take one step. `override`: the reason for checking or approving despite failing checks.
-    `expected`: the fingerprint of the snapshot the approver reviewed (refused if it changed)."""
+    `expected`: the fingerprint of the snapshot the approver reviewed (refused if it changed).
+    `checked`: the item's checks as the caller's review evaluated them; used here, and for the stored
+    readiness, as long as the evidence is still what they judged (else the checks run again)."""
     period = (ItemPeriod.objects.select_for_update(of=("self",)).select_related("unit", "item__framework")
               .get(pk=period.pk))
     if action not in ACTIONS:
@@ -94,7 +96,8 @@ def transition(period: ItemPeriod, action: str, user, rights, comment: str = "",
         raise WorkflowError(_("Add evidence, or declare that there is none this period, before submitting."))
     details = {}
     if action in GUARDED:
-        failures = checks.period_status(period.item, period.month, evidence).failures
+        checked = checks.evaluate_once(period.item, evidence, checked)
+        failures = checked.period(period.month).failures
         if failures and not override:
             raise ChecksFailed(failures)
         if failures:
@@ -112,7 +115,7 @@ def transition(period: ItemPeriod, action: str, user, rights, comment: str = "",
         changes = {"return_comment": "", "returned_at": None, "returned_by_name": ""}
     audit.record(user, period.unit, action, ip=ip, item_period=period, comment=comment or override, previous=period.state,
                  evidence_ids=[e.pk for e in current], **details)
-    period.move_to(ACTIONS[action][1], **changes)
+    period.move_to(ACTIONS[action][1], checked=checked, **changes)
     if action == "approve":
         transaction.on_commit(lambda: published_record_changed.send(sender=ItemPeriod, unit=period.unit))
     notifications.transition_happened(period.pk, action, user.pk, comment)  # its task goes after the commit
