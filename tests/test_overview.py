@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -65,6 +66,31 @@ def test_stored_readiness_equals_a_full_recomputation(users, station, o7):
     assert readiness.stored_all() == readiness.recompute_all()
     o7_row = ItemReadiness.objects.get(unit=station, item=o7)
     assert (o7_row.approved, o7_row.draft) == (0, 1)
+
+
+def test_rebuild_readiness_check_reports_drift_and_changes_nothing(users, station, o7):
+    approve_period(users, station, o7, OCT, pdf())
+    o5 = Item.objects.for_unit(station, 2567).get(code="O5")
+    evidence_service.add_link(period_of(station, o5, None), {"title": "ช่องทาง", "url": "https://example.go.th/q",
+                                                             "about_date": OCT}, users["admin"])
+    clean = io.StringIO()
+    call_command("rebuild_readiness", "--check", stdout=clean)
+    assert "readiness: 0 rows differ" in clean.getvalue()
+    ItemReadiness.objects.filter(unit=station, item=o7).update(approved=5, ready=True)  # corrupted
+    ItemReadiness.objects.filter(unit=station, item=o5).delete()  # lost
+    before = readiness.stored_all()
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit:
+        call_command("rebuild_readiness", "--check", stdout=out)
+    assert exit.value.code == 1
+    lines = out.getvalue().splitlines()
+    assert "sn-buengkum · O7 2567: approved 5 stored, 1 recomputed; ready True stored, False recomputed" in lines
+    assert "sn-buengkum · O5 2567: not stored" in lines and "readiness: 2 rows differ" in lines[-1]
+    assert readiness.stored_all() == before  # nothing changed
+    call_command("rebuild_readiness", stdout=io.StringIO())
+    after = io.StringIO()
+    call_command("rebuild_readiness", "--check", stdout=after)
+    assert "readiness: 0 rows differ" in after.getvalue()
 
 
 def test_changing_a_period_moves_the_overview(client, users, station, o7):

@@ -5,8 +5,8 @@ transaction of every change, so that supervisors' overviews add rows up instead 
 Changes keep it true on their own: `ItemPeriod.move_to`, the one place a period's state changes
 (and, through `reopen`, where every change of evidence ends), refreshes the row of its item
 (`ItemReadiness.objects.refresh`). `rebuild()` (`manage.py rebuild_readiness`) recomputes every
-row from scratch; a new framework version (new rules) refreshes its items' rows with
-`refresh_framework()`, a Celery job.
+row from scratch, and `drift()` (`--check`) says which stored rows differ from a recomputation; a
+new framework version (new rules) refreshes its items' rows with `refresh_framework()`, a Celery job.
 
 The figures come from the period rows and `checks.evaluate` (`ItemReadiness.figures_of`), the
 same definitions the workspace shows: "ready" means every check passes and every period is approved.
@@ -83,3 +83,11 @@ def refresh_framework(framework) -> int:
 def stored_all() -> dict:
     return {(r.unit_id, r.item_id): {"fiscal_year": r.fiscal_year, **r.figures()} for r in ItemReadiness.objects.all()}
 
+
+def drift() -> list[tuple]:
+    """[((unit id, item id), stored figures or None, recomputed figures or None)] of every row that a
+    rebuild would change, in order. Changes nothing. A change committed while it runs may show up
+    once: run it again."""
+    stored, computed = stored_all(), recompute_all()
+    return [(key, stored.get(key), computed.get(key)) for key in sorted(stored.keys() | computed.keys())
+            if stored.get(key) != computed.get(key)]
