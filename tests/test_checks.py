@@ -124,3 +124,26 @@ def test_a_rule_with_nothing_to_judge_is_not_yet_never_passed():
     judged = checks.evaluate(o6, {OCT: [file("pdf"), file("docx")] + [file("image") for _ in range(4)]})
     statuses = {r.rule["type"]: r.status for r in judged.rule_results}
     assert statuses["formats"] == statuses["min_count"] == statuses["about_date"] == checks.PASSED
+
+
+def test_a_period_status_is_its_own_failures():
+    o7 = item({"type": "periods", "months": MONTHS}, {"type": "formats", "all_of": [["pdf"], ["docx"]]},
+              {"type": "languages", "required": ["en"]})
+    evidence = {OCT: [file("pdf"), file("docx")], NOV: [file("pdf")]}
+    october, november = checks.period_status(o7, OCT, evidence), checks.period_status(o7, NOV, evidence)
+    assert (october.passed, october.failures) == (True, [])
+    assert not november.passed and [f.message for f in november.failures] == ["ขาดไฟล์ Word ของเดือน พ.ย. 2566"]
+    # The item as a whole fails the year-wide rule, which is no month's failure.
+    assert not checks.evaluate(o7, evidence).passed and october.passed
+
+
+def test_an_evaluation_is_reused_only_for_the_same_rules_and_evidence():
+    o7 = item({"type": "periods", "months": [10]}, {"type": "formats", "all_of": [["pdf"], ["docx"]]})
+    pdf = file("pdf", pk=1)
+    known = checks.evaluate(o7, {OCT: [pdf]})
+    assert checks.evaluate_once(o7, {OCT: [pdf]}, known) is known
+    assert checks.evaluate_once(o7, {OCT: [pdf, file("docx", pk=2)]}, known) is not known  # a piece added
+    edited = file("pdf", pk=1, version=2)  # the same piece, edited since
+    assert checks.evaluate_once(o7, {OCT: [edited]}, known) is not known
+    stricter = item({"type": "periods", "months": [10]}, {"type": "formats", "all_of": [["docx"]]})
+    assert checks.evaluate_once(stricter, {OCT: [pdf]}, known) is not known

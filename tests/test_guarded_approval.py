@@ -2,12 +2,14 @@
 shows exactly what becomes public first, and the commander approves several periods at once."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.urls import reverse
 
-from oit_items.evidence import workflow
-from oit_items.evidence.models import AuditEvent, Evidence, ItemPeriod
+from oit_items.evidence import approval_views, checks, readiness, workflow
+from oit_items.evidence import edits as evidence_service
+from oit_items.evidence.models import AuditEvent, Evidence, ItemPeriod, ItemReadiness
 from tests.conftest import approve_period, make_docx, make_pdf
 from tests.test_my_work import rights
 
@@ -158,6 +160,47 @@ def test_bulk_approval_with_each_check_summary(client, users, station, o7, djang
                                  f"override-{bad.pk}": "ไฟล์ Word ส่งตาม"})
     assert response.status_code == 302
     assert AuditEvent.objects.get(item_period=bad, action="approve").comment == "ไฟล์ Word ส่งตาม"
+
+
+def test_the_checks_run_once_per_approval(client, users, station, o7):
+    """The review the commander confirms evaluates the checks; the approval under the lock and the
+    stored readiness it refreshes reuse that evaluation, the evidence being what it judged."""
+    october = checked(users, station, o7, OCT, both(OCT))
+    november, december = checked(users, station, o7, NOV, both(NOV)), checked(users, station, o7, DEC, both(DEC))
+    client.force_login(users["commander"])
+    fingerprint = client.get(confirm_url()).context["review"].fingerprint
+    with mock.patch.object(checks, "evaluate", wraps=checks.evaluate) as evaluate:
+        assert client.post(confirm_url(), {"expected": fingerprint, "confirmed": "1"}).status_code == 302
+    assert evaluate.call_count == 1
+    url = reverse("unit-approvals", args=["sn-buengkum"])
+    reviews = client.get(url).context["reviews"]
+    with mock.patch.object(checks, "evaluate", wraps=checks.evaluate) as evaluate:
+        response = client.post(url, {"period": [november.pk, december.pk],
+                                      **{f"expected-{r.period.pk}": r.fingerprint for r in reviews}})
+    assert response.status_code == 302 and evaluate.call_count == 1  # two months of one item: judged at once
+    assert set(ItemPeriod.objects.filter(pk__in=[october.pk, november.pk, december.pk])
+               .values_list("state", flat=True)) == {ItemPeriod.APPROVED}
+    assert readiness.stored_all() == readiness.recompute_all()
+
+
+def test_checks_judged_before_a_change_elsewhere_are_not_reused(users, station, o7):
+    """Evidence added to another month after the review: the approval checks again, and the stored
+    readiness counts the new evidence."""
+    october = checked(users, station, o7, OCT, both(OCT))
+    commander = users["commander"]
+    [review] = approval_views.reviews_for(station, [ItemPeriod.objects.select_related("item__framework").get(pk=october.pk)])
+    evidence_service.add_link(ItemPeriod.objects.get_or_create(unit=station, item=o7, month=NOV)[0],
+                              {"title": "รายงาน", "url": "https://example.go.th/r", "about_date": NOV}, users["responsible"])
+    with mock.patch.object(checks, "evaluate", wraps=checks.evaluate) as evaluate:
+        workflow.transition(october, "approve", commander, rights(commander, station, o7), checked=review.check)
+    [(item, evidence), _kwargs] = evaluate.call_args  # once, on the evidence as it is now
+    assert evaluate.call_count == 1 and NOV in evidence
+    assert readiness.stored_all() == readiness.recompute_all()
+    # The stored readiness, too, takes an evaluation only if it judged what it reads under its lock.
+    with mock.patch.object(checks, "evaluate", wraps=checks.evaluate) as evaluate:
+        ItemReadiness.objects.refresh(station.pk, o7.pk, review.check)
+    assert evaluate.call_count == 1
+    assert readiness.stored_all() == readiness.recompute_all()
 
 
 @pytest.mark.parametrize("role, status", [

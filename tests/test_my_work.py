@@ -213,3 +213,17 @@ def test_the_badge_counts_the_same_with_fewer_queries(users, station, o7, django
         assert badge.count == whole.count > 0, role
         assert [e.item for e in badge.prepare] == [e.item for e in whole.prepare]
     assert len(full.captured_queries) == 15  # the admin's page also reads their units' items, staff, readiness, invitations
+
+
+def test_an_entry_shows_the_checks_state_and_deadline_of_its_workspace_cell(client, users, station, o7):
+    approve_period(users, station, o7, NOV, pdf_only(NOV), publish=False)  # checked, failing: a PDF alone
+    returned(users, station, o7, DEC)
+    client.force_login(users["commander"])
+    [entry] = client.get(WORK).context["work"].approve
+    space = client.get(reverse("workspace", args=["sn-buengkum", 2567])).context["space"]
+    cells = {c.month: c for row in space.rows if row.item == o7 for c in row.cells}
+    assert entry.failures and entry.failures == cells[NOV].failures
+    assert (entry.state, entry.due) == (cells[NOV].state, cells[NOV].due)
+    client.force_login(users["responsible"])
+    top = client.get(WORK).context["work"].prepare[0]
+    assert (top.month, top.state, top.failures, top.due) == (DEC, cells[DEC].state, cells[DEC].failures, cells[DEC].due)

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
@@ -13,8 +14,8 @@ from openpyxl import load_workbook
 from ita_portal.lib import thaidate
 from ita_portal.lib.models import PendingTask
 from oit_items.evidence import edits as evidence_service
-from oit_items.evidence import readiness, takedown, workflow
-from oit_items.evidence.models import Assignment, ItemReadiness
+from oit_items.evidence import readiness, takedown, workflow, workspace
+from oit_items.evidence.models import Assignment, ItemReadiness, ItemReadinessManager
 from oit_items.evidence.permissions import item_access, period_of
 from oit_items.overview import figures
 from oit_items.overview.models import Reminder
@@ -68,6 +69,31 @@ def test_stored_readiness_equals_a_full_recomputation(users, station, o7):
     assert readiness.stored_all() == readiness.recompute_all()
     o7_row = ItemReadiness.objects.get(unit=station, item=o7)
     assert (o7_row.approved, o7_row.draft) == (0, 1)
+
+
+def test_rebuild_readiness_check_reports_drift_and_changes_nothing(users, station, o7):
+    approve_period(users, station, o7, OCT, pdf())
+    o5 = Item.objects.for_unit(station, 2567).get(code="O5")
+    evidence_service.add_link(period_of(station, o5, None), {"title": "ช่องทาง", "url": "https://example.go.th/q",
+                                                             "about_date": OCT}, users["admin"])
+    clean = io.StringIO()
+    call_command("rebuild_readiness", "--check", stdout=clean)
+    assert "readiness: 0 rows differ" in clean.getvalue()
+    ItemReadiness.objects.filter(unit=station, item=o7).update(approved=5, ready=True)  # corrupted
+    ItemReadiness.objects.filter(unit=station, item=o5).delete()  # lost
+    before = readiness.stored_all()
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit:
+        call_command("rebuild_readiness", "--check", stdout=out)
+    assert exit.value.code == 1
+    lines = out.getvalue().splitlines()
+    assert "sn-buengkum · O7 2567: approved 5 stored, 1 recomputed; ready True stored, False recomputed" in lines
+    assert "sn-buengkum · O5 2567: not stored" in lines and "readiness: 2 rows differ" in lines[-1]
+    assert readiness.stored_all() == before  # nothing changed
+    call_command("rebuild_readiness", stdout=io.StringIO())
+    after = io.StringIO()
+    call_command("rebuild_readiness", "--check", stdout=after)
+    assert "readiness: 0 rows differ" in after.getvalue()
 
 
 def test_changing_a_period_moves_the_overview(client, users, station, o7):
@@ -307,14 +333,14 @@ def test_two_people_at_once_keep_the_stored_readiness_true(committed_demo, users
     station = Unit.objects.get(slug="sn-buengkum")
     o7 = Item.objects.for_unit(station, 2567).get(code="O7")
     periods = [period_of(station, o7, datetime.date(2023, m, 1)) for m in (10, 11, 12)]
-    compute = readiness.compute
+    compute = ItemReadinessManager.compute
 
     def slow_compute(*args, **kwargs):  # widens the window in which the changes would overlap
         figures = compute(*args, **kwargs)
         time.sleep(0.3)
         return figures
 
-    monkeypatch.setattr(readiness, "compute", slow_compute)
+    monkeypatch.setattr(ItemReadinessManager, "compute", slow_compute)
 
     def add(period):
         return lambda: evidence_service.add_link(period, {"title": "รายงาน", "url": f"https://example.go.th/{period.pk}",
@@ -324,3 +350,15 @@ def test_two_people_at_once_keep_the_stored_readiness_true(committed_demo, users
     row = ItemReadiness.objects.get(unit=station, item=o7)
     assert (row.draft, row.states) == (3, "DDDEEE")
     assert readiness.stored_all() == readiness.recompute_all()
+
+
+def test_stored_readiness_builds_no_workspace(users, station, o7, monkeypatch):
+    """It is made of the period rows and the checks, not of a staff page."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("workspace.build")
+
+    monkeypatch.setattr(workspace, "build", refuse)
+    period = approve_period(users, station, o7, OCT, pdf(), publish=False)
+    evidence_service.add_link(period, {"title": "รายงาน", "url": "https://example.go.th/r", "about_date": OCT}, users["admin"])
+    readiness.rebuild()
+    assert readiness.stored_all() == readiness.recompute_all() and len(readiness.stored_all()) == 1

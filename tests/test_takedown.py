@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from oit_items.evidence import readiness, takedown, workflow
+from oit_items.evidence import edits, readiness, takedown, workflow
 from oit_items.evidence.models import AuditEvent, Evidence, ItemPeriod
 from tests.conftest import approve_period, make_docx, make_pdf
 from units.signals import published_record_changed
@@ -102,6 +102,19 @@ def test_the_reason_is_required_and_typed_input_is_kept(client, users, published
 
 def test_the_stored_readiness_follows(users, published):
     takedown.take_down(published, users["commander"], "ผิดพลาด")
+    assert readiness.stored_all() == readiness.recompute_all()
+
+
+def test_a_takedown_removes_files_as_a_removal_does_and_changes_the_state_once(users, published, monkeypatch):
+    pdf = next(e for e in published.published if e["extension"] == "pdf")
+    removed, moves = [], []
+    mark_removed, move_to = edits.mark_removed, ItemPeriod.move_to
+    monkeypatch.setattr(edits, "mark_removed", lambda evidence, *args: removed.append(evidence.pk) or mark_removed(evidence, *args))
+    monkeypatch.setattr(ItemPeriod, "move_to", lambda period, state, **changes: moves.append(state) or move_to(period, state, **changes))
+    takedown.take_down(published, users["commander"], "มีเลขบัตรประชาชน", [pdf["evidence"]], ip="10.0.0.7")
+    assert removed == [pdf["evidence"]] and moves == [ItemPeriod.DRAFT]  # one state change, one readiness refresh
+    event = AuditEvent.objects.get(evidence_id=pdf["evidence"], action="remove")
+    assert (event.comment, event.ip, event.details["version"]) == ("มีเลขบัตรประชาชน", "10.0.0.7", 2)
     assert readiness.stored_all() == readiness.recompute_all()
 
 

@@ -1,4 +1,5 @@
 import datetime
+import sys
 
 import pytest
 from django.core import mail
@@ -7,8 +8,8 @@ from django.db import connection, transaction
 
 from ita_portal.lib.uploads import validate_upload
 from oit_items.evidence import edits as evidence_service
-from oit_items.evidence import notifications, workflow
-from oit_items.evidence.models import AppendOnly, Assignment, AuditEvent, Evidence, ItemPeriod
+from oit_items.evidence import notifications, readiness, workflow
+from oit_items.evidence.models import AppendOnly, Assignment, AuditEvent, Evidence, ItemPeriod, ItemReadinessManager
 from oit_items.evidence.permissions import item_access, period_of
 from tests.conftest import make_docx, make_pdf
 from units.permissions import unit_access
@@ -152,6 +153,36 @@ def test_none_declaration_refused_where_the_item_needs_evidence(users, station, 
     with pytest.raises(evidence_service.EvidenceError, match="needs evidence|ต้องมีหลักฐาน"):
         evidence_service.declare_none(period_of(station, o7, OCT), "ไม่มี", OCT, users["responsible"])
     assert not Evidence.objects.exists()
+
+
+def test_every_state_change_is_made_by_the_period_which_keeps_its_readiness(drafted, users, station, o7, monkeypatch):
+    """Workflow steps and changes of evidence all go through ItemPeriod.move_to, and only it
+    refreshes the stored readiness: once per change, in the change's transaction."""
+    moves, refreshed_by = [], []
+    move_to, refresh = ItemPeriod.move_to, ItemReadinessManager.refresh
+
+    def moving(period, state, **kwargs):
+        moves.append(state)
+        return move_to(period, state, **kwargs)
+
+    def refreshing(manager, *args, **kwargs):
+        refreshed_by.append(sys._getframe(1).f_code.co_qualname)
+        return refresh(manager, *args, **kwargs)
+
+    monkeypatch.setattr(ItemPeriod, "move_to", moving)
+    monkeypatch.setattr(ItemReadinessManager, "refresh", refreshing)
+    step(drafted, "submit", users["responsible"], station, o7)
+    step(drafted, "check", users["controller"], station, o7)
+    step(drafted, "approve", users["commander"], station, o7)
+    piece = Evidence.objects.filter(item_period=drafted).first()
+    evidence_service.edit(piece, {"title": "ชื่อใหม่"}, users["responsible"])  # reopened: a draft again
+    evidence_service.edit(piece, {"title": "ชื่อใหม่อีกครั้ง"}, users["responsible"])  # a draft stays one
+    step(drafted, "submit", users["responsible"], station, o7)
+    step(drafted, "return", users["commander"], station, o7, comment="แก้ไข")
+    assert moves == ["submitted", "checked", "approved", "draft", "draft", "submitted", "returned"]
+    assert refreshed_by == ["ItemPeriod.move_to"] * len(moves)
+    assert ItemPeriod.objects.get(pk=drafted.pk).state == ItemPeriod.RETURNED
+    assert readiness.stored_all() == readiness.recompute_all()
 
 
 def test_audit_log_is_append_only(drafted):

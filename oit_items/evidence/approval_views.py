@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ita_portal.lib.http import client_ip
-from oit_items.evidence import takedown, workflow, workspace
+from oit_items.evidence import checks, takedown, workflow
 from oit_items.evidence.forms import TakedownForm, TransitionForm
-from oit_items.evidence.models import ItemPeriod
+from oit_items.evidence.models import Evidence, ItemPeriod
 from oit_items.evidence.permissions import get_item_for, item_access
 from oit_items.evidence.views import back_to_item, month_of_slug
 from units.permissions import get_unit_for
@@ -32,12 +32,16 @@ class Review:
 
     period: ItemPeriod
     evidence: list
-    failures: list
+    check: checks.ItemCheck  # the item's checks, evaluated once: the approval reuses them
     snapshot: list = field(default_factory=list)
     added: list = field(default_factory=list)
     changed: list = field(default_factory=list)
     kept: list = field(default_factory=list)
     withdrawn: list = field(default_factory=list)
+
+    @property
+    def failures(self) -> list:
+        return self.check.period(self.period.month).failures
 
     @property
     def fingerprint(self) -> str:
@@ -50,11 +54,15 @@ class Review:
 
 def reviews_for(unit, periods) -> list[Review]:
     """Reviews of periods of one unit, from one query of evidence whatever their number."""
-    grouped = workspace.evidence_by_period(unit, list({p.item_id for p in periods}))
+    grouped = Evidence.objects.by_period([unit], list({p.item_id for p in periods}))
+    evaluated = {}  # one evaluation of an item's checks judges all its periods
     reviews = []
     for period in periods:
-        current = grouped.get((period.item_id, period.month), [])
-        review = Review(period, current, workflow.period_failures(period, grouped=grouped), workflow.snapshot_of(current))
+        evidence = grouped.get((unit.pk, period.item_id), {})
+        if period.item_id not in evaluated:
+            evaluated[period.item_id] = checks.evaluate(period.item, evidence)
+        current = evidence.get(period.month, [])
+        review = Review(period, current, evaluated[period.item_id], workflow.snapshot_of(current))
         public = {e["evidence"]: e for e in period.published}
         for entry in review.snapshot:
             before = public.pop(entry["evidence"], None)
@@ -90,7 +98,8 @@ def confirm(request, slug, fiscal_year, code, period, action):
         try:
             workflow.transition(found, action, request.user, rights, ip=client_ip(request),
                                 override=form.cleaned_data["override"],
-                                expected=form.cleaned_data["expected"] if action == "approve" else None)
+                                expected=form.cleaned_data["expected"] if action == "approve" else None,
+                                checked=review.check)
         except workflow.ChecksFailed:
             form.add_error("override", _("The automatic checks fail: say why it may pass anyway."))
         except workflow.WorkflowError as error:
@@ -118,7 +127,8 @@ def approvals(request, slug):
             typed[pk] = request.POST.get(f"override-{pk}", "")
             try:
                 workflow.transition(review.period, "approve", request.user, rights, ip=client_ip(request),
-                                    override=typed[pk], expected=request.POST.get(f"expected-{pk}", ""))
+                                    override=typed[pk], expected=request.POST.get(f"expected-{pk}", ""),
+                                    checked=review.check)
             except workflow.ChecksFailed:
                 results[pk] = _("The automatic checks fail: say why it may pass anyway.")
             except workflow.WorkflowError as error:

@@ -186,11 +186,21 @@ def _status(rule, failures, ctx) -> str:
     return PASSED
 
 
+@dataclass(frozen=True)
+class PeriodStatus:
+    """A period's checks: passed or failed, and why. Never "not yet" as a rule can be: a period with
+    nothing in it fails (by the periods rule, or "no evidence yet")."""
+
+    passed: bool
+    failures: list
+
+
 @dataclass
 class ItemCheck:
     item: object
     failures: list[Failure] = field(default_factory=list)
     rule_results: list[RuleResult] = field(default_factory=list)
+    evidence: dict = field(default_factory=dict)  # what was judged: month -> list[Evidence]
 
     @property
     def passed(self) -> bool:
@@ -203,10 +213,16 @@ class ItemCheck:
     def failures_for(self, month) -> list[Failure]:
         return [f for f in self.failures if f.month == month]
 
+    def period(self, month) -> PeriodStatus:
+        """The status of one period (a month, or None for the whole year): what its cell, its entry
+        in my work, its review before approval and its stored readiness all show."""
+        failures = self.failures_for(month)
+        return PeriodStatus(not failures, failures)
+
 
 def evaluate(item, evidence_by_month: dict) -> ItemCheck:
     ctx = Context(item, evidence_by_month)
-    result = ItemCheck(item)
+    result = ItemCheck(item, evidence=evidence_by_month)
     if not any(r["type"] == "periods" for r in item.rules) and not list(ctx.all_evidence()):
         failure = Failure(None, _("No evidence yet."))
         result.failures.append(failure)
@@ -216,3 +232,26 @@ def evaluate(item, evidence_by_month: dict) -> ItemCheck:
         result.rule_results.append(RuleResult(rule, failures, _status(rule, failures, ctx)))
         result.failures.extend(failures)
     return result
+
+
+def period_status(item, month, evidence_by_month: dict) -> PeriodStatus:
+    """One period's status from its item's rules and the item's evidence by month, already loaded
+    (no queries). Give the evidence of all the item's periods, not only this one's: rules may count
+    the whole year."""
+    return evaluate(item, evidence_by_month).period(month)
+
+
+def judged(item, evidence_by_month: dict) -> tuple:
+    """What an evaluation depends on: the item's rules and the pieces in each of its periods at their
+    versions (every edit, replacement and removal of a piece changes its version)."""
+    pieces = Context(item, evidence_by_month).periods()
+    return item.pk, item.rules, tuple(tuple((e.pk, e.version) for e in evidence) for _month, evidence in pieces)
+
+
+def evaluate_once(item, evidence_by_month: dict, known: ItemCheck | None = None) -> ItemCheck:
+    """`known` when it judged these same rules and evidence, else a new evaluation: a change checked
+    before it is made (an approval's review) is not checked again under the lock, nor for the stored
+    readiness, unless something changed in between."""
+    if known is not None and judged(known.item, known.evidence) == judged(item, evidence_by_month):
+        return known
+    return evaluate(item, evidence_by_month)

@@ -212,11 +212,17 @@ def remove(evidence: Evidence, user, reason: str = "", ip=None, version: int | N
         return evidence
     if version is not None and evidence.version != version:
         raise Conflict(evidence, changes_since(evidence, version))
+    mark_removed(evidence, user, reason, ip)
+    workflow.evidence_changed(evidence.item_period)
+    return evidence
+
+
+def mark_removed(evidence: Evidence, user, reason: str = "", ip=None) -> None:
+    """Take the evidence out of its period, audited. The caller holds the locks (the period's, then
+    the evidence's) and then reopens the period once (a takedown removes several at a time)."""
     evidence.removed_at = timezone.now()
     evidence.removed_by = user
     evidence.version += 1
     evidence.save(update_fields=["removed_at", "removed_by", "version"])
     audit.record(user, evidence.item_period.unit, "remove", ip=ip, item_period=evidence.item_period,
                  evidence=evidence, comment=reason, version=evidence.version)
-    workflow.evidence_changed(evidence.item_period)
-    return evidence

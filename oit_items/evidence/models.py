@@ -1,13 +1,21 @@
 """The evidence workflow's data: who holds an item, its periods, evidence and revisions, the audit log and
-stored readiness."""
+stored readiness.
 
+A period's state changes in one place, `ItemPeriod.move_to` (a workflow step, a takedown, and through
+`reopen` any change of its evidence), which brings the stored readiness of its item up to date in the
+same transaction (`ItemReadiness.objects.refresh`)."""
+
+import datetime
 import uuid
+from collections import defaultdict
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from oit_items.evidence import checks
 from oit_items.rulebook.models import Item
 from units.models import Officer, Unit
 
@@ -87,6 +95,8 @@ class ItemPeriod(models.Model):
         (RETURNED, _("Returned")),
     ]
     LABELS = dict(STATES) | {EMPTY: _("Empty")}
+    OPEN_STATES = {EMPTY, DRAFT, RETURNED}  # work still to be done by the unit
+    REOPENED = (SUBMITTED, CHECKED, APPROVED)  # states a change of evidence takes back to draft
     BADGES = {EMPTY: "secondary", DRAFT: "info", SUBMITTED: "primary", CHECKED: "warning", APPROVED: "success", RETURNED: "danger"}
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="item_periods", verbose_name=_("unit"))
@@ -124,6 +134,37 @@ class ItemPeriod(models.Model):
     def slug(self) -> str:
         return period_slug(self.month)
 
+    @staticmethod
+    def shown_state(stored: str | None, has_evidence: bool) -> str:
+        """The state a period shows from its stored state (None: no row yet): a draft without
+        evidence is still empty."""
+        if stored is None or (stored == ItemPeriod.DRAFT and not has_evidence):
+            return ItemPeriod.EMPTY
+        return stored
+
+    def move_to(self, state: str, *, checked: checks.ItemCheck | None = None, **changes) -> None:
+        """The one place a period's state changes — a workflow step, a takedown, `reopen` — with
+        the fields that change along with it (`changes`), and the stored readiness of its item with
+        it, in the caller's transaction. The caller holds the row's lock, and has recorded the audit
+        event already (the readiness counts it as the last activity). `checked`: the item's checks
+        as the caller just evaluated them, reused if the evidence is still the same.
+
+        Moving to the state it is in saves nothing and only refreshes the readiness: its evidence
+        changed, and with it perhaps its checks."""
+        if state != self.state or changes:
+            self.state = state
+            for name, value in changes.items():
+                setattr(self, name, value)
+            self.save(update_fields=["state", *changes, "updated_at"])
+        ItemReadiness.objects.refresh(self.unit_id, self.item_id, checked)
+
+    def reopen(self) -> None:
+        """Its evidence changed: after submission the period goes back to draft; the public keeps the
+        approved snapshot until the next approval. The state is read again under the row's lock: a
+        step taken meanwhile by someone else must not survive a change it did not see."""
+        self.state = ItemPeriod.objects.select_for_update().filter(pk=self.pk).values_list("state", flat=True).get()
+        self.move_to(self.DRAFT if self.state in self.REOPENED else self.state)
+
 
 def period_slug(month) -> str:
     """`m10` for October, `all` for the whole year: the period's part of a staff URL."""
@@ -142,6 +183,28 @@ def thumbnail_path(instance, filename):
 class EvidenceQuerySet(models.QuerySet):
     def current(self):
         return self.filter(removed_at__isnull=True)
+
+    def by_period(self, units, items) -> dict:
+        """{(unit id, item id): {month: [current evidence]}} of the units' items, in one query: what
+        `checks.evaluate` takes for each item."""
+        grouped = defaultdict(lambda: defaultdict(list))
+        evidence = (
+            self.current()
+            .filter(item_period__unit__in=units, item_period__item__in=items)
+            # Only the period's key: its approved snapshot (`published`) can be megabytes for a unit
+            # with many files, and would be repeated for every piece of evidence.
+            .select_related("current_revision", "item_period")
+            .defer("item_period__published")
+            .order_by("about_date", "pk")
+        )
+        for piece in evidence:
+            period = piece.item_period
+            grouped[(period.unit_id, period.item_id)][period.month].append(piece)
+        return grouped
+
+    def by_month(self, unit_id: int, item_id: int) -> dict:
+        """{month: [current evidence]} of one item of one unit."""
+        return self.by_period([unit_id], [item_id]).get((unit_id, item_id), {})
 
 
 class Evidence(models.Model):
@@ -275,13 +338,43 @@ class AuditEvent(models.Model):
         raise AppendOnly("audit events cannot be deleted")
 
 
+class ItemReadinessManager(models.Manager):
+    def compute(self, unit_id: int, items, checked: checks.ItemCheck | None = None) -> dict:
+        """{item id: figures} of the given items (one fiscal year) of one unit, from scratch: its
+        period rows, its evidence and its audit log, three queries whatever the number of items."""
+        if not items:
+            return {}
+        states = {(item_id, month): state for item_id, month, state in
+                  ItemPeriod.objects.filter(unit=unit_id, item__in=items).values_list("item_id", "month", "state")}
+        evidence = Evidence.objects.by_period([unit_id], items)
+        # Every change is audited: the last event is the last activity.
+        last = dict(AuditEvent.objects.filter(unit=unit_id, item_period__item__in=items).order_by()
+                    .values_list("item_period__item_id").annotate(last=Max("at")))
+        return {item.pk: ItemReadiness.figures_of(
+            item, {m: states.get((item.pk, m)) for m in item.period_months}, evidence.get((unit_id, item.pk), {}),
+            last.get(item.pk), checked if checked is not None and checked.item.pk == item.pk else None)
+            for item in items}
+
+    def refresh(self, unit_id: int, item_id: int, checked: checks.ItemCheck | None = None) -> None:
+        """Bring the row of one item of one unit up to date, inside the caller's transaction (so it
+        commits or rolls back with the change itself)."""
+        item = Item.objects.select_related("framework").get(pk=item_id)
+        with transaction.atomic():
+            # Lock the row first (creating it if needed): two changes to periods of the same item in
+            # two transactions then take turns, and the second computes from what the first committed.
+            self.bulk_create([self.model(unit_id=unit_id, item=item, fiscal_year=item.framework.fiscal_year,
+                                         first_due=datetime.date.min)], ignore_conflicts=True)
+            pk = self.select_for_update().filter(unit_id=unit_id, item=item).values_list("pk", flat=True).get()
+            self.filter(pk=pk).update(**self.compute(unit_id, [item], checked)[item.pk])
+
+
 class ItemReadiness(models.Model):
     """Readiness of one item of one unit in one fiscal year, STORED (see readiness.py): the
     periods counted by state, whether it would score, and when its earliest open period is due.
 
     Supervisors' overviews add these rows up over a subtree instead of evaluating 1,500
-    workspaces per request. Every transition and evidence change refreshes the row in its own
-    transaction (`readiness.refresh_period`); `manage.py rebuild_readiness` recomputes them all.
+    workspaces per request. Every change of a period's state or evidence refreshes the row in its own
+    transaction (`ItemPeriod.move_to`); `manage.py rebuild_readiness` recomputes them all.
     """
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="readiness", verbose_name=_("unit"))
@@ -309,6 +402,8 @@ class ItemReadiness(models.Model):
     first_due = models.DateField()
     last_activity = models.DateTimeField(null=True, blank=True)
 
+    objects = ItemReadinessManager()
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "item"], name="unique_item_readiness")]
         indexes = [models.Index(fields=["fiscal_year", "unit"], name="readiness_year_unit")]
@@ -318,7 +413,6 @@ class ItemReadiness(models.Model):
     def __str__(self):
         return f"{self.unit_id} · {self.item_id}: {self.approved}/{self.periods}"
 
-
     FIGURES = ("periods", "empty", "draft", "submitted", "checked", "approved", "returned", "checks_passed",
                "ready", "states", "open_due", "first_due", "last_activity")
     LETTERS = {"empty": "E", "draft": "D", "submitted": "S", "checked": "C", "approved": "A", "returned": "R"}
@@ -326,3 +420,22 @@ class ItemReadiness(models.Model):
     def figures(self) -> dict:
         return {name: getattr(self, name) for name in self.FIGURES}
 
+    @classmethod
+    def figures_of(cls, item: Item, states: dict, evidence: dict, last_activity,
+                   checked: checks.ItemCheck | None = None) -> dict:
+        """The figures of one item of one unit from its periods' stored states {month: state or None}
+        and its current evidence {month: [Evidence]}, with no queries: what its workspace row shows,
+        so "ready" means every check passes and every period is approved."""
+        check = checks.evaluate_once(item, evidence, checked)
+        shown = [(ItemPeriod.shown_state(states.get(m), bool(evidence.get(m))), item.due_date(m)) for m in item.period_months]
+        counts = dict.fromkeys(cls.LETTERS, 0)
+        for state, _due in shown:
+            counts[state] += 1
+        approved = all(state == ItemPeriod.APPROVED for state, _due in shown)
+        return {
+            "fiscal_year": item.framework.fiscal_year, "periods": len(shown), **counts,
+            "checks_passed": check.passed, "ready": check.passed and approved,
+            "states": "".join(cls.LETTERS[state] for state, _due in shown),
+            "open_due": min((due for state, due in shown if state in ItemPeriod.OPEN_STATES), default=None),
+            "first_due": min(due for _state, due in shown), "last_activity": last_activity,
+        }

@@ -109,12 +109,11 @@ def _units(user):
     return list(Unit.objects.filter(pk__in=roles, unit_type__publishes_oit=True).select_related("unit_type").order_by("path"))
 
 
-def _months(item, fiscal_year, current_year, today, started):
+def _months(item, current_year, today, started):
     """The periods of an item that may need work: this year's up to today; older years' started ones."""
-    months = thaidate.fiscal_year_months(fiscal_year, item.months) if item.months else [None]
-    if fiscal_year == current_year:
-        return [m for m in months if m is None or m <= today]
-    return [m for m in months if m in started]
+    if item.framework.fiscal_year == current_year:
+        return [m for m in item.period_months if m is None or m <= today]
+    return [m for m in item.period_months if m in started]
 
 
 def build(user, today: datetime.date, count_only: bool = False) -> MyWork:
@@ -139,64 +138,86 @@ def build(user, today: datetime.date, count_only: bool = False) -> MyWork:
     return work
 
 
-def _queues(work, user, units, roles, current_year, today, count_only=False):
-    unit_types = {u.unit_type_id for u in units}
-    items = {i.pk: i for i in Item.objects.filter(framework__unit_type__in=unit_types, framework__fiscal_year=current_year,
-                                                  retired=False).select_related("framework")}
-    periods = list(ItemPeriod.objects.filter(unit__in=units, item__retired=False)
+@dataclass
+class Found:
+    """What the queues are made of, read in a fixed number of queries."""
+
+    items: dict  # {unit type id: [Item]}, older years first
+    periods: dict  # {(unit id, item id): {month: ItemPeriod}}
+    evidence: dict  # {(unit id, item id): {month: [Evidence]}}; only whether there is any ({month: True}) when not judged
+    assignments: dict  # {(unit id, item id): Assignment}
+    started: dict  # {(unit id, item id): {months started and not finished}}
+
+
+def _find(units, current_year, judged) -> Found:
+    items = {i.pk: i for i in Item.objects.filter(framework__unit_type__in={u.unit_type_id for u in units},
+                                                  framework__fiscal_year=current_year, retired=False)
+             .select_related("framework")}
+    periods, started = defaultdict(dict), defaultdict(set)
+    for period in (ItemPeriod.objects.filter(unit__in=units, item__retired=False)
                    .filter(Q(item__framework__fiscal_year=current_year) | Q(state__in=STARTED))
-                   .select_related("item__framework").defer("published", "item__guidance_th", "item__guidance_en"))
-    for period in periods:
+                   .select_related("item__framework").defer("published", "item__guidance_th", "item__guidance_en")):
         items.setdefault(period.item_id, period.item)
-    by_key = {(p.unit_id, p.item_id, p.month): p for p in periods}
-    started = defaultdict(set)
-    for p in periods:
-        if p.state in STARTED:
-            started[(p.unit_id, p.item_id)].add(p.month)
-    current = Evidence.objects.current().filter(item_period__unit__in=units, item_period__item__in=list(items))
-    if count_only:  # the queues need only which periods have evidence: a draft without any is still empty
-        evidence = set(current.values_list("item_period__unit_id", "item_period__item_id", "item_period__month"))
-    else:
-        evidence = defaultdict(list)
-        for piece in (current.select_related("current_revision", "item_period").defer("item_period__published")
-                      .order_by("about_date", "pk")):
-            evidence[(piece.item_period.unit_id, piece.item_period.item_id, piece.item_period.month)].append(piece)
+        periods[(period.unit_id, period.item_id)][period.month] = period
+        if period.state in STARTED:
+            started[(period.unit_id, period.item_id)].add(period.month)
+    if judged:
+        evidence = Evidence.objects.by_period(units, list(items))
+    else:  # the queues need only which periods have evidence: a draft without any is still empty
+        evidence = defaultdict(dict)
+        for unit_id, item_id, month in (Evidence.objects.current().filter(item_period__unit__in=units, item_period__item__in=list(items))
+                                        .values_list("item_period__unit_id", "item_period__item_id", "item_period__month")):
+            evidence[(unit_id, item_id)][month] = True
     assignments = {(a.unit_id, a.item_id): a for a in Assignment.objects.filter(unit__in=units, item__in=list(items))
                    .prefetch_related("responsible", "controllers")}
-    officer = getattr(user, "officer", None)  # the same lookup item_access makes, then cached on the user
-    officer_id = officer.pk if officer else None
     by_unit_type = defaultdict(list)
     for item in sorted(items.values(), key=lambda i: (i.framework.fiscal_year, i.number)):
         by_unit_type[item.framework.unit_type_id].append(item)
+    return Found(by_unit_type, periods, evidence, assignments, started)
+
+
+def _entries(unit, item, months, found, today, judged) -> list[Entry]:
+    """The item's periods in `months` as they show, each with its checks' failures when judged."""
+    periods, evidence = found.periods.get((unit.pk, item.pk), {}), found.evidence.get((unit.pk, item.pk), {})
+    result = checks.evaluate(item, evidence) if judged else None
+    entries = []
+    for month in months:
+        period = periods.get(month)
+        state = ItemPeriod.shown_state(period.state if period else None, bool(evidence.get(month)))
+        entries.append(Entry(unit, item, month, period, state, item.due_date(month),
+                             result.period(month).failures if result else [], today))
+    return entries
+
+
+def _queue(work, entry, rights, mine) -> list | None:
+    """The queue an entry waits in for this user, if any."""
+    if entry.state == ItemPeriod.EMPTY and entry.item.framework.fiscal_year != work.fiscal_year:
+        return None  # started in an older year, then emptied: nothing waits there
+    if entry.state in ItemPeriod.OPEN_STATES:
+        return work.prepare if rights.upload and mine else None
+    if entry.state == ItemPeriod.SUBMITTED:
+        return work.check if rights.check else None
+    return work.approve if entry.state == ItemPeriod.CHECKED and rights.approve else None
+
+
+def _queues(work, user, units, roles, current_year, today, count_only=False):
+    found = _find(units, current_year, judged=not count_only)
+    officer = getattr(user, "officer", None)  # the same lookup item_access makes, then cached on the user
+    officer_id = officer.pk if officer else None
     for unit in units:
         access = roles[unit.pk]
-        for item in by_unit_type[unit.unit_type_id]:
-            assignment = assignments.get((unit.pk, item.pk))
+        for item in found.items[unit.unit_type_id]:
+            assignment = found.assignments.get((unit.pk, item.pk))
             rights = item_access(user, access, assignment)
-            fiscal_year = item.framework.fiscal_year
-            months = _months(item, fiscal_year, current_year, today, started[(unit.pk, item.pk)])
+            months = _months(item, current_year, today, found.started[(unit.pk, item.pk)])
             if not months or not (rights.upload or rights.check or rights.approve):
                 continue
-            if not count_only:
-                all_months = thaidate.fiscal_year_months(fiscal_year, item.months) if item.months else [None]
-                result = checks.evaluate(item, {m: evidence.get((unit.pk, item.pk, m), []) for m in all_months})
             responsible = {o.pk for o in assignment.responsible.all()} if assignment else set()
             mine = officer_id in responsible or (access.has(Role.ADMIN) and not responsible)
-            for month in months:
-                period = by_key.get((unit.pk, item.pk, month))
-                unproven = (unit.pk, item.pk, month) not in evidence
-                state = (ItemPeriod.EMPTY if period is None or (period.state == ItemPeriod.DRAFT and unproven)
-                         else period.state)
-                if fiscal_year != current_year and state == ItemPeriod.EMPTY:
-                    continue
-                entry = Entry(unit, item, month, period, state, workspace.due_date(item, month),
-                              [] if count_only else result.failures_for(month), today)
-                if state in workspace.OPEN_STATES and rights.upload and mine:
-                    work.prepare.append(entry)
-                elif state == ItemPeriod.SUBMITTED and rights.check:
-                    work.check.append(entry)
-                elif state == ItemPeriod.CHECKED and rights.approve:
-                    work.approve.append(entry)
+            for entry in _entries(unit, item, months, found, today, judged=not count_only):
+                queue = _queue(work, entry, rights, mine)
+                if queue is not None:
+                    queue.append(entry)
     work.prepare.sort(key=lambda e: (not e.returned, e.due, e.item.number, e.month or datetime.date.min))
     for queue in (work.check, work.approve):
         queue.sort(key=lambda e: (e.period.updated_at, e.item.number))

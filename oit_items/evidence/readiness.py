@@ -2,78 +2,23 @@
 transaction of every change, so that supervisors' overviews add rows up instead of building
 1,500 workspaces per request.
 
-The one entry point for changes is `refresh_period(period)`: workflow.transition and
-workflow.evidence_changed (which every evidence service calls) call it; anything new that
-changes a period's state or evidence (a takedown, an import …) must call it too.
-`rebuild()` (`manage.py rebuild_readiness`) recomputes every row from scratch; a new framework
-version (new rules) refreshes its items' rows with `refresh_framework()`, a Celery job.
+Changes keep it true on their own: `ItemPeriod.move_to`, the one place a period's state changes
+(and, through `reopen`, where every change of evidence ends), refreshes the row of its item
+(`ItemReadiness.objects.refresh`). `rebuild()` (`manage.py rebuild_readiness`) recomputes every
+row from scratch, and `drift()` (`--check`) says which stored rows differ from a recomputation; a
+new framework version (new rules) refreshes its items' rows with `refresh_framework()`, a Celery job.
 
-The figures come from `workspace.build`, so "ready" means exactly what the workspace shows:
-every check passes and every period is approved.
+The figures come from the period rows and `checks.evaluate` (`ItemReadiness.figures_of`), the
+same definitions the workspace shows: "ready" means every check passes and every period is approved.
 """
 
-import datetime
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Max
 
-from oit_items.evidence import workspace
-from oit_items.evidence.models import AuditEvent, ItemPeriod, ItemReadiness
+from oit_items.evidence.models import ItemPeriod, ItemReadiness
 from oit_items.rulebook.models import Item
 from units.models import Unit
-
-COUNTED = tuple(ItemReadiness.LETTERS)  # the period states, each a column of its own
-
-
-def _figures(row, last_activity) -> dict:
-    counts = dict.fromkeys(COUNTED, 0)
-    for cell in row.cells:
-        counts[cell.state] += 1
-    open_dues = [c.due for c in row.cells if c.state in workspace.OPEN_STATES]
-    return {
-        "fiscal_year": row.item.framework.fiscal_year, "periods": len(row.cells), **counts,
-        "checks_passed": row.check.passed, "ready": row.ready,
-        "states": "".join(ItemReadiness.LETTERS[c.state] for c in row.cells),
-        "open_due": min(open_dues) if open_dues else None, "first_due": min(c.due for c in row.cells),
-        "last_activity": last_activity,
-    }
-
-
-def _last_activity(units, items) -> dict:
-    """{(unit id, item id): time of the last audited change} — every change is audited."""
-    rows = (AuditEvent.objects.filter(unit__in=units, item_period__item__in=items).order_by()
-            .values_list("unit_id", "item_period__item_id").annotate(last=Max("at")))
-    return {(unit_id, item_id): last for unit_id, item_id, last in rows}
-
-
-def compute(unit, items, today: datetime.date | None = None) -> dict:
-    """{item id: figures} for the given items (one fiscal year) of one unit, from scratch."""
-    if not items:
-        return {}
-    space = workspace.build(unit, items[0].framework.fiscal_year, items=items, assignments={}, today=today)
-    last = _last_activity([unit], items)
-    return {row.item.pk: _figures(row, last.get((unit.pk, row.item.pk))) for row in space.rows}
-
-
-def refresh_period(period: ItemPeriod) -> None:
-    """Bring the stored readiness of the period's unit and item up to date, inside the caller's
-    transaction (so it commits or rolls back with the change itself)."""
-    refresh_item(period.unit_id, period.item_id)
-
-
-@transaction.atomic
-def refresh_item(unit_id: int, item_id: int) -> None:
-    item = Item.objects.select_related("framework").get(pk=item_id)
-    # Lock the row first (creating it if needed): two changes to periods of the same item in two
-    # transactions then take turns, and the second computes from what the first committed.
-    ItemReadiness.objects.bulk_create(
-        [ItemReadiness(unit_id=unit_id, item=item, fiscal_year=item.framework.fiscal_year, first_due=datetime.date.min)],
-        ignore_conflicts=True)
-    row = ItemReadiness.objects.select_for_update().get(unit_id=unit_id, item=item)
-    unit = Unit.objects.get(pk=unit_id)
-    figures = compute(unit, [item])[item.pk]
-    ItemReadiness.objects.filter(pk=row.pk).update(**figures)
 
 
 def items_by_type_and_year() -> dict:
@@ -100,7 +45,7 @@ def recompute_all() -> dict:
         for (unit_type_id, _year), year_items in items.items():
             touched = [i for i in year_items if i.pk in pairs[unit.pk]]
             if unit_type_id == unit.unit_type_id and touched:
-                for item_id, figures in compute(unit, touched).items():
+                for item_id, figures in ItemReadiness.objects.compute(unit.pk, touched).items():
                     result[(unit.pk, item_id)] = figures
     return result
 
@@ -127,7 +72,7 @@ def refresh_framework(framework) -> int:
         # (not for the whole nation), then refreshes from what this commits.
         with transaction.atomic():
             list(ItemReadiness.objects.select_for_update().filter(unit=unit, item__in=items).values_list("pk"))
-            figures = compute(unit, [i for i in items if i.pk in pairs[unit.pk]])
+            figures = ItemReadiness.objects.compute(unit.pk, [i for i in items if i.pk in pairs[unit.pk]])
             ItemReadiness.objects.bulk_create(
                 [ItemReadiness(unit=unit, item_id=item_id, **row) for item_id, row in figures.items()],
                 update_conflicts=True, unique_fields=["unit", "item"], update_fields=["fiscal_year", *ItemReadiness.FIGURES])
@@ -137,3 +82,12 @@ def refresh_framework(framework) -> int:
 
 def stored_all() -> dict:
     return {(r.unit_id, r.item_id): {"fiscal_year": r.fiscal_year, **r.figures()} for r in ItemReadiness.objects.all()}
+
+
+def drift() -> list[tuple]:
+    """[((unit id, item id), stored figures or None, recomputed figures or None)] of every row that a
+    rebuild would change, in order. Changes nothing. A change committed while it runs may show up
+    once: run it again."""
+    stored, computed = stored_all(), recompute_all()
+    return [(key, stored.get(key), computed.get(key)) for key in sorted(stored.keys() | computed.keys())
+            if stored.get(key) != computed.get(key)]

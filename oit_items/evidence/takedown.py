@@ -11,10 +11,9 @@ the whole period keeps its evidence in the draft to be corrected.
 """
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oit_items.evidence import audit, notifications, readiness
+from oit_items.evidence import audit, edits, notifications
 from oit_items.evidence.models import Evidence, ItemPeriod
 from oit_items.evidence.workflow import WorkflowError
 from units.signals import published_record_changed
@@ -32,35 +31,26 @@ def take_down(period: ItemPeriod, user, reason: str, evidence_ids=None, ip=None)
         if not withdrawn:
             raise WorkflowError(_("Nothing of that is public in this period."))
         kept = [e for e in period.published if e not in withdrawn]
-        period.published = kept
-        if not kept:  # nothing of the period is public any more: the public pages no longer list it
-            period.published_version = 0
-        previous = period.state
-        if period.state != ItemPeriod.RETURNED:
-            period.state = ItemPeriod.DRAFT
-        period.save()
         if wanted is not None:
-            _remove_withdrawn(period, withdrawn, user, reason)
-        audit.record(user, period.unit, "takedown", ip=ip, item_period=period, comment=reason, previous=previous,
+            _remove_withdrawn(period, withdrawn, user, reason, ip)
+        audit.record(user, period.unit, "takedown", ip=ip, item_period=period, comment=reason, previous=period.state,
                      scope="period" if wanted is None else "files",
                      withdrawn=[{k: e.get(k) for k in ("evidence", "revision", "title", "original_name", "url")}
                                 for e in withdrawn])
-        readiness.refresh_period(period)
+        # Nothing of the period public any more (version 0): the public pages no longer list it.
+        period.move_to(ItemPeriod.RETURNED if period.state == ItemPeriod.RETURNED else ItemPeriod.DRAFT,
+                       published=kept, published_version=period.published_version if kept else 0)
         unit = period.unit
         transaction.on_commit(lambda: published_record_changed.send(sender=ItemPeriod, unit=unit))
         notifications.transition_happened(period.pk, "takedown", user.pk, reason)
     return withdrawn
 
 
-def _remove_withdrawn(period, withdrawn, user, reason) -> None:
+def _remove_withdrawn(period, withdrawn, user, reason, ip) -> None:
     """The withdrawn files leave the draft too — unless a newer version has replaced them there."""
     for entry in withdrawn:
-        evidence = (Evidence.objects.current().select_for_update()
+        evidence = (Evidence.objects.current().select_for_update(of=("self",)).select_related("item_period__unit")
                     .filter(pk=entry["evidence"], item_period=period).first())
         if evidence is None or (entry.get("revision") and evidence.current_revision_id != entry["revision"]):
             continue
-        evidence.removed_at, evidence.removed_by = timezone.now(), user
-        evidence.version += 1
-        evidence.save(update_fields=["removed_at", "removed_by", "version"])
-        audit.record(user, period.unit, "remove", item_period=period, evidence=evidence, comment=reason,
-                     version=evidence.version)
+        edits.mark_removed(evidence, user, reason, ip)

@@ -14,8 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ita_portal.lib import thaidate
-from oit_items.evidence import audit, checks, notifications, readiness, workspace
+from oit_items.evidence import audit, checks, notifications
 from oit_items.evidence.models import Evidence, ItemPeriod
 from units.signals import published_record_changed
 
@@ -51,16 +50,9 @@ class ChecksFailed(WorkflowError):
         super().__init__(_("The automatic checks fail: give the reason for passing it anyway."))
 
 
-def period_failures(period: ItemPeriod, evidence: list | None = None, grouped: dict | None = None) -> list:
-    """The failures of the automatic checks for this period, as its card shows them. `grouped`:
-    the unit's evidence by (item id, month) when the caller has it already."""
-    if grouped is None:
-        grouped = workspace.evidence_by_period(period.unit, [period.item])
-    if evidence is not None:
-        grouped = {**grouped, (period.item_id, period.month): evidence}
-    item = period.item
-    months = thaidate.fiscal_year_months(item.framework.fiscal_year, item.months) if item.months else [None]
-    return checks.evaluate(item, {m: grouped.get((item.pk, m), []) for m in months}).failures_for(period.month)
+def period_failures(period: ItemPeriod) -> list:
+    """The failures of the automatic checks for this period, as its card shows them."""
+    return checks.period_status(period.item, period.month, Evidence.objects.by_month(period.unit_id, period.item_id)).failures
 
 
 def snapshot_of(evidence: list) -> list[dict]:
@@ -82,9 +74,11 @@ def available_actions(period: ItemPeriod | None, rights) -> list[str]:
 
 @transaction.atomic
 def transition(period: ItemPeriod, action: str, user, rights, comment: str = "", ip=None, override: str = "",
-               expected: str | None = None) -> ItemPeriod:
+               expected: str | None = None, checked: checks.ItemCheck | None = None) -> ItemPeriod:
     """Take one step. `override`: the reason for checking or approving despite failing checks.
-    `expected`: the fingerprint of the snapshot the approver reviewed (refused if it changed)."""
+    `expected`: the fingerprint of the snapshot the approver reviewed (refused if it changed).
+    `checked`: the item's checks as the caller's review evaluated them; used here, and for the stored
+    readiness, as long as the evidence is still what they judged (else the checks run again)."""
     period = (ItemPeriod.objects.select_for_update(of=("self",)).select_related("unit", "item__framework")
               .get(pk=period.pk))
     if action not in ACTIONS:
@@ -96,12 +90,14 @@ def transition(period: ItemPeriod, action: str, user, rights, comment: str = "",
     comment, override = comment.strip(), override.strip()
     if action == "return" and not comment:
         raise WorkflowError(_("Say what must be corrected when you return it."))
-    current = list(Evidence.objects.current().filter(item_period=period).select_related("current_revision"))
+    evidence = Evidence.objects.by_month(period.unit_id, period.item_id)  # every month: rules may count the year
+    current = evidence.get(period.month, [])
     if action == "submit" and not current:
         raise WorkflowError(_("Add evidence, or declare that there is none this period, before submitting."))
     details = {}
     if action in GUARDED:
-        failures = period_failures(period, current)
+        checked = checks.evaluate_once(period.item, evidence, checked)
+        failures = checked.period(period.month).failures
         if failures and not override:
             raise ChecksFailed(failures)
         if failures:
@@ -109,34 +105,24 @@ def transition(period: ItemPeriod, action: str, user, rights, comment: str = "",
     snapshot = snapshot_of(current)
     if action == "approve" and expected is not None and expected != fingerprint(snapshot):
         raise WorkflowError(_("The evidence changed after you opened this page: look at what becomes public again."))
-    previous = period.state
-    period.state = ACTIONS[action][1]
+    changes = {}
     if action == "approve":
-        period.published = snapshot
-        period.published_version += 1
-        period.approved_at = timezone.now()
-        period.approved_by = user
-        transaction.on_commit(lambda: published_record_changed.send(sender=ItemPeriod, unit=period.unit))
-    if action == "return":
-        period.return_comment, period.returned_at = comment, timezone.now()
-        period.returned_by_name = audit.actor_name(user)
+        changes = {"published": snapshot, "published_version": period.published_version + 1,
+                   "approved_at": timezone.now(), "approved_by": user}
+    elif action == "return":
+        changes = {"return_comment": comment, "returned_at": timezone.now(), "returned_by_name": audit.actor_name(user)}
     elif action == "submit":  # resubmitted: the correction note has done its work (the log keeps it)
-        period.return_comment, period.returned_at, period.returned_by_name = "", None, ""
-    period.save()
-    audit.record(user, period.unit, action, ip=ip, item_period=period, comment=comment or override, previous=previous,
+        changes = {"return_comment": "", "returned_at": None, "returned_by_name": ""}
+    audit.record(user, period.unit, action, ip=ip, item_period=period, comment=comment or override, previous=period.state,
                  evidence_ids=[e.pk for e in current], **details)
-    readiness.refresh_period(period)
+    period.move_to(ACTIONS[action][1], checked=checked, **changes)
+    if action == "approve":
+        transaction.on_commit(lambda: published_record_changed.send(sender=ItemPeriod, unit=period.unit))
     notifications.transition_happened(period.pk, action, user.pk, comment)  # its task goes after the commit
     return period
 
 
 def evidence_changed(period: ItemPeriod) -> None:
-    """Changing evidence after submission takes the period back to draft; the public keeps the
-    approved snapshot until the next approval. The state is read again under the row's lock: a
-    step taken meanwhile by someone else must not survive a change it did not see."""
-    state = ItemPeriod.objects.select_for_update().filter(pk=period.pk).values_list("state", flat=True).get()
-    if state in (ItemPeriod.SUBMITTED, ItemPeriod.CHECKED, ItemPeriod.APPROVED):
-        ItemPeriod.objects.filter(pk=period.pk).update(state=ItemPeriod.DRAFT, updated_at=timezone.now())
-        state = ItemPeriod.DRAFT
-    period.state = state
-    readiness.refresh_period(period)
+    """What every evidence service calls once its change is made (and audited): the period reopens
+    (see `ItemPeriod.reopen`) and its stored readiness follows."""
+    period.reopen()

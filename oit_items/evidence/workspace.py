@@ -2,25 +2,12 @@
 deadline, and the unit's readiness — assembled from a fixed number of queries."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
-
-from django.conf import settings
 
 from ita_portal.lib import thaidate
 from oit_items.evidence import checks
 from oit_items.evidence.models import Assignment, Evidence, ItemPeriod
 from oit_items.rulebook.models import Item
-
-OPEN_STATES = {ItemPeriod.EMPTY, ItemPeriod.DRAFT, ItemPeriod.RETURNED}
-
-
-def due_date(item: Item, month: datetime.date | None) -> datetime.date:
-    if month is None:
-        end_year = thaidate.ce_year(item.framework.fiscal_year)
-        return datetime.date(end_year, settings.ITA_ITEM_DUE_MONTH, settings.ITA_ITEM_DUE_DAY)
-    following = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return following.replace(day=settings.ITA_MONTHLY_DUE_DAY)
 
 
 class PeriodFace:
@@ -36,7 +23,7 @@ class PeriodFace:
 
     @property
     def overdue(self) -> bool:
-        return self.state in OPEN_STATES and self.today > self.due
+        return self.state in ItemPeriod.OPEN_STATES and self.today > self.due
 
     @property
     def slug(self) -> str:
@@ -49,20 +36,25 @@ class Cell(PeriodFace):
     month: datetime.date | None
     period: ItemPeriod | None
     evidence: list
-    passed: bool
-    failures: list
+    status: checks.PeriodStatus
     due: datetime.date
     today: datetime.date
 
     @property
     def state(self) -> str:
-        if self.period is None or (self.period.state == ItemPeriod.DRAFT and not self.evidence):
-            return ItemPeriod.EMPTY
-        return self.period.state
+        return ItemPeriod.shown_state(self.period.state if self.period else None, bool(self.evidence))
+
+    @property
+    def passed(self) -> bool:
+        return self.status.passed
+
+    @property
+    def failures(self) -> list:
+        return self.status.failures
 
     @property
     def due_soon(self) -> bool:
-        return self.state in OPEN_STATES and 0 <= (self.due - self.today).days <= 7
+        return self.state in ItemPeriod.OPEN_STATES and 0 <= (self.due - self.today).days <= 7
 
 
 @dataclass
@@ -117,43 +109,29 @@ class Workspace:
         return sorted((r for r in self.rows if r.mine), key=lambda r: (not r.overdue, r.item.number))
 
 
-def evidence_by_period(unit, items) -> dict:
-    """{(item id, month): [current evidence]} for the given items, one query."""
-    grouped = defaultdict(list)
-    evidence = (
-        Evidence.objects.current()
-        .filter(item_period__unit=unit, item_period__item__in=items)
-        # Only the period's key: its approved snapshot (`published`) can be megabytes for a unit
-        # with many files, and would be repeated for every piece of evidence.
-        .select_related("current_revision", "item_period")
-        .defer("item_period__published")
-        .order_by("about_date", "pk")
-    )
-    for piece in evidence:
-        grouped[(piece.item_period.item_id, piece.item_period.month)].append(piece)
-    return grouped
+def cells_of(item: Item, periods: dict, evidence: dict, today: datetime.date) -> tuple[checks.ItemCheck, list[Cell]]:
+    """The item's checks, evaluated once, and its periods as cells, from its period rows {month:
+    ItemPeriod} and its current evidence {month: [Evidence]}."""
+    result = checks.evaluate(item, evidence)
+    return result, [Cell(item, m, periods.get(m), evidence.get(m, []), result.period(m), item.due_date(m), today)
+                    for m in item.period_months]
 
 
 def build(unit, fiscal_year: int, user=None, today: datetime.date | None = None, items=None,
           assignments: dict | None = None) -> Workspace:
     today = today or datetime.date.today()
     items = list(items if items is not None else Item.objects.for_unit(unit, fiscal_year).select_related("framework"))
-    periods = {(p.item_id, p.month): p for p in ItemPeriod.objects.filter(unit=unit, item__in=items).defer("published")}
-    grouped = evidence_by_period(unit, items)
+    periods = {}
+    for period in ItemPeriod.objects.filter(unit=unit, item__in=items).defer("published"):
+        periods.setdefault(period.item_id, {})[period.month] = period
+    grouped = Evidence.objects.by_period([unit], items)
     if assignments is None:
         assignments = {a.item_id: a for a in Assignment.objects.filter(unit=unit, item__in=items)
                        .prefetch_related("responsible", "controllers")}
     officer_id = getattr(getattr(user, "officer", None), "pk", None) if user and user.is_authenticated else None
     workspace = Workspace(unit, fiscal_year)
     for item in items:
-        months = thaidate.fiscal_year_months(fiscal_year, item.months) if item.months else [None]
-        by_month = {m: grouped.get((item.pk, m), []) for m in months}
-        result = checks.evaluate(item, by_month)
-        cells = [
-            Cell(item, m, periods.get((item.pk, m)), by_month[m], result.passed_for(m), result.failures_for(m),
-                 due_date(item, m), today)
-            for m in months
-        ]
+        result, cells = cells_of(item, periods.get(item.pk, {}), grouped.get((unit.pk, item.pk), {}), today)
         assignment = assignments.get(item.pk)
         responsible = {o.pk for o in assignment.responsible.all()} if assignment else set()
         controllers = {o.pk for o in assignment.controllers.all()} if assignment else set()

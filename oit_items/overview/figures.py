@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from ita_portal.lib import thaidate
 from oit_items.evidence.models import ItemReadiness
 from oit_items.evidence.readiness import items_by_type_and_year
-from oit_items.evidence.workspace import due_date
 from units.models import Unit
 
 # Readiness bands: the filter and the distribution chart use the same ones.
@@ -89,8 +88,7 @@ def _items() -> tuple[dict, list]:
 
 
 def item_first_due(item) -> datetime.date:
-    months = thaidate.fiscal_year_months(item.framework.fiscal_year, item.months) if item.months else [None]
-    return min(due_date(item, m) for m in months)
+    return min(item.due_date(m) for m in item.period_months)
 
 
 def choose_year(years, fiscal_year, today) -> int:

@@ -1,12 +1,14 @@
 """The rulebook: frameworks per unit type and fiscal year, their items and rules, the editor's drafts
 and the record of each published version."""
 
+import datetime
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ita_portal.lib import thaidate
 from oit_items.rulebook import rules as rule_types
 from oit_items.rulebook import signals
 from units.models import Unit, UnitType
@@ -126,6 +128,21 @@ class Item(models.Model):
     @property
     def is_monthly(self) -> bool:
         return bool(self.months)
+
+    @property
+    def period_months(self) -> list:
+        """The item's periods in its fiscal year: the first day of each of its months, or [None]
+        (the whole year)."""
+        return thaidate.fiscal_year_months(self.framework.fiscal_year, self.months) if self.months else [None]
+
+    def due_date(self, month: datetime.date | None) -> datetime.date:
+        """When a period is due: a month on a fixed day of the month after; the whole year on a
+        fixed day near the end of the fiscal year."""
+        if month is None:
+            end_year = thaidate.ce_year(self.framework.fiscal_year)
+            return datetime.date(end_year, settings.ITA_ITEM_DUE_MONTH, settings.ITA_ITEM_DUE_DAY)
+        following = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+        return following.replace(day=settings.ITA_MONTHLY_DUE_DAY)
 
     @property
     def none_allowed(self) -> bool:
