@@ -8,8 +8,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.management import call_command
 
+from oit_items.public import publication
 from units.models import Unit
 from units.signals import published_record_changed
 
@@ -447,3 +449,15 @@ def s3_storage(s3_server, settings):
         "signature_version": "s3v4",
         "addressing_style": "path"}}}
     yield client, bucket
+
+
+@pytest.fixture
+def empty_caches():
+    """The shared cache and this process's stamps and pages, emptied before and after."""
+    def clear():
+        cache.clear()
+        publication.local.stamps.clear(), publication.local.pages.clear()
+
+    clear()
+    yield
+    clear()

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -123,18 +122,6 @@ def test_a_new_year_is_indexed_ready_and_shown_once_committed(db, station, djang
     police = Framework.objects.get(unit_type__code="police_station", fiscal_year=year)
     assert SearchEntry.objects.filter(item__framework=police).count() >= police.items.count() > 0
     assert requirements_stamp() != before
-
-
-@pytest.fixture
-def empty_caches():
-    """The shared cache and this process's stamps and pages, emptied before and after."""
-    def clear():
-        cache.clear()
-        publication.local.stamps.clear(), publication.local.pages.clear()
-
-    clear()
-    yield
-    clear()
 
 
 def _next_framework(station):

@@ -26,18 +26,6 @@ def empty_cache():
     cache.clear()
 
 
-@pytest.fixture
-def empty_caches():
-    """The shared cache and this process's stamps and pages, emptied before and after."""
-    def clear():
-        cache.clear()
-        publication.local.stamps.clear(), publication.local.pages.clear()
-
-    clear()
-    yield
-    clear()
-
-
 def _page_keys():
     return [k for k in cache._cache if "public-page" in k]  # the local-memory cache of the tests
 
