@@ -13,6 +13,7 @@ import hashlib
 import json
 import random
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -48,10 +49,15 @@ class Ids:
 
 
 def copy(table, columns, rows) -> int:
+    """COPY the rows; a NOT NULL column the seed does not name gets its model default (the default is
+    Django's, not the database's: without this every new column would break the bench)."""
+    model = next(m for m in apps.get_models(include_auto_created=True) if m._meta.db_table == table)
+    defaults = {f.column: f.get_db_prep_save(f.get_default(), connection) for f in model._meta.concrete_fields
+                if not f.null and not f.primary_key and f.column not in columns}
     with connection.connection.cursor() as cursor:
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as stream:
+        with cursor.copy(f"COPY {table} ({', '.join([*columns, *defaults])}) FROM STDIN") as stream:
             for row in rows:
-                stream.write_row(row)
+                stream.write_row((*row, *defaults.values()))
     return len(rows)
 
 
@@ -100,9 +106,9 @@ def _units(types) -> list[dict]:
         station(divisions[i % len(divisions)], i + 1, False)
     publishing[0]["slug"], publishing[1]["slug"] = "bench-heavy", "bench-normal"
     copy("units_unit", ["id", "slug", "unit_type_id", "parent_id", "path", "name_th", "name_en", "short_name_th",
-                        "short_name_en", "address", "phone", "email", "website", "social_links"],
+                        "short_name_en", "address", "phone", "email", "website", "social_links", "emblem"],
          [(r["id"], r["slug"], r["unit_type_id"], r["parent_id"], r["path"], r["name_th"], "", r["short_name_th"], "",
-           "", "", "", "", "[]") for r in rows])
+           "", "", "", "", "[]", "") for r in rows])
     ids.finish()
     return publishing
 

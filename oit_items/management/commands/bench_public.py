@@ -85,6 +85,7 @@ class Command(BaseCommand):
 
     def _server_env(self, static_root):
         env = {**os.environ, "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
+               "SITE_URL": "https://ita.example.go.th",  # production refuses a loopback address; links only
                "SECURE_SSL_REDIRECT": "false", "STATIC_ROOT": static_root, "LOG_LEVEL": "WARNING"}
         redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
         if subprocess.run([sys.executable, "scripts/service_up.py", redis_url], cwd=settings.BASE_DIR).returncode == 0:

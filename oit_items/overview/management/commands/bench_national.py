@@ -104,6 +104,7 @@ class Command(BaseCommand):
 
         redis.Redis.from_url(redis_url).flushdb()  # the bench's own database number only
         env = {**os.environ, "DEBUG": "false", "SECRET_KEY": self.secret, "ALLOWED_HOSTS": "127.0.0.1",
+               "SITE_URL": "https://ita.example.go.th",  # production refuses a loopback address; links only
                "SECURE_SSL_REDIRECT": "false", "STATIC_ROOT": static_root, "LOG_LEVEL": "WARNING",
                "REDIS_URL": redis_url}
         subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, check=True,
