@@ -7,14 +7,16 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from ita_portal.lib import queue
 from ita_portal.lib.uploads import validate_upload
 from oit_items.evidence import edits as evidence_service
 from oit_items.evidence.permissions import period_of
-from oit_items.public import search
+from oit_items.public import publication, search
 from oit_items.public.models import SearchEntry, SearchIndexState
 from oit_items.rulebook.models import Item
 from tests.conftest import IMMIGRATION_SEED, POLICE_SEED, approve_period, make_docx, make_pdf
-from units.signals import published_record_changed
+from units.models import Unit
+from units.signals import published_record_changed, unit_details_changed
 
 SEARCH = "/u/sn-buengkum/ita/2567/search/"
 NOV = datetime.date(2023, 11, 1)
@@ -199,3 +201,42 @@ def test_two_rebuilds_at_once_take_turns_and_nothing_is_doubled(committed_demo, 
     assert SearchIndexState.objects.count() == 2 and search.state(Unit.objects.get(pk=station.pk)) == "ready"
     items = Item.objects.filter(framework__unit_type=station.unit_type, retired=False).count()
     assert SearchEntry.objects.filter(unit=None, item__framework__unit_type=station.unit_type).count() == items
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """The names of the tasks handed to the broker (after commit), instead of sending them."""
+    names = []
+    monkeypatch.setattr(queue, "send", lambda name, args, on_hold=None: names.append(name))
+    return names
+
+
+def test_a_change_of_details_renders_the_pages_again_and_keeps_the_index(station, sent, django_capture_on_commit_callbacks):
+    """Contacts, head, emblem, EIT address: announced as details, so the unit's pages get a new stamp
+    but the index — which holds none of them — is neither rebuilt nor said to be behind."""
+    search.rebuild(station)
+    station.refresh_from_db()
+    before = publication.stamp(station.slug)
+    assert search.state(station) == "ready"
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_details_changed.send(sender=Unit, unit=station)
+    station.refresh_from_db()
+    assert publication.stamp(station.slug) != before
+    assert search.state(station) == "ready" and sent == []
+
+
+def test_a_changed_published_record_renders_and_reindexes(station, sent, django_capture_on_commit_callbacks):
+    search.rebuild(station)
+    before = publication.stamp(station.slug)
+    with django_capture_on_commit_callbacks(execute=True):
+        published_record_changed.send(sender=Unit, unit=station)
+    station.refresh_from_db()
+    assert publication.stamp(station.slug) != before
+    assert search.state(station) == "updating" and sent == ["oit_items.tasks.rebuild_search_index"]
+
+
+def test_a_unit_never_indexed_gets_its_first_build_on_a_change_of_details(station, sent, django_capture_on_commit_callbacks):
+    SearchIndexState.objects.filter(unit=station).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_details_changed.send(sender=Unit, unit=station)
+    assert sent == ["oit_items.tasks.rebuild_search_index"]
