@@ -11,6 +11,18 @@ from django.utils.translation import gettext_lazy as _
 from ita_portal.lib import thaidate
 
 
+def parse_era(field, parse, value):
+    """`parse(value)` with the field's messages: a year that looks Christian Era is refused, naming the
+    Buddhist Era year it probably means; anything else unreadable is "invalid"."""
+    try:
+        return parse(value)
+    except thaidate.AmbiguousYear as exc:
+        year = exc.args[0]
+        raise forms.ValidationError(field.error_messages["ce_year"], code="ce_year", params={"year": year, "be": year + 543})
+    except ValueError:
+        raise forms.ValidationError(field.error_messages["invalid"], code="invalid")
+
+
 class BuddhistYearField(forms.IntegerField):
     default_error_messages = {
         "invalid": _("Enter a Buddhist Era year of four digits, e.g. 2567."),
@@ -20,15 +32,7 @@ class BuddhistYearField(forms.IntegerField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        try:
-            return thaidate.parse_be_year(value)
-        except thaidate.AmbiguousYear as exc:
-            year = exc.args[0]
-            raise forms.ValidationError(
-                self.error_messages["ce_year"], code="ce_year", params={"year": year, "be": year + 543}
-            )
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return parse_era(self, thaidate.parse_be_year, value)
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
@@ -57,15 +61,7 @@ class BuddhistDateField(forms.DateField):
             return None
         if isinstance(value, datetime.date):
             return value
-        try:
-            return thaidate.parse_thai_date(value)
-        except thaidate.AmbiguousYear as exc:
-            year = exc.args[0]
-            raise forms.ValidationError(
-                self.error_messages["ce_year"], code="ce_year", params={"year": year, "be": year + 543}
-            )
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return parse_era(self, thaidate.parse_thai_date, value)
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
