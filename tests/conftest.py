@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.management import call_command
 
-from oit_items.public import publication
+from ita_portal.lib import pagecache
 from units.models import Unit
 from units.signals import published_record_changed
 
@@ -456,7 +456,7 @@ def empty_caches():
     """The shared cache and this process's stamps and pages, emptied before and after."""
     def clear():
         cache.clear()
-        publication.local.stamps.clear(), publication.local.pages.clear()
+        pagecache.local.stamps.clear(), pagecache.local.pages.clear()
 
     clear()
     yield

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from ita_portal.lib import thaidate
+from ita_portal.lib import pagecache, thaidate
 from oit_items import tasks
 from oit_items.evidence.models import Assignment
 from oit_items.public import publication
@@ -130,7 +130,7 @@ def _next_framework(station):
 
 
 def _requirements_changed():
-    publication.touch_live(publication.FRAMEWORKS, "*")  # as loading.requirements_changed does, on commit
+    pagecache.touch_live(publication.FRAMEWORKS, "*")  # as loading.requirements_changed does, on commit
 
 
 @pytest.mark.usefixtures("empty_caches")

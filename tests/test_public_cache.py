@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.cache import cache
 
+from ita_portal.lib import pagecache
 from oit_items.public import item as public_item
 from oit_items.public import pages as public
 from oit_items.public import publication
@@ -120,7 +121,7 @@ def test_unit_search(client, db):
 def test_each_worker_remembers_stamps_and_pages_for_a_few_seconds(client, settings, station, approved_o7,
                                                                  django_assert_num_queries):
     settings.PUBLIC_LOCAL_CACHE_SECONDS = 30
-    local = publication.local
+    local = pagecache.local
     local.stamps.clear(), local.pages.clear()
     try:
         first = client.get(ITEM)

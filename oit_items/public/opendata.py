@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 
+from ita_portal.lib import pagecache
 from oit_items.channels import stats
 from oit_items.public import catalogue, publication
 from oit_items.public import item as public_item
@@ -199,7 +200,7 @@ def catalogue_json(request):
 
     # New units change it too; counting them is one cheap query (as the sitemap index does).
 
-    stamps = publication.combined(publication.stamp_all(), requirements_stamp())  # a new fiscal year, too
+    stamps = pagecache.combined(publication.stamp_all(), requirements_stamp())  # a new fiscal year, too
     current = f"{stamps}|{Unit.objects.filter(unit_type__publishes_oit=True).count()}"
     return publication.cached(request, "*catalogue", build, current=current)
 

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from ita_portal.lib import files
+from ita_portal.lib import files, pagecache
 from oit_items.channels import stats
 from oit_items.evidence.models import Revision
 from oit_items.public import catalogue, publication, search
@@ -110,7 +110,7 @@ def _published_revision(slug, pk) -> Revision:
 
 def _public(response):
     if response.status_code == 200:  # not a short-lived signed redirect; a takedown reaches caches within a minute
-        response["Cache-Control"] = publication.PUBLIC_CACHE_CONTROL
+        response["Cache-Control"] = pagecache.PUBLIC_CACHE_CONTROL
     return response
 
 

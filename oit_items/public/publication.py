@@ -12,17 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ita_portal.lib import pagecache
-from ita_portal.lib.pagecache import (  # noqa: F401 (what the public pages use, in one place)
-    LIVE_CACHE_CONTROL,
-    PAGE_TTL,
-    PUBLIC_CACHE_CONTROL,
-    as_stamp,
-    combined,
-    live_stamp,
-    local,
-    stamp_of,
-    touch_live,
-)
+from ita_portal.lib.pagecache import LIVE_CACHE_CONTROL, PAGE_TTL, combined, live_stamp, local, stamp_of
 from oit_items.channels import stats
 from oit_items.public.item import COMPLAINTS
 from oit_items.rulebook.models import Framework, Item
@@ -36,7 +26,7 @@ FRAMEWORKS = "frameworks"  # live_stamp(FRAMEWORKS, "*"): the items' titles, gui
 def stamp(slug: str) -> str:
     """The unit's publication stamp."""
     return stamp_of(STAMP_KEY.format(slug=slug),
-                  lambda: Unit.objects.filter(slug=slug).values_list("published_at", flat=True).first())
+                    lambda: Unit.objects.filter(slug=slug).values_list("published_at", flat=True).first())
 
 
 def new_stamp(unit: Unit):
@@ -53,7 +43,7 @@ def new_stamp(unit: Unit):
 def stamp_all() -> str:
     """Changes with any unit's publication stamp."""
     return stamp_of(ALL_KEY, lambda: Unit.objects.order_by("-published_at")
-                  .values_list("published_at", flat=True).first())
+                    .values_list("published_at", flat=True).first())
 
 
 def cached(request, slug: str, render, current: str | None = None, **options):
@@ -80,7 +70,7 @@ def complaint_codes() -> set[str]:
 def requirements_stamp() -> str:
     """Changes when a framework's items change (editor, data files): the pages showing them follow."""
     return live_stamp(FRAMEWORKS, "*",
-                                  lambda: Framework.objects.aggregate(latest=Max("updated_at"))["latest"])
+                      lambda: Framework.objects.aggregate(latest=Max("updated_at"))["latest"])
 
 
 def cache_args(slug: str, statistics: bool = False) -> dict:

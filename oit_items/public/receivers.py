@@ -3,6 +3,7 @@ render again, and index again only where the indexed text may have changed."""
 
 from django.db import transaction
 
+from ita_portal.lib import pagecache
 from ita_portal.lib.queue import enqueue
 from oit_items.public import publication, search
 from oit_items.public.models import SearchIndexState
@@ -21,8 +22,8 @@ def refresh_unit_pages(sender, unit, **kwargs) -> None:
     before = type(unit).objects.filter(pk=unit.pk).values_list("published_at", flat=True).first()
     with transaction.atomic():
         now = publication.new_stamp(unit)
-        kept = SearchIndexState.objects.filter(unit_id=unit.pk, stamp=search.stamp_of(before)).update(
-            stamp=search.stamp_of(now))
+        kept = SearchIndexState.objects.filter(unit_id=unit.pk, stamp=search.index_stamp(before)).update(
+            stamp=search.index_stamp(now))
     if not kept and not SearchIndexState.objects.filter(unit_id=unit.pk).exists():
         enqueue("oit_items.tasks.rebuild_search_index", unit.pk)
 
@@ -30,7 +31,7 @@ def refresh_unit_pages(sender, unit, **kwargs) -> None:
 def refresh_requirements(sender, framework, **kwargs) -> None:
     """New texts of a framework's items: the pages that show them (once committed) and the shared
     search entries (a Celery job)."""
-    transaction.on_commit(lambda: publication.touch_live(publication.FRAMEWORKS, "*"))
+    transaction.on_commit(lambda: pagecache.touch_live(publication.FRAMEWORKS, "*"))
     enqueue("oit_items.tasks.index_framework", framework.pk)
 
 
@@ -38,4 +39,4 @@ def add_framework(sender, framework, **kwargs) -> None:
     """A framework copied into a new year (in a background job): its items go into the search now and
     the pages that list the years are rendered again."""
     search.refresh_items(list(framework.items.filter(retired=False)))
-    publication.touch_live(publication.FRAMEWORKS, "*")
+    pagecache.touch_live(publication.FRAMEWORKS, "*")

@@ -27,9 +27,8 @@ from django.utils import timezone
 from pythainlp.corpus.common import thai_words
 from pythainlp.tokenize import subword_tokenize, word_tokenize
 
-from ita_portal.lib import thaidate
+from ita_portal.lib import pagecache, thaidate
 from oit_items.evidence.models import ItemPeriod
-from oit_items.public import publication
 from oit_items.public.models import SearchEntry, SearchIndexState
 from oit_items.rulebook.models import Item
 from units.models import Unit
@@ -214,12 +213,12 @@ def rebuild(unit) -> int:
         entries = _evidence_entries(unit, items)
         SearchEntry.objects.filter(unit=unit).delete()
         SearchEntry.objects.bulk_create(entries, batch_size=500)
-        SearchIndexState.objects.filter(pk=state.pk).update(stamp=stamp_of(published_at), built_at=timezone.now())
+        SearchIndexState.objects.filter(pk=state.pk).update(stamp=index_stamp(published_at), built_at=timezone.now())
     return len(entries)
 
 
-def stamp_of(published_at) -> str:
-    return publication.as_stamp(published_at)[:64]  # as publication.stamp() has it
+def index_stamp(published_at) -> str:
+    return pagecache.as_stamp(published_at)[:64]  # as publication.stamp() has it
 
 
 def state(unit) -> str:
@@ -228,7 +227,7 @@ def state(unit) -> str:
     built = SearchIndexState.objects.filter(unit=unit).values_list("stamp", flat=True).first()
     if built is None:
         return "building"
-    return "ready" if built == stamp_of(unit.published_at) else "updating"
+    return "ready" if built == index_stamp(unit.published_at) else "updating"
 
 
 # --- searching --------------------------------------------------------------------------------

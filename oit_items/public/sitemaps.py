@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.html import escape
 
+from ita_portal.lib import pagecache
 from ita_portal.lib.site import site_url
 from oit_items.public import publication
 from oit_items.public.publication import cache_args, requirements_stamp
@@ -49,7 +50,7 @@ def index(request):
         return HttpResponse(body, content_type=XML)
 
     # New units change the index too; counting them is one cheap query. A new fiscal year adds parts.
-    stamps = publication.combined(publication.stamp_all(), requirements_stamp())
+    stamps = pagecache.combined(publication.stamp_all(), requirements_stamp())
     current = f"{stamps}|{Unit.objects.filter(unit_type__publishes_oit=True).count()}"
     return publication.cached(request, "*", build, current=current)
 
