@@ -44,7 +44,7 @@ def test_every_rule_type_has_a_check():
 def test_monthly_pdf_and_word_reports_the_missing_word_file_of_november():
     o7 = item({"type": "periods", "months": MONTHS}, {"type": "formats", "all_of": [["pdf"], ["docx"]]})
     result = checks.evaluate(o7, {OCT: [file("pdf"), file("docx")], NOV: [file("pdf")]})
-    assert result.passed_for(OCT)
+    assert result.period(OCT).passed
     assert [f.message for f in result.failures_for(NOV)] == ["ขาดไฟล์ Word ของเดือน พ.ย. 2566"]
     # An empty month is reported once, not once per missing format.
     assert [f.message for f in result.failures_for(DEC)] == ["ไม่มีหลักฐาน ของเดือน ธ.ค. 2566"]
@@ -81,7 +81,7 @@ def test_min_count_of_news_and_photos():
     assert checks.evaluate(o19, {None: two + [file("pdf", is_news=True)]}).passed
     photos = item({"type": "periods", "months": [10, 11]}, {"type": "min_count", "kind": "photo", "count": 4})
     result = checks.evaluate(photos, {OCT: [file("image")] * 4, NOV: [file("image")] * 3 + [file("pdf")]})
-    assert result.passed_for(OCT) and not result.passed_for(NOV)
+    assert result.period(OCT).passed and not result.period(NOV).passed
 
 
 def test_named_links():

@@ -112,8 +112,8 @@ def test_demo_load_is_idempotent(db):
 def test_make_run_demo_with_samples_publishes_every_sample_and_is_idempotent(db, media_root):
     """What `make run` does: every sample goes through the real, guarded workflow (no override),
     so the samples must pass their items' checks; a second run changes nothing."""
-    from oit_items.evidence.models import ItemPeriod
-    from oit_items.evidence.workflow import period_failures
+    from oit_items.evidence import checks
+    from oit_items.evidence.models import Evidence, ItemPeriod
 
     for _ in range(2):
         out = io.StringIO()
@@ -123,7 +123,8 @@ def test_make_run_demo_with_samples_publishes_every_sample_and_is_idempotent(db,
     assert sorted((p.unit.slug, p.item.code) for p in approved) == sorted(
         [("sn-buengkum", "O7")] * 3 + [("sn-buengkum", "O15")] * 3 + [("sn-buengkum", "O19")]
         + [("imm-buengkan", "O6")] * 2 + [("imm-buengkan", "O18")])
-    assert [p for p in approved if period_failures(p)] == []
+    assert [p for p in approved
+            if checks.period_status(p.item, p.month, Evidence.objects.by_month(p.unit_id, p.item_id)).failures] == []
 
 
 def test_load_demo_refuses_in_production(settings):

@@ -206,10 +206,6 @@ class ItemCheck:
     def passed(self) -> bool:
         return not self.failures
 
-    def passed_for(self, month) -> bool:
-        """A monthly cell passes on its own month's checks; a whole-year cell on all of them."""
-        return not self.failures_for(month)
-
     def failures_for(self, month) -> list[Failure]:
         return [f for f in self.failures if f.month == month]
 

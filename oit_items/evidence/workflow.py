@@ -50,11 +50,6 @@ class ChecksFailed(WorkflowError):
         super().__init__(_("The automatic checks fail: give the reason for passing it anyway."))
 
 
-def period_failures(period: ItemPeriod) -> list:
-    """The failures of the automatic checks for this period, as its card shows them."""
-    return checks.period_status(period.item, period.month, Evidence.objects.by_month(period.unit_id, period.item_id)).failures
-
-
 def snapshot_of(evidence: list) -> list[dict]:
     return [e.snapshot() for e in evidence]
 
