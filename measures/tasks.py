@@ -22,7 +22,7 @@ def send_reminders(self, day: str | None = None) -> int:
     end = today + datetime.timedelta(days=reminders.reminder_days())
     plan_ids = list(reminders.plans_due(today, end).values_list("pk", flat=True))
     for plan_id in plan_ids:
-        enqueue(send_plan_reminders, plan_id, today.isoformat())
+        enqueue("measures.tasks.send_plan_reminders", plan_id, today.isoformat())
     return len(plan_ids)
 
 

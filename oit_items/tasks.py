@@ -41,7 +41,7 @@ def send_daily_digest(self, day: str | None = None) -> int:
     today = datetime.date.fromisoformat(day) if day else timezone.localdate()
     unit_ids = notifications.digest_unit_ids()
     for unit_id in unit_ids:
-        enqueue(send_unit_digest, unit_id, today.isoformat())
+        enqueue("oit_items.tasks.send_unit_digest", unit_id, today.isoformat())
     return len(unit_ids)
 
 

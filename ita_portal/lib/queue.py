@@ -1,6 +1,8 @@
 """The one way to launch a Celery task:
 
-    enqueue(notify_transition, period.pk, "submit", user.pk, "")
+    enqueue("oit_items.tasks.notify_transition", period.pk, "submit", user.pk, "")
+
+- by name, so that no domain module imports a `tasks` module (which imports the domain);
 
 - after the transaction commits, so the worker finds the rows it is given;
 - with a short broker timeout and no publish retries, so a web request never waits long on a broker
@@ -25,10 +27,9 @@ BROKER_DOWN = (BrokerError, RedisError, OSError, socket.timeout, TimeoutError)
 SWEEP_BATCH = 500
 
 
-def enqueue(task, *args, on_hold=None) -> None:
-    """Send `task(*args)` once the current transaction commits (at once outside one). If the broker
-    does not take it, `on_hold(*args)` is called (a job shows "waiting for the queue")."""
-    name = task if isinstance(task, str) else task.name
+def enqueue(name: str, *args, on_hold=None) -> None:
+    """Send the task `name` with `args` once the current transaction commits (at once outside one). If
+    the broker does not take it, `on_hold(*args)` is called (a job shows "waiting for the queue")."""
     transaction.on_commit(lambda: send(name, list(args), on_hold))
 
 
@@ -42,8 +43,12 @@ def task_named(name: str):
 
 def send(name: str, args: list, on_hold=None) -> bool:
     """Hand the task to the broker now; keep it for the sweeper if the broker does not take it."""
+    task = task_named(name)
+    if task is None:  # a typo or a task renamed: a bug to see in the log, never a 500
+        log.error("task %s%s not sent: no such task", name, tuple(args))
+        return True
     try:
-        task_named(name).apply_async(args=args, retry=False)
+        task.apply_async(args=args, retry=False)
     except BROKER_DOWN as error:
         log.warning("broker unavailable, task %s%s kept for the sweeper: %s", name, tuple(args), error)
         PendingTask.objects.create(task=name, args=args, error=f"{type(error).__name__}: {error}")
