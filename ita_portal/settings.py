@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "units",
     "oit_items",
     "oit_items.channels",
+    "oit_items.assessment",
     "reports",
     "measures",
     "oit_items.overview",

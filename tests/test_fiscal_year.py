@@ -29,7 +29,7 @@ def test_the_demo_has_the_current_year_beside_2567(db):
     for unit_type in UnitType.objects.filter(publishes_oit=True):
         framework = Framework.objects.get(unit_type=unit_type, fiscal_year=year)
         source = Framework.objects.get(unit_type=unit_type, fiscal_year=2567)
-        assert framework.provisional and framework.cloned_from == source and source.version == 1
+        assert framework.provisional and framework.cloned_from == source and source.version == 2
         assert framework.items.count() == source.items.filter(retired=False).count()
         assert "criteria copied from 2567" in framework.source
 

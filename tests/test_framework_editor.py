@@ -90,7 +90,7 @@ def test_publishing_a_draft_with_nothing_new_is_refused(client, national_admin):
     response = client.post(reverse("framework-publish", args=[framework.pk]), follow=True)
     assert "ไม่มีอะไรเปลี่ยน" in response.content.decode()
     framework.refresh_from_db()
-    assert framework.version == 1
+    assert framework.version == 2
 
 
 def test_a_stale_draft_is_not_published(client, national_admin, current):

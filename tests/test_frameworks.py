@@ -82,7 +82,7 @@ def test_newer_version_updates_in_place_and_keeps_attachments(db, station, tmp_p
         data["items"][6]["title_en"] = "Monthly operations report (revised)"
         data["items"] = [i for i in data["items"] if i["code"] != "O25"]
 
-    result = loading.load_file(_edited_copy(tmp_path, 2, edit))
+    result = loading.load_file(_edited_copy(tmp_path, 3, edit))
     assert (result.status, result.updated, result.retired) == ("updated", 24, 1)
     o7.refresh_from_db()
     assert o7.title_en == "Monthly operations report (revised)"
@@ -100,7 +100,7 @@ def test_unknown_rule_type_is_refused(db, tmp_path):
 
     with translation.override("en"), pytest.raises(loading.FrameworkFileError, match="unknown rule type"):
         loading.load_file(_edited_copy(tmp_path, 9, edit))
-    assert Framework.objects.get(unit_type__code="police_station", fiscal_year=2567).version == 1
+    assert Framework.objects.get(unit_type__code="police_station", fiscal_year=2567).version == 2
 
 
 def test_clone_gives_a_complete_copy(db, station):

@@ -9,7 +9,7 @@ from oit_items.rulebook import loading
 from oit_items.rulebook.models import Framework, FrameworkDraft, FrameworkRelease
 
 ENTRY_FIELDS = ("code", "topic", "seed_title", "title_th", "title_en", "guidance_th", "guidance_en", "sub_requirements",
-                "rules")
+                "rules", "scoring")
 COMPARED = ("topic", "title_th", "title_en", "guidance_th", "guidance_en", "sub_requirements", "rules")
 
 

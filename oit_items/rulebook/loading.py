@@ -13,12 +13,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from oit_items.rulebook import rules as rule_types
-from oit_items.rulebook import signals
+from oit_items.rulebook import scoring, signals
 from oit_items.rulebook.models import Framework, Item
 from units.models import UnitType
 
 FRAMEWORK_DIR = Path(__file__).resolve().parent / "frameworks"
-ITEM_FIELDS = ("topic", "seed_title", "title_th", "title_en", "guidance_th", "guidance_en", "sub_requirements")
+ITEM_FIELDS = ("topic", "seed_title", "title_th", "title_en", "guidance_th", "guidance_en", "sub_requirements", "scoring")
 
 
 class FrameworkFileError(ValueError):
@@ -51,6 +51,10 @@ def check_item(entry: dict) -> dict[str, str]:
         entry["rules"] = rule_types.normalise(entry.get("rules", []))
     except rule_types.RuleError as exc:
         errors["rules"] = str(exc)
+    try:
+        entry["scoring"] = scoring.normalise_item(entry.get("scoring"))
+    except scoring.ScoringError as exc:
+        errors["scoring"] = str(exc)
     return errors
 
 
@@ -74,6 +78,10 @@ def read_file(path: Path) -> dict:
     for key in ("unit_type", "fiscal_year", "version", "title_th", "items"):
         if key not in data:
             raise FrameworkFileError(f"{path}: missing {key}")
+    try:
+        data["scoring"] = scoring.normalise_framework(data.get("scoring"), data["fiscal_year"])
+    except scoring.ScoringError as exc:
+        raise FrameworkFileError(f"{path}: {exc}")
     problems = check_items(data["items"])
     if problems:
         code, name, message = problems[0]
@@ -99,6 +107,7 @@ def load_file(path: Path) -> LoadResult:
     framework.title_en = data.get("title_en", "")
     framework.source = data.get("source", "")
     framework.data_file = Path(path).name
+    framework.scoring = data["scoring"]
     framework.save()
     return sync_items(framework, data["items"], status)
 
@@ -117,7 +126,7 @@ def sync_items(framework, items, status) -> LoadResult:
         item.rules = entry["rules"]
         item.retired = False
         for field in ITEM_FIELDS:
-            setattr(item, field, entry.get(field, "" if field != "sub_requirements" else []))
+            setattr(item, field, entry.get(field, {"sub_requirements": [], "scoring": {}}.get(field, "")))
         item.save()
     for item in existing.values():
         if not item.retired:

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from ita_portal.lib import thaidate
 from oit_items.rulebook import rules as rule_types
+from oit_items.rulebook import scoring as scoring_rules
 from oit_items.rulebook import signals
 from units.models import Unit, UnitType
 
@@ -29,6 +30,8 @@ class Framework(models.Model):
     )
     # A year opened by copying the previous one before the NACC published its criteria.
     provisional = models.BooleanField(_("criteria copied, awaiting the NACC's"), default=False)
+    # How the year is scored (pass mark, the assessment calendar): data, see scoring.py.
+    scoring = models.JSONField(_("scoring"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -42,6 +45,31 @@ class Framework(models.Model):
 
     def __str__(self):
         return f"{self.unit_type} {self.fiscal_year}"
+
+    @property
+    def scoring_rules(self) -> dict:
+        """The year's scoring, complete (defaults where the data file says nothing)."""
+        return scoring_rules.normalise_framework(self.scoring, self.fiscal_year)
+
+    @property
+    def pass_mark(self) -> float:
+        return self.scoring_rules["pass_mark"]
+
+    @property
+    def deadline(self) -> datetime.date:
+        """The end of the OIT reporting phase: what is published by then is what the assessors read."""
+        return datetime.date.fromisoformat(self.scoring_rules["deadline"])
+
+    @property
+    def window(self) -> tuple[datetime.date, datetime.date]:
+        """The days the year's evidence must be about."""
+        window = self.scoring_rules["window"]
+        return datetime.date.fromisoformat(window["from"]), datetime.date.fromisoformat(window["to"])
+
+    @property
+    def appeal_window(self) -> tuple[datetime.date, datetime.date] | None:
+        appeal = self.scoring_rules.get("appeal")
+        return (datetime.date.fromisoformat(appeal["from"]), datetime.date.fromisoformat(appeal["to"])) if appeal else None
 
     @transaction.atomic
     def clone_to(self, fiscal_year: int, provisional: bool = False) -> "Framework":
@@ -62,6 +90,7 @@ class Framework(models.Model):
         clone = Framework.objects.create(
             unit_type=self.unit_type, fiscal_year=fiscal_year, version=1, title_th=self.title_th,
             title_en=self.title_en, source=source, cloned_from=self, provisional=provisional,
+            scoring=scoring_rules.shift_years(self.scoring_rules, years),
         )
         items = list(self.items.filter(retired=False).order_by("number"))
         copies = [Item(framework=clone, **{f: getattr(item, f) for f in Item.COPIED_FIELDS},
@@ -98,6 +127,8 @@ class Item(models.Model):
     guidance_en = models.TextField(_("guidance (English)"), blank=True)
     sub_requirements = models.JSONField(_("sub-requirements"), default=list, blank=True)
     rules = models.JSONField(_("rules"), default=list, blank=True)
+    # Its points in the OIT score and the data the portal holds for it: data, see scoring.py.
+    scoring = models.JSONField(_("scoring"), default=dict, blank=True)
     retired = models.BooleanField(_("retired"), default=False, help_text=_("No longer in the data file; kept for what is attached to it."))
 
     objects = ItemQuerySet.as_manager()
@@ -105,7 +136,7 @@ class Item(models.Model):
 
     # What a clone copies as it is (rules are copied with their dates moved by the years between).
     COPIED_FIELDS = ("code", "number", "topic", "seed_title", "title_th", "title_en", "guidance_th", "guidance_en",
-                     "sub_requirements")
+                     "sub_requirements", "scoring")
 
     class Meta:
         ordering = ["framework", "number"]
@@ -115,6 +146,15 @@ class Item(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.title_th}"
+
+    @property
+    def points(self) -> int:
+        return scoring_rules.normalise_item(self.scoring)["points"]
+
+    @property
+    def portal_data(self) -> list[str]:
+        """What the portal itself holds for this item and must be complete (contacts, executives, statistics)."""
+        return scoring_rules.normalise_item(self.scoring)["portal_data"]
 
     def rule(self, rule_type: str):
         return next((r for r in self.rules if r["type"] == rule_type), None)
