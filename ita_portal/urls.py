@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal import views as portal_views
+from oit_items.assessment import urls as assessment_urls
 from oit_items.channels import urls as channel_urls
 from oit_items.public import home as public_home
 from units import two_factor
@@ -26,9 +27,11 @@ urlpatterns = [
     path("healthz/", portal_views.healthz, name="healthz"),
     path("favicon.ico", portal_views.favicon, name="favicon"),
     path("", include(unit_urls.invitation_urlpatterns)),
+    path("", include(assessment_urls.public_urlpatterns)),
     path("", include("oit_items.public.urls")),
     path("", include(channel_urls.public_urlpatterns)),
     path("staff/", include(channel_urls.staff_urlpatterns)),
+    path("staff/", include(assessment_urls.staff_urlpatterns)),
     path("staff/", include("oit_items.overview.urls")),
     path("staff/", include("units.urls")),
     path("staff/", include("oit_items.urls")),
