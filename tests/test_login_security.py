@@ -2,13 +2,20 @@
 address), an admin unlocks it; TOTP two-step verification with recovery codes, required in
 production for admins, commanders and supervisors; sessions that end after an idle hour."""
 
+import datetime
 import re
 import time
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
 from django_otp.oath import TOTP
+
+from oit_items.evidence.models import AuditEvent, ItemPeriod
+from tests.conftest import approve_period, make_docx, make_pdf
+from units.models import Role
 
 PASSWORD = settings.DEMO_PASSWORD
 
@@ -150,3 +157,31 @@ def test_password_validators_refuse_a_weak_password(db):
     for weak in ("12345678", "password", "bk-viewer1"):
         with pytest.raises(ValidationError):
             validate_password(weak, user)
+
+
+def test_a_promotion_while_signed_in_needs_the_second_factor_before_the_next_staff_page(client, settings, station, users, o7):
+    """Issue 22: the need follows the roles held now. A viewer promoted to commander while signed in
+    cannot approve and publish with the session opened without a second factor."""
+    settings.TWO_FACTOR_REQUIRED = True
+    period = approve_period(users, station, o7, datetime.date(2023, 10, 1),
+                            [("รายงาน.pdf", make_pdf()), ("รายงาน.docx", make_docx())], publish=False)
+    assert log_in(client, "bk-viewer").status_code == 302
+    assert client.get("/staff/").status_code == 200  # a viewer needs none
+    viewer = get_user_model().objects.get(username="bk-viewer")
+    Role.objects.create(user=viewer, unit=station, role=Role.COMMANDER)
+    approve = reverse("period-transition", args=[station.slug, 2567, "o7", "m10", "approve"])
+    response = client.post(approve)
+    assert response.status_code == 302 and response["Location"] == "/account/2fa/setup/"
+    assert ItemPeriod.objects.get(pk=period.pk).state == ItemPeriod.CHECKED
+    assert not AuditEvent.objects.filter(item_period=period, action="approve").exists()
+    assert client.get("/staff/")["Location"] == "/account/2fa/setup/"
+    assert client.session["2fa_required"] is True
+
+
+def test_a_device_set_up_in_another_session_is_asked_for_not_set_up_again(client, settings, db):
+    settings.TWO_FACTOR_REQUIRED = True
+    assert log_in(client, "bk-commander").status_code == 302  # no device yet: must set one up
+    other = Client()
+    enrol(other, "bk-commander")
+    response = client.get("/staff/")
+    assert response.status_code == 302 and response["Location"].startswith("/account/2fa/verify/")

@@ -2,8 +2,10 @@
 
 Required (when TWO_FACTOR_REQUIRED, the default in production) for admins, commanders, supervisors
 and Django staff; offered to everyone else, and to everyone in the development demo so that the
-README's demo logins keep working. Whether a user has a device and needs one is worked out once at
-login and kept in the session: the pages themselves pay no query for it.
+README's demo logins keep working. Whether a user needs one follows the user's CURRENT roles: it is
+asked again on every request of a session not yet verified (a viewer promoted to commander while
+signed in must set up or present a second factor before the next staff page). A verified session pays
+no query for it; neither does the development demo, where it is not required.
 """
 
 import base64
@@ -54,12 +56,23 @@ def require_second_factor(get_response):
         if user.is_authenticated and not user.is_verified() and not _exempt(request.path):
             if request.session.get(ENROLLED):
                 return redirect(f"{reverse('two-factor-verify')}?next={request.get_full_path()}")
-            if settings.TWO_FACTOR_REQUIRED and request.session.get(REQUIRED):
+            if settings.TWO_FACTOR_REQUIRED and _required_now(request, user):
+                if user_has_device(user, confirmed=True):  # enrolled in another session since this login
+                    request.session[ENROLLED] = True
+                    return redirect(f"{reverse('two-factor-verify')}?next={request.get_full_path()}")
                 messages.info(request, _("Your role needs two-step verification: set it up to continue."))
                 return redirect("two-factor-setup")
         return get_response(request)
 
     return middleware
+
+
+def _required_now(request, user) -> bool:
+    """Asked of the roles held now, not of those held at login: a grant takes effect on the next request."""
+    required = needs_second_factor(user)
+    if request.session.get(REQUIRED) != required:  # saved only when it changed (the 2FA page shows it)
+        request.session[REQUIRED] = required
+    return required
 
 
 def _exempt(path: str) -> bool:
