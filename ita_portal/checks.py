@@ -38,6 +38,18 @@ def production_configuration(app_configs=None, **kwargs) -> list[Error]:
     return errors
 
 
+@register("ita_portal")
+def trusted_proxy(app_configs=None, **kwargs) -> list[Error]:
+    """Development too: a forwarded address believed from anyone lets every client choose its own."""
+    if settings.USE_X_FORWARDED_FOR and not settings.TRUSTED_PROXIES:
+        return [Error(
+            "USE_X_FORWARDED_FOR is on but no proxy is named: any client could pick its own address and "
+            "escape the login lockout and the rate limits.",
+            hint="Set TRUSTED_PROXIES to the addresses of the reverse proxies, e.g. TRUSTED_PROXIES=10.0.0.5,10.0.0.6.",
+            id="ita_portal.E004")]
+    return []
+
+
 def weak_secret(key: str) -> bool:
     return (key == settings_dev_secret() or len(key) < WEAK_SECRET_LENGTH or len(set(key)) < 5
             or key.startswith("django-insecure-"))
@@ -51,6 +63,6 @@ def refuse_to_start_misconfigured() -> None:
     """Called where no management command runs the checks (gunicorn, the Celery worker)."""
     from django.core.exceptions import ImproperlyConfigured
 
-    errors = production_configuration()
+    errors = production_configuration() + trusted_proxy()
     if errors:
         raise ImproperlyConfigured("\n".join(f"{e.id}: {e.msg} {e.hint}" for e in errors))

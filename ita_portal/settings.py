@@ -110,9 +110,12 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 # Password guessing (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account from one
 # address, that account is locked for that address — the others behind the same address (a station's
-# NAT) keep logging in. An admin unlocks in the Django admin (Access attempts) or with
-# `manage.py axes_reset_username <name>`; the lock also lifts after AXES_COOLOFF_MINUTES.
+# NAT) keep logging in; after AXES_ACCOUNT_FAILURE_LIMIT for one account from any addresses, the
+# account is locked everywhere (units/lockout.py). An admin unlocks in the Django admin (Access
+# attempts) or with `manage.py axes_reset_username <name>`; the lock also lifts after AXES_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=10)
+AXES_HANDLER = "units.lockout.AccountCeilingHandler"
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "units.two_factor.locked_out"
@@ -324,9 +327,12 @@ OPEN_DATA_DESCRIPTION = env("OPEN_DATA_DESCRIPTION", default=(
     "ข้อมูลสาธารณะตามแบบตรวจการเปิดเผยข้อมูลสาธารณะ (OIT) ของหน่วยงานที่เผยแพร่ในระบบนี้ เฉพาะข้อมูลที่ได้รับอนุมัติแล้ว / "
     "The OIT disclosures of the units publishing here; approved evidence only."))
 # Behind a reverse proxy that sets X-Forwarded-For, take the client address from it (audit log,
-# rate limits, login throttling). Turn it on ONLY behind a proxy that overwrites the header: the
-# address is then its first entry. Off, every citizen behind the proxy shares one rate limit.
+# rate limits, login throttling). The header is believed only from the proxies named in
+# TRUSTED_PROXIES (their addresses): the client is the right-most address in it that is not one of
+# them, so a client cannot pick its own address by sending the header. USE_X_FORWARDED_FOR without
+# TRUSTED_PROXIES is refused at start (ita_portal.E004). Off, every citizen behind the proxy shares one rate limit.
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # The public forms' rate limits count per client address, found the same way as for the audit log.
 RATELIMIT_IP_META_KEY = "ita_portal.lib.http.client_ip"
 # With the cache down the limit cannot be counted: let the citizen through rather than refuse.

@@ -47,13 +47,50 @@ def test_behind_the_proxy_the_lock_follows_the_client_address_the_portal_uses(cl
     rate limits) is locked, not the proxy's — the same officer from another address still logs in."""
     from axes.models import AccessAttempt
 
-    settings.USE_X_FORWARDED_FOR = True
-    guesser = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.7, 10.0.0.1"}
+    settings.USE_X_FORWARDED_FOR, settings.TRUSTED_PROXIES = True, ["10.0.0.1"]
+    guesser = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.7"}
     for n in range(6):
         log_in(client, "bk-commander", f"guess-{n}", **guesser)
     assert log_in(client, "bk-commander", **guesser).status_code == 429
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
     assert log_in(client, "bk-commander", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2").status_code == 302
+
+
+def test_twelve_addresses_cannot_take_turns_at_one_account(client, db):
+    """Issue 22: five wrong passwords lock an account on one address; ten from any addresses lock it everywhere."""
+    for n in range(12):
+        log_in(client, "bk-commander", f"guess-{n}", REMOTE_ADDR=f"198.51.100.{n + 1}")
+    response = log_in(client, "bk-commander", REMOTE_ADDR="198.51.100.200")
+    assert response.status_code == 429 and "_auth_user_id" not in client.session
+    assert "ล็อก" in response.content.decode()
+    assert log_in(client, "bk-responsible", REMOTE_ADDR="198.51.100.1").status_code == 302  # only that account
+
+
+def test_below_the_ceiling_the_account_still_logs_in_from_elsewhere(client, db):
+    for n in range(settings.AXES_ACCOUNT_FAILURE_LIMIT - 1):
+        log_in(client, "bk-commander", f"guess-{n}", REMOTE_ADDR=f"198.51.100.{n + 1}")
+    assert log_in(client, "bk-commander", REMOTE_ADDR="198.51.100.200").status_code == 302
+
+
+def test_a_forwarded_address_is_believed_only_from_a_named_proxy(client, db, settings):
+    """A client that writes X-Forwarded-For itself keeps its own address; so does one that prepends a
+    false address before a trusted proxy appends the real one."""
+    from ita_portal.lib.http import client_ip
+
+    settings.USE_X_FORWARDED_FOR, settings.TRUSTED_PROXIES = True, ["10.0.0.1"]
+    request = client.get("/healthz/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="1.2.3.4").wsgi_request
+    assert client_ip(request) == "203.0.113.9"
+    request = client.get("/healthz/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9").wsgi_request
+    assert client_ip(request) == "203.0.113.9"
+
+
+def test_use_x_forwarded_for_without_a_named_proxy_is_refused(settings):
+    from ita_portal import checks
+
+    settings.USE_X_FORWARDED_FOR, settings.TRUSTED_PROXIES = True, []
+    assert [e.id for e in checks.trusted_proxy()] == ["ita_portal.E004"]
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    assert checks.trusted_proxy() == []
 
 
 def test_an_admin_unlocks_the_account(client, superuser, db):

@@ -210,7 +210,7 @@ def test_an_anonymous_complaint_keeps_no_address(client):
 
 
 def test_behind_a_trusted_proxy_each_citizen_has_their_own_limit(client, settings):
-    settings.USE_X_FORWARDED_FOR = True
+    settings.USE_X_FORWARDED_FOR, settings.TRUSTED_PROXIES = True, ["10.0.0.1"]
     for _ in range(5):
         assert client.post(ASK, question(), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 302
     assert client.post(ASK, question(), REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
