@@ -98,7 +98,13 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Connections kept open between requests (a new one per request costs more than a cached page), checked
+# before reuse so that a database restart costs one failed check, not a failed request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database that does not answer fails a request (and /readyz/) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -127,7 +133,7 @@ AXES_VERBOSE = False
 # README's demo logins work; it is offered there all the same).
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
 # Paths a logged-in user may open before the second factor (the lead adds the invitation pages).
-TWO_FACTOR_EXEMPT_PATHS = ["/account/2fa/", "/logout/", "/lang/", "/i18n/", "/static/", "/healthz/", "/invite/"]
+TWO_FACTOR_EXEMPT_PATHS = ["/account/2fa/", "/logout/", "/lang/", "/i18n/", "/static/", "/healthz/", "/readyz/", "/invite/"]
 OTP_TOTP_ISSUER = "ITA Portal"
 # Staff sessions end after this many minutes without a request (and when the browser closes).
 SESSION_COOKIE_AGE = env.int("SESSION_MINUTES", default=60) * 60

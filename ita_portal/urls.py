@@ -25,6 +25,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/<str:language>/", portal_views.switch_language, name="switch-language"),
     path("healthz/", portal_views.healthz, name="healthz"),
+    path("readyz/", portal_views.readyz, name="readyz"),
     path("favicon.ico", portal_views.favicon, name="favicon"),
     path("", include(unit_urls.invitation_urlpatterns)),
     path("", include(assessment_urls.public_urlpatterns)),

@@ -1,7 +1,10 @@
 from django.conf import settings
-from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+
+from ita_portal import health
 
 
 def switch_language(request, language):
@@ -20,6 +23,15 @@ def switch_language(request, language):
 def healthz(request):
     """For load balancers and monitoring, and the benchmark's baseline: the smallest Django view."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """For the load balancer: 200 when the database, the cache and the storage answer, else 503 with
+    which one did not (a node that can only answer 500 is taken out of the rotation)."""
+    checks = health.readiness()
+    ready = all(result == "ok" for result in checks.values())
+    return JsonResponse({"status": "ready" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
 
 
 def favicon(request):
