@@ -7,7 +7,6 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as Timeout
 
-from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.files.storage import FileSystemStorage, default_storage
@@ -59,7 +58,7 @@ def readiness() -> dict[str, str]:
             results[name] = "ok"
         except Timeout:
             results[name] = f"no answer within {TIME_LIMIT:g} s"
-        except Exception as error:  # noqa: BLE001 — whatever the failure, the node is not ready
+        except Exception as error:  # whatever the failure, the node is not ready
             results[name] = f"{type(error).__name__}: {error}"[:300]
     pool.shutdown(wait=False, cancel_futures=True)  # a hung check must not hold the answer
     return results
