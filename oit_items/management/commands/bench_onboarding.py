@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from oit_items.evidence.models import Assignment
+from oit_items.rulebook import loading
 from oit_items.rulebook.models import Framework, Item
 from units import reference
 from units.models import LineOfWork, Officer, Unit, UnitType
@@ -95,7 +96,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  dry run (read + check)       {checked - started:7.1f} s   {check.summary['create']} rows to create")
         self.stdout.write(f"  apply (one transaction)      {applied - checked:7.1f} s   {counts}")
         self.stdout.write(f"  invitations sent             {sent - applied:7.1f} s")
-        self.stdout.write(f"  national import, total       {applied - started:7.1f} s   (aim: at most 120 s)")
+        # What the person importing waits for: the check, the apply and the invitations sent at commit.
+        self.stdout.write(f"  national import, total       {sent - started:7.1f} s   (aim: at most 120 s)")
         self.stdout.write(f"  second import (dry run)      {second - sent:7.1f} s   "
                           f"{again.summary['unchanged']} unchanged, {again.summary['create'] + again.summary['update']} changes")
 
@@ -116,10 +118,13 @@ class Command(BaseCommand):
         connection.queries_log.clear()  # DEBUG keeps the last 9,000 queries: count from empty
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
-            for framework in Framework.objects.filter(fiscal_year=2567):
-                framework.clone_to(2568, provisional=True)
+            clones = [framework.clone_to(2568, provisional=True) for framework in Framework.objects.filter(fiscal_year=2567)]
+        copied = time.perf_counter()
+        for clone in clones:  # what the year's job does once the copy is committed: search, readiness, pages
+            loading.framework_added(clone)
         elapsed = time.perf_counter() - started
         cloned = Assignment.objects.filter(item__framework__fiscal_year=2568).count()
         items = Item.objects.filter(framework__fiscal_year=2568).count()
         self.stdout.write(f"  national clone 2567 → 2568   {elapsed:7.1f} s   {cloned} of {total} assignments, {items} items, "
-                          f"{len(queries)} queries (aim: at most 15 s)")
+                          f"{len(queries)} queries in the copy itself ({copied - started:.1f} s), then what follows it "
+                          f"({elapsed - (copied - started):.1f} s) (aim: at most 15 s)")
