@@ -8,6 +8,7 @@ PORT ?= 8000
 .PHONY: run test check setup system test-system messages check-deploy bench clean
 
 run: setup
+	@echo http://127.0.0.1:$(PORT) > .run-site-url  # links made outside a request (invitations) follow PORT
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Testing needs more than running: the test packages (requirements-test.txt) and system packages

@@ -24,9 +24,21 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The public address, for QR codes, signs, e-mail links and the ITAP sheet. Required in production
 # (a system check refuses the default); in development, when unset, it follows the address served
-# (ita_portal.middleware.site_url_from_request), so `make run PORT=8080` links to 8080.
+# (ita_portal.middleware.site_url_from_request), so `make run PORT=8080` links to 8080 — and so do the
+# commands and jobs that run outside a request (invitations printed by `create_national_admin`, the
+# import's): `make run` writes the address it serves on into RUN_SITE_URL_FILE.
 SITE_URL_DEFAULT = "http://127.0.0.1:8000"
-SITE_URL = env("SITE_URL", default=SITE_URL_DEFAULT).rstrip("/")
+RUN_SITE_URL_FILE = Path(env("RUN_SITE_URL_FILE", default=str(BASE_DIR / ".run-site-url")))
+
+
+def _served_in_development() -> str:
+    try:
+        return RUN_SITE_URL_FILE.read_text(encoding="utf-8").strip() if DEBUG else ""
+    except OSError:
+        return ""
+
+
+SITE_URL = env("SITE_URL", default=_served_in_development() or SITE_URL_DEFAULT).rstrip("/")
 SITE_URL_FOLLOWS_REQUEST = DEBUG and not env("SITE_URL", default="")
 
 INSTALLED_APPS = [

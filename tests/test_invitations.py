@@ -143,3 +143,34 @@ def test_national_admin_command_invites_and_sets_no_password(db, capsys):
     assert mail.outbox[-1].to == ["admin@police.go.th"] and "/invite/" in mail.outbox[-1].body
     assert "admin@police.go.th" in capsys.readouterr().out
     assert Invitation.objects.get(user=user).unit.slug == "rtp"
+
+
+def test_an_invitation_sent_while_serving_another_address_links_there(invited):
+    """Issue 19: `make run PORT=8811` — an invitation sent while a page is served on 8811 links to 8811."""
+    from ita_portal.lib.site import serving
+
+    with serving("http://127.0.0.1:8811"):
+        invitations.send(invited)
+    assert link_in(mail.outbox[-1]).startswith("http://127.0.0.1:8811/invite/")
+
+
+SITE_URL_OF = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+
+
+@pytest.mark.parametrize("debug, expected", [("true", "http://127.0.0.1:8811"), ("false", "http://127.0.0.1:8000")])
+def test_commands_outside_a_request_follow_the_port_make_run_serves(tmp_path, debug, expected):
+    """`make run PORT=8811` writes the address it serves on; a command run beside it (the national admin's
+    invitation, printed on the console) links there too — in development only: production needs SITE_URL."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    served = tmp_path / "run-site-url"
+    served.write_text("http://127.0.0.1:8811\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"} | {
+        "DJANGO_SETTINGS_MODULE": "ita_portal.settings", "RUN_SITE_URL_FILE": str(served), "DEBUG": debug,
+        "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "localhost"}
+    done = subprocess.run([sys.executable, "-c", SITE_URL_OF], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)
+    assert done.stdout.strip() == expected, done.stderr[-1500:]

@@ -17,6 +17,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 
+from ita_portal.lib.site import site_url
 from units.models import Invitation
 
 
@@ -53,7 +54,7 @@ def invite(user, unit, by=None) -> Invitation:
 
 def link(invitation) -> str:
     uid = urlsafe_base64_encode(force_bytes(invitation.user.pk))
-    return settings.SITE_URL + reverse("invitation-accept", args=[uid, tokens.make_token(invitation.user)])
+    return site_url() + reverse("invitation-accept", args=[uid, tokens.make_token(invitation.user)])
 
 
 def send(invitation) -> bool:
@@ -67,7 +68,7 @@ def send(invitation) -> bool:
         invitation.send_count += 1
         invitation.save(update_fields=["sent_at", "send_count"])  # before the link: its token hashes sent_at
         context = {"user": user, "unit": invitation.unit, "link": link(invitation), "days": settings.INVITATION_TIMEOUT_DAYS,
-                   "site": settings.SITE_URL}
+                   "site": site_url()}
         with translation.override("th"):
             subject = render_to_string("units/email/invitation_subject.txt", context).strip()
             body = render_to_string("units/email/invitation_body.txt", context)

@@ -7,7 +7,6 @@ with ETag and 304. The newest year's part also lists the unit's home and public 
 `/robots.txt` points to the index.
 """
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.html import escape
@@ -80,7 +79,7 @@ def part(request, slug, fiscal_year):
 
 def robots(request):
     lines = ["User-agent: *", "Disallow: /staff/", "Disallow: /admin/", "Disallow: /login/", "Allow: /",
-             f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}"]
+             f"Sitemap: {site_url()}{reverse('sitemap')}"]
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     return response
