@@ -132,6 +132,8 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 # account is locked everywhere (units/lockout.py). An admin unlocks in the Django admin (Access
 # attempts) or with `manage.py axes_reset_username <name>`; the lock also lifts after AXES_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# A "forgot your password" link works once and for this long (seconds).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_MINUTES", default=120) * 60
 AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=10)
 AXES_HANDLER = "units.lockout.AccountCeilingHandler"
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=30) / 60  # hours
@@ -145,7 +147,8 @@ AXES_VERBOSE = False
 # README's demo logins work; it is offered there all the same).
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
 # Paths a logged-in user may open before the second factor (the lead adds the invitation pages).
-TWO_FACTOR_EXEMPT_PATHS = ["/account/2fa/", "/logout/", "/lang/", "/i18n/", "/static/", "/healthz/", "/readyz/", "/invite/"]
+TWO_FACTOR_EXEMPT_PATHS = ["/account/2fa/", "/logout/", "/lang/", "/i18n/", "/static/", "/healthz/", "/readyz/", "/invite/",
+                           "/password-reset/"]
 OTP_TOTP_ISSUER = "ITA Portal"
 # Staff sessions end after this many minutes without a request (and when the browser closes).
 SESSION_COOKIE_AGE = env.int("SESSION_MINUTES", default=60) * 60

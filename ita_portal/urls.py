@@ -7,7 +7,7 @@ from ita_portal import views as portal_views
 from oit_items.assessment import urls as assessment_urls
 from oit_items.channels import urls as channel_urls
 from oit_items.public import home as public_home
-from units import two_factor
+from units import password_reset, two_factor
 from units import urls as unit_urls
 
 admin.site.site_header = _("ITA Portal administration")
@@ -18,6 +18,10 @@ urlpatterns = [
     path("units/", public_home.unit_search, name="public-unit-search"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", password_reset.RequestReset.as_view(), name="password-reset"),
+    path("password-reset/sent/", password_reset.Sent.as_view(), name="password-reset-sent"),
+    path("password-reset/<uidb64>/<token>/", password_reset.ChooseNew.as_view(), name="password-reset-confirm"),
+    path("password-reset/done/", password_reset.Complete.as_view(), name="password-reset-complete"),
     path("account/2fa/", two_factor.overview, name="two-factor"),
     path("account/2fa/setup/", two_factor.setup, name="two-factor-setup"),
     path("account/2fa/verify/", two_factor.verify, name="two-factor-verify"),
