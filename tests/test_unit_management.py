@@ -252,6 +252,42 @@ def test_history_shows_who_when_before_and_after(client, users, station):
     assert "bk-admin" in page and "รอง สว.(ป.)สน.บึงกุ่ม" in page and "สว.(ป.)สน.บึงกุ่ม" in page and "ร.ต.อ." in page
 
 
+def test_history_tells_yes_no_and_choices_in_words(db, station):
+    """Issue 19: not "ยังปฏิบัติหน้าที่ในหน่วย: True → False", and no "หญิง: False" on a new officer."""
+    officer = Officer.objects.create(unit=station, first_name="สมศรี", last_name="ใจดี", rank="ด.ต.")
+    Officer.history.filter(id=officer.pk).update(history_date=timezone.now() - datetime.timedelta(days=1))  # not one change
+    officer.is_active = False
+    officer.save()
+    entries = [e for e in unit_history(station) if officer.first_name in e.subject]
+    added, changed = entries[-1], entries[0]
+    assert added.kind == "+" and not [c for c in added.changes if c[2] in ("False", "ไม่ใช่", "no")]
+    assert [(str(label), before, after) for label, before, after in changed.changes] == [
+        (str(Officer._meta.get_field("is_active").verbose_name), "ใช่", "ไม่")]
+    assert "True" not in str(entries) and "False" not in str(entries)
+
+
+def test_a_copied_year_starts_its_history_with_the_officers_it_was_copied_with(db, station):
+    """Issue 19: after the copy into a new year, changing an assignment shows the officers it had
+    before (copied), not all of them as newly added."""
+    from oit_items.rulebook.models import Framework
+
+    framework = Framework.objects.get(unit_type=station.unit_type, fiscal_year=FY)
+    framework.clone_to(2590)
+    copied = Assignment.objects.get(unit=station, item__framework__fiscal_year=2590, item__code="O7")
+    before = set(copied.responsible.all())
+    assert before
+    Assignment.history.filter(id=copied.pk).update(history_date=timezone.now() - datetime.timedelta(days=1))  # copied yesterday
+    extra = Officer.objects.get(key="bk-thawit")
+    copied.responsible.add(extra)
+    entries = [e for e in unit_history(station) if "O7 (2590)" in e.subject]
+    assert entries[-1].kind == "+"  # the copy is the starting point
+    started = dict((str(label), after) for label, _before, after in entries[-1].changes)
+    assert all(officer.display_name in started[str(Assignment._meta.get_field("responsible").verbose_name)] for officer in before)
+    latest = entries[0]
+    label, was, now = next(c for c in latest.changes if str(c[0]) == str(Assignment._meta.get_field("responsible").verbose_name))
+    assert was != "—" and extra.display_name in now and extra.display_name not in was
+
+
 def test_the_history_reads_a_bounded_number_of_records_and_tells_the_newest_the_same(db, station):
     officer = Officer.objects.get(key="bk-thawit")
     start = timezone.now()

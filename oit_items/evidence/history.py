@@ -4,6 +4,7 @@ records django-simple-history keeps of the unit, its officers, roles and item as
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
 from oit_items.evidence.models import Assignment
@@ -42,9 +43,13 @@ class Names:
         self.items = {i.pk: f"{i.code} ({i.framework.fiscal_year})" for i in Item.objects.filter(pk__in=item_ids).select_related("framework")}
         self.roles = dict(Role.CHOICES)
 
-    def value(self, name, value):
+    def value(self, name, value, model_field=None):
+        if isinstance(value, bool):  # before "empty": False is a value, not a blank
+            return str(_("yes") if value else _("no"))
         if value in (None, "", []):
             return "—"
+        if model_field is not None and model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
         if name in ("head", "officer"):
             return self.officers.get(value, value)
         if name == "line_of_work":
@@ -66,6 +71,13 @@ def _fields(record):
     for model_field in model._meta.concrete_fields:
         if model_field.name not in skip:
             yield model_field.name, model_field.verbose_name, getattr(record, model_field.attname)
+
+
+def _field_of(record, name):
+    try:
+        return record.instance_type._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
 
 
 def _m2m(record):
@@ -120,9 +132,10 @@ def unit_history(unit: Unit, limit: int = 150) -> list[Entry]:
             previous[key] = values
             continue
         before = previous.get(key)
-        changes = {name: (label, names.value(name, before[name][1]) if before else "—", names.value(name, value))
+        changes = {name: (label, names.value(name, before[name][1], _field_of(record, name)) if before else "—",
+                          names.value(name, value, _field_of(record, name)))
                    for name, (label, value) in values.items()
-                   if before is None and record.history_type != "-" and value not in (None, "", [], set())
+                   if before is None and record.history_type != "-" and value not in (None, "", [], set()) and value is not False
                    or before is not None and before[name][1] != value}
         previous[key] = values
         entry = last.get(key)

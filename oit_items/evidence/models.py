@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -40,13 +41,28 @@ class AssignmentQuerySet(models.QuerySet):
         copies = [self.model(unit_id=unit_id, item_id=new_item_ids[item_id]) for _pk, unit_id, item_id in old]
         self.bulk_create(copies, batch_size=5000)
         new_ids = {pk: copy.pk for (pk, _unit, _item), copy in zip(old, copies)}
+        officers = {}
         for relation in ("responsible", "controllers"):
             through = getattr(self.model, relation).through
             rows = through.objects.filter(assignment__item_id__in=list(new_item_ids), officer__is_active=True)
-            through.objects.bulk_create(
+            officers[relation] = through.objects.bulk_create(
                 [through(assignment_id=new_ids[a], officer_id=o) for a, o in rows.values_list("assignment_id", "officer_id")],
-                batch_size=5000,
-            )
+                batch_size=5000)
+        self._record_copies(copies, officers)
+
+    def _record_copies(self, copies, officers: dict[str, list]) -> None:
+        """The copies' starting point in the unit's history, with their officers (a bulk insert leaves
+        none, and the first change would then show officers long assigned as newly added)."""
+        historical = self.model.history.model
+        now = timezone.now()
+        records = historical.objects.bulk_create(
+            [historical(id=copy.pk, unit_id=copy.unit_id, item_id=copy.item_id, history_date=now, history_type="+",
+                        history_change_reason="copied into the new fiscal year") for copy in copies], batch_size=5000)
+        record_of = {record.id: record.pk for record in records}
+        for relation, rows in officers.items():
+            m2m = historical._meta.get_field(f"historicalassignment_{relation}").related_model
+            m2m.objects.bulk_create([m2m(id=row.pk, history_id=record_of[row.assignment_id], assignment_id=row.assignment_id,
+                                         officer_id=row.officer_id) for row in rows], batch_size=5000)
 
 
 class Assignment(models.Model):
