@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from oit_items.assessment import prediction
@@ -110,8 +111,9 @@ def _store(computed: list[Computed], unit_ids, fiscal_year: int) -> None:
         [c.score_row(now) for c in computed], batch_size=2000, update_conflicts=True, unique_fields=["unit", "fiscal_year"],
         update_fields=["score", "pass_mark", "items", "items_has", "computed_at"])
     # Items retired since, and units that no longer have the year (a changed unit type): gone.
-    kept = [v.item.pk for c in computed for v in c.verdicts]
-    ItemVerdict.objects.filter(unit__in=unit_ids, fiscal_year=fiscal_year).exclude(item__in=kept).delete()
+    kept_items, kept_units = {v.item.pk for c in computed for v in c.verdicts}, [c.unit.pk for c in computed]
+    ItemVerdict.objects.filter(unit__in=unit_ids, fiscal_year=fiscal_year).filter(
+        ~Q(item__in=kept_items) | ~Q(unit__in=kept_units)).delete()
     UnitScore.objects.filter(unit__in=unit_ids, fiscal_year=fiscal_year).exclude(
         unit__in=[c.unit.pk for c in computed]).delete()
 
