@@ -67,7 +67,7 @@ def test_nothing_at_all_is_hasnt_with_thai_reasons_a_next_step_and_a_holder(load
         verdict = predict(loaded, o2, {})
     assert verdict.verdict == HASNT
     [reason] = verdict.reasons
-    assert set(reason) == {"reason", "next_step", "holder"}
+    assert set(reason) == {"reason", "next_step", "holder", "role"} and reason["role"] == prediction.RESPONSIBLE
     assert thai(reason["reason"]) and thai(reason["next_step"]) and reason["holder"] == "ด.ต.ชาติชาย เจียมประเสริฐ"
 
 
@@ -259,7 +259,8 @@ def test_points_and_pass_mark_come_from_the_framework_data(station, django_captu
 
 
 def test_refresh_many_takes_the_same_queries_for_more_units(station, other_unit, django_assert_num_queries):
-    # the savepoint (2), the lock (2), compute (5: units, items, periods, two kinds of officers), store (4)
+    # the savepoint (2), the lock (2), compute (5: units, items, periods, two kinds of officers), store (4: the
+    # stored verdicts, the scores, two deletes; the verdicts' upsert only where one changed — none here)
     with django_assert_num_queries(13) as one:
         scores.refresh_many([station.pk], FY)
     with django_assert_num_queries(len(one.captured_queries)):
@@ -390,3 +391,17 @@ def test_the_commander_sees_it_in_my_work(client, users):
     assert reverse("unit-score", args=["sn-buengkum", scores.all_years()[-1]]) in body
     client.force_login(users["responsible"])
     assert "data-predicted-unit" not in client.get(reverse("my-work")).content.decode()
+
+
+def test_the_commanders_own_steps_come_first_in_my_work(users, station):
+    from oit_items.evidence import my_work
+
+    current = scores.all_years()[-1]
+    verdict = ItemVerdict.objects.filter(unit=station, fiscal_year=current).select_related("item").order_by("-item__number")[0]
+    verdict.reasons = [{"reason": "ตรวจแล้ว แต่ยังไม่ได้อนุมัติ", "next_step": "อนุมัติ", "holder": "ผู้บังคับบัญชา",
+                        "role": prediction.COMMANDER}]
+    verdict.save()
+    work = my_work.build(users["commander"], timezone.localdate())
+    [panel] = work.panels
+    [row] = panel.context["predictions"]
+    assert row.steps[0] == (verdict.item.code, verdict.reasons[0]) and len(row.steps) == 3

@@ -29,6 +29,8 @@ from oit_items.evidence import checks
 from oit_items.evidence.models import Evidence, ItemPeriod
 
 CONTACTS, EXECUTIVES, STATISTICS = "contacts", "executives", "statistics"
+# Who holds a next step (the "role" of a reason).
+RESPONSIBLE, CONTROLLER, COMMANDER, ADMIN, NATIONAL = "responsible", "controller", "commander", "admin", "national"
 
 
 class PeriodRow(NamedTuple):
@@ -88,8 +90,9 @@ class Verdict:
         return self.verdict == HAS
 
 
-def _reason(reason: str, next_step: str, holder: str) -> dict:
-    return {"reason": reason, "next_step": next_step, "holder": holder}
+def _reason(reason: str, next_step: str, holder: str, role: str) -> dict:
+    """`holder`: the names to print; `role`: which kind of holder, for pages that pick a reader's own steps."""
+    return {"reason": reason, "next_step": next_step, "holder": holder, "role": role}
 
 
 def _month(month) -> str:
@@ -160,15 +163,15 @@ def _missing_reasons(item, periods: dict, missing: list, holders: Holders) -> li
         next_step = (_("Add the evidence (or declare “none this month” where that is allowed), submit it, and have it checked and approved.")
                      if item.none_allowed else _("Add the evidence, submit it, and have it checked and approved."))
         reasons.append(_reason(_("Nothing approved is public for %(periods)s.") % {"periods": _periods_label(groups[None])},
-                               next_step, holders.responsible))
+                               next_step, holders.responsible, RESPONSIBLE))
     if groups[ItemPeriod.SUBMITTED]:
         reasons.append(_reason(
             _("Submitted but not yet checked or approved: %(periods)s.") % {"periods": _periods_label(groups[ItemPeriod.SUBMITTED])},
-            _("Check the submitted evidence so that the commander can approve it."), holders.controllers))
+            _("Check the submitted evidence so that the commander can approve it."), holders.controllers, CONTROLLER))
     if groups[ItemPeriod.CHECKED]:
         reasons.append(_reason(
             _("Checked but not yet approved: %(periods)s.") % {"periods": _periods_label(groups[ItemPeriod.CHECKED])},
-            _("Approve it: only approved evidence is public."), holders.commander))
+            _("Approve it: only approved evidence is public."), holders.commander, COMMANDER))
     return reasons
 
 
@@ -180,7 +183,7 @@ def _rule_reasons(item, counted: dict, missing: list, late: list, holders: Holde
     skipped = set(missing) | {month for month, _day in late}
     result = checks.evaluate(item, counted)
     return [_reason(failure.message, _("Correct the evidence and have it approved again: only what is approved is public."),
-                    holders.responsible)
+                    holders.responsible, RESPONSIBLE)
             for failure in result.failures if not (failure.month in skipped and failure.month is not None)]
 
 
@@ -194,7 +197,7 @@ def _window_reasons(counted: dict, window: tuple, holders: Holders) -> list[dict
             reasons.append(_reason(
                 _("“%(title)s” is about %(date)s, outside the year's assessment window %(start)s – %(end)s.") % {
                     "title": piece.title, "date": _day(piece.about_date), "start": _day(start), "end": _day(end)},
-                _("Replace it with evidence about a day inside the window, and have it approved again."), holders.responsible))
+                _("Replace it with evidence about a day inside the window, and have it approved again."), holders.responsible, RESPONSIBLE))
     return reasons
 
 
@@ -205,7 +208,7 @@ def _contacts_reasons(unit, holders: Holders) -> list[dict]:
     if not missing:
         return []
     return [_reason(_("The unit's contact details lack: %(missing)s.") % {"missing": ", ".join(missing)},
-                    _("Fill them in on the unit's details page (its public contact page shows them)."), holders.admin)]
+                    _("Fill them in on the unit's details page (its public contact page shows them)."), holders.admin, ADMIN)]
 
 
 def _executives_reasons(unit, holders: Holders) -> list[dict]:
@@ -213,10 +216,10 @@ def _executives_reasons(unit, holders: Holders) -> list[dict]:
     if head is None:
         return [_reason(_("The unit has no head recorded."),
                         _("Choose the head of the unit among its officers (the public page of executives shows them)."),
-                        holders.admin)]
+                        holders.admin, ADMIN)]
     if not head.photo:
         return [_reason(_("The head of the unit, %(name)s, has no photo.") % {"name": head.display_name},
-                        _("Add the head's photo on the officer's page."), holders.admin)]
+                        _("Add the head's photo on the officer's page."), holders.admin, ADMIN)]
     return []
 
 
@@ -233,7 +236,7 @@ def _statistics_reasons(window: tuple, today: datetime.date, holders: Holders) -
         return []
     return [_reason(_("The complaint statistics of %(months)s are not final: the month has not ended.") % {
                         "months": _periods_label(open_months)},
-                    _("Keep the complaints up to date; the figures become final when the month ends."), holders.admin)]
+                    _("Keep the complaints up to date; the figures become final when the month ends."), holders.admin, ADMIN)]
 
 
 def _public_reasons(unit) -> list[dict]:
@@ -242,23 +245,36 @@ def _public_reasons(unit) -> list[dict]:
     if unit.unit_type.publishes_oit:
         return []
     return [_reason(_("The unit's public pages are not open: its unit type does not publish OIT items."),
-                    _("Ask the national administrator to make the unit a publishing unit."), _("the national administrator"))]
+                    _("Ask the national administrator to make the unit a publishing unit."), _("the national administrator"), NATIONAL)]
+
+
+class Calendar(NamedTuple):
+    window: tuple
+    deadline: datetime.date
+
+
+def calendar_of(framework) -> Calendar:
+    """The framework's window and deadline, read from its scoring data once per framework object
+    (a nation's refresh predicts 39,000 items of two frameworks)."""
+    found = getattr(framework, "_assessment_calendar", None)
+    if found is None:
+        found = framework._assessment_calendar = Calendar(framework.window, framework.deadline)
+    return found
 
 
 def predict(item, unit, periods: dict, holders: Holders, today: datetime.date) -> Verdict:
     """The verdict of `item` for `unit`: `periods` {month: PeriodRow} its stored periods (any may be
     absent), `unit` with its type and head loaded. No queries."""
-    framework = item.framework
-    window = framework.window
-    counted, missing, late = counted_periods(item, periods, framework.deadline)
+    window, deadline = calendar_of(item.framework)
+    counted, missing, late = counted_periods(item, periods, deadline)
     reasons = _public_reasons(unit)
     reasons += _missing_reasons(item, periods, missing, holders)
     for month, approved_on in late:
         reasons.append(_reason(
             _("The evidence of %(period)s was approved on %(date)s, after the deadline %(deadline)s: the assessors read what was public at the deadline.") % {
-                "period": _periods_label([month]), "date": _day(approved_on), "deadline": _day(framework.deadline)},
+                "period": _periods_label([month]), "date": _day(approved_on), "deadline": _day(deadline)},
             _("It does not count this year: point to what was public at the deadline in the appeal, if anything was."),
-            holders.commander))
+            holders.commander, COMMANDER))
     reasons += _rule_reasons(item, counted, missing, late, holders)
     reasons += _window_reasons(counted, window, holders)
     held = item.portal_data

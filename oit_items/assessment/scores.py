@@ -52,9 +52,11 @@ class Computed:
 
 def _items(unit_type_ids, fiscal_year: int) -> dict:
     """{unit type id: [Item]} of the year, in order, with their framework."""
-    grouped = defaultdict(list)
+    grouped, frameworks = defaultdict(list), {}
     for item in (Item.objects.filter(framework__unit_type__in=unit_type_ids, framework__fiscal_year=fiscal_year, retired=False)
                  .select_related("framework").order_by("number")):
+        # One framework object per framework: its calendar is read once (prediction.calendar_of).
+        item.framework = frameworks.setdefault(item.framework_id, item.framework)
         grouped[item.framework.unit_type_id].append(item)
     return grouped
 
@@ -103,9 +105,17 @@ def compute(unit_ids, fiscal_year: int, today: datetime.date | None = None) -> l
 
 
 def _store(computed: list[Computed], unit_ids, fiscal_year: int) -> None:
+    """Write what changed: the verdicts that differ from the stored ones (a night's refresh of the
+    nation rewrites a few rows, not 39,000), every score row (its `computed_at` says when it was last
+    computed; a verdict's, when it last changed), and delete what is no longer there."""
     now = timezone.now()
+    stored = {(unit_id, item_id): (verdict, points, reasons) for unit_id, item_id, verdict, points, reasons in
+              ItemVerdict.objects.filter(unit__in=unit_ids, fiscal_year=fiscal_year)
+              .values_list("unit_id", "item_id", "verdict", "points", "reasons")}
+    changed = [row for c in computed for row in c.verdict_rows(now)
+               if stored.get((row.unit_id, row.item_id)) != (row.verdict, row.points, row.reasons)]
     ItemVerdict.objects.bulk_create(
-        [row for c in computed for row in c.verdict_rows(now)], batch_size=2000, update_conflicts=True,
+        changed, batch_size=2000, update_conflicts=True,
         unique_fields=["unit", "item"], update_fields=["fiscal_year", "verdict", "points", "reasons", "computed_at"])
     UnitScore.objects.bulk_create(
         [c.score_row(now) for c in computed], batch_size=2000, update_conflicts=True, unique_fields=["unit", "fiscal_year"],
