@@ -258,6 +258,18 @@ def test_points_and_pass_mark_come_from_the_framework_data(station, django_captu
     assert stored(station, "O2").points == 5
 
 
+def test_a_new_version_of_the_rules_refreshes_the_units_by_a_job(station, django_capture_on_commit_callbacks):
+    from oit_items.rulebook import loading
+
+    o2 = item(station, "O2")
+    ItemPeriod.objects.create(unit=station, item=o2, state=ItemPeriod.APPROVED, published=[piece()], approved_at=ON_TIME)
+    assert stored(station, "O2").verdict == HASNT  # nothing announced yet
+    with django_capture_on_commit_callbacks(execute=True):  # the job is queued by name once committed
+        loading.requirements_changed(o2.framework)
+    assert stored(station, "O2").verdict == HAS
+    assert UnitScore.objects.get(unit=station, fiscal_year=FY).score == Decimal("4.00")
+
+
 def test_refresh_many_takes_the_same_queries_for_more_units(station, other_unit, django_assert_num_queries):
     # the savepoint (2), the lock (2), compute (5: units, items, periods, two kinds of officers), store (4: the
     # stored verdicts, the scores, two deletes; the verdicts' upsert only where one changed — none here)
