@@ -274,6 +274,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oit_items.tasks.ensure_current_fiscal_year",
         "schedule": crontab(hour=0, minute=20),
     },
+    # Predicted OIT scores move with time alone (a month of complaint statistics ends): every night,
+    # after the new fiscal year's frameworks have appeared.
+    "predicted-scores": {
+        "task": "oit_items.tasks.refresh_predicted_scores",
+        "schedule": crontab(hour=1, minute=0),
+    },
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -2,6 +2,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from ita_portal.lib.queue import enqueue
+from oit_items.assessment import scores
 from oit_items.evidence import notifications, readiness
 from oit_items.public import search
 from oit_items.rulebook import fiscal_year
@@ -74,3 +75,25 @@ def index_framework(self, framework_id: int) -> int:
 def refresh_framework_readiness(self, framework_id: int) -> int:
     """The stored readiness of a framework's items, after a new version changed their rules. Idempotent."""
     return readiness.refresh_framework(Framework.objects.get(pk=framework_id))
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def refresh_predicted_scores(self) -> int:
+    """Beat runs it nightly: time alone changes predicted verdicts (a month of statistics ends).
+    Every publishing unit of the years still moving, in batches. Idempotent."""
+    return scores.refresh_live()
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def refresh_framework_scores(self, framework_id: int) -> int:
+    """The predicted scores of a framework's units, after its rules or points changed or it was added."""
+    return scores.refresh_framework(Framework.objects.get(pk=framework_id))
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def refresh_unit_scores(self, unit_id: int) -> int:
+    """One unit's predicted scores, every year (a refresh on a signal that failed). Idempotent."""
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is not None:
+        scores.refresh_unit(unit)
+    return unit_id

@@ -67,12 +67,12 @@ def test_unit_page_queries_are_constant(client, users, station, django_assert_nu
     client.force_login(users["viewer"])
     url = reverse("unit-detail", args=[station.slug])
     client.get(url)
-    with django_assert_num_queries(9):  # session, user, unit, roles, years, assignments x3, officers
+    with django_assert_num_queries(10):  # session, user, unit, roles, years, assignments x3, officers, predicted score
         client.get(url)
     extra = [Officer.objects.create(unit=station, first_name=f"ทดสอบ{n}", last_name="ใจดี", rank="ส.ต.ต.") for n in range(5)]
     for assignment in Assignment.objects.filter(unit=station):
         assignment.responsible.add(*extra)
-    with django_assert_num_queries(9):  # session, user, unit, roles, years, assignments x3, officers
+    with django_assert_num_queries(10):  # session, user, unit, roles, years, assignments x3, officers, predicted score
         client.get(url)
 
 

@@ -7,3 +7,9 @@ class AssessmentConfig(AppConfig):
     name = "oit_items.assessment"
     label = "assessment"
     verbose_name = _("Assessment: predicted score, ITAP record, assessors' verdicts and appeal")
+
+    def ready(self):
+        # Up by announcement (see receivers.connect); the receivers use models, loaded only now.
+        from oit_items.assessment import receivers
+
+        receivers.connect()

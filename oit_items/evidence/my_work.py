@@ -27,6 +27,18 @@ from oit_items.rulebook.models import Item
 from units.models import Invitation, Role, Unit
 from units.permissions import managed_units, roles_held, supervised_units, unit_access
 
+# What the parts above add to "my work" (the assessment appends the commander's predicted score in its
+# AppConfig.ready): each provider is called as provider(user, work, today) once the queues are built,
+# and returns a Panel for the page or None. A provider costs no query for a user it has nothing for.
+PANELS = []
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    context: dict
+
+
 STARTED = (ItemPeriod.DRAFT, ItemPeriod.RETURNED, ItemPeriod.SUBMITTED, ItemPeriod.CHECKED)
 
 
@@ -79,6 +91,7 @@ class MyWork:
     supervised: list = field(default_factory=list)
     approve_units: list = field(default_factory=list)  # units whose commander may bulk-approve
     units: list = field(default_factory=list)
+    panels: list = field(default_factory=list)  # from PANELS, rendered after the queues
 
     @property
     def several_units(self) -> bool:
@@ -100,7 +113,7 @@ class MyWork:
 
     @property
     def empty(self) -> bool:
-        return not (self.count or self.admin or self.invitations or self.supervised)
+        return not (self.count or self.admin or self.invitations or self.supervised or self.panels)
 
 
 def _units(user):
@@ -135,6 +148,7 @@ def build(user, today: datetime.date, count_only: bool = False) -> MyWork:
         work.invitations = Invitation.objects.pending().filter(unit__in=managed_units(user)).count()
     work.supervised = supervised_units(user)
     work.approve_units = [u for u in units if roles[u.pk].approve and any(e.unit.pk == u.pk for e in work.approve)]
+    work.panels = [panel for panel in (provider(user, work, today) for provider in PANELS) if panel is not None]
     return work
 
 

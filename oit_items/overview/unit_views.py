@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ita_portal.lib import thaidate
+from oit_items.assessment.models import UnitScore
 from oit_items.evidence.models import Assignment
 from oit_items.overview.figures import tree
 from oit_items.rulebook.models import Framework
@@ -34,6 +35,8 @@ def unit_detail(request, slug, fiscal_year=None):
         "fiscal_year": fiscal_year,
         "years": years,
         "assignments": Assignment.objects.for_unit(unit, fiscal_year) if unit.unit_type.publishes_oit else [],
+        # The predicted score of the year, as stored: a summary here, the items on its own page.
+        "score": UnitScore.objects.filter(unit=unit, fiscal_year=fiscal_year).first() if unit.unit_type.publishes_oit else None,
         "officers": officers,
         "menu": {"import": may_import(request.user), "frameworks": may_edit_frameworks(request.user)} if access.manage else {},
     }

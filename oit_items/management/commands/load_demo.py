@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from oit_items import demo
+from oit_items.assessment import scores
 from oit_items.demo.evidence import publish_all
 from oit_items.public import search
 from units import demo as people
@@ -33,3 +34,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"sample evidence: {line}")
         for unit in Unit.objects.filter(slug__in=people.PUBLISHING_UNITS):  # what approvals queue later
             search.rebuild(unit)
+        # Their predicted scores, every year: stored figures like any unit's (the signals refresh them
+        # after each sample approval too, but a demo without samples must show its zeros honestly).
+        demo_units = list(Unit.objects.filter(slug__in=people.PUBLISHING_UNITS).values_list("pk", flat=True))
+        for fiscal_year in scores.all_years():
+            scores.refresh_many(demo_units, fiscal_year)

@@ -20,6 +20,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from oit_items.assessment import scores
 from oit_items.evidence import readiness
 from oit_items.management.commands.bench_public import free_port
 from oit_items.overview import national_seed
@@ -85,13 +86,16 @@ class Command(BaseCommand):
         seeded = time.monotonic()
         rows = readiness.rebuild()
         rebuilt = time.monotonic()
+        scored = scores.rebuild([national_seed.FISCAL_YEAR])  # the predicted scores the overview reads
+        scored_at = time.monotonic()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         get_user_model().objects.create_superuser("bench-root", "root@example.go.th", secrets.token_urlsafe(12))
         self.stdout.write(f"national tree: {counts['units']} units ({counts['publishing']} publish OIT), "
                           f"{counts['periods']} item periods, {counts['evidence']} evidence rows")
         self.stdout.write(f"  seeding: migrate + demo {demo - started:.0f} s, bulk COPY {seeded - demo:.0f} s, "
-                          f"rebuild_readiness {rebuilt - seeded:.0f} s ({rows} rows)")
+                          f"rebuild_readiness {rebuilt - seeded:.0f} s ({rows} rows), "
+                          f"rebuild_scores {scored_at - rebuilt:.0f} s ({scored} units)")
 
     # --- the server ------------------------------------------------------------------------------
 
