@@ -189,7 +189,7 @@ def content_of(unit, item, fiscal_year, periods, complaint_stats=None) -> dict:
 def take_down_files(revision_ids, reason: str, at: datetime.datetime) -> int:
     """A PDPA takedown reaches the frozen records: each file leaves them — its name and description
     go — and they keep when, why, its size and its SHA-256. Returns the files taken down."""
-    frozen = list(FrozenFile.objects.select_for_update().filter(revision_id__in=list(revision_ids), taken_down_at__isnull=True)
+    frozen = list(FrozenFile.objects.select_for_update(of=("self",)).filter(revision_id__in=list(revision_ids), taken_down_at__isnull=True)
                   .select_related("frozen_item__record__unit"))
     if not frozen:
         return 0
