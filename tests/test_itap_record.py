@@ -273,3 +273,11 @@ def test_headquarters_see_how_many_units_are_frozen(client, users, station, froz
     assert 'data-itap-frozen="1"' in page and "frozen 1 of " not in page  # in Thai
     units = Unit.objects.filter(unit_type__publishes_oit=True).count()
     assert f"บันทึกฉบับแล้ว 1 จาก {units} หน่วย" in page
+
+
+def test_a_year_without_items_has_nothing_to_freeze(client, users, station):
+    with pytest.raises(ValueError):
+        freezing.freeze(station, 2500, ItapRecord.COMMAND)
+    client.force_login(users["commander"])
+    assert client.post("/staff/units/sn-buengkum/ita/2500/itap/submit/").status_code == 404
+    assert not ItapRecord.objects.exists()
