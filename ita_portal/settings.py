@@ -280,6 +280,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oit_items.tasks.refresh_predicted_scores",
         "schedule": crontab(hour=1, minute=0),
     },
+    # The record as submitted to ITAP of every unit not frozen once the OIT reporting phase ended.
+    "freeze-itap-records": {
+        "task": "oit_items.tasks.freeze_due_records",
+        "schedule": crontab(hour=0, minute=40),
+    },
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

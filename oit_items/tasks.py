@@ -1,8 +1,12 @@
+import datetime
+
 from celery import shared_task
 from django.db import OperationalError
+from django.utils import timezone
 
 from ita_portal.lib.queue import enqueue
-from oit_items.assessment import scores
+from oit_items.assessment import freezing, scores
+from oit_items.assessment.models import ItapRecord
 from oit_items.evidence import notifications, readiness
 from oit_items.public import search
 from oit_items.rulebook import fiscal_year
@@ -97,3 +101,17 @@ def refresh_unit_scores(self, unit_id: int) -> int:
     if unit is not None:
         scores.refresh_unit(unit)
     return unit_id
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def freeze_due_records(self, day: str | None = None) -> int:
+    """Beat runs it daily: every unit not yet frozen once its OIT reporting phase has ended is queued,
+    in chunks, for freezing (idempotent: a frozen unit is not queued again). Returns the units queued."""
+    return freezing.queue_due(datetime.date.fromisoformat(day) if day else timezone.localdate())
+
+
+@shared_task(bind=True, autoretry_for=(OperationalError, OSError), retry_backoff=True, max_retries=5)
+def freeze_itap_records(self, fiscal_year: int, unit_ids: list[int]) -> int:
+    """Freeze these units' year as submitted to ITAP (a unit frozen already is left as it is). Returns
+    the units frozen now."""
+    return len(freezing.freeze_many(unit_ids, fiscal_year, ItapRecord.DEADLINE).frozen)

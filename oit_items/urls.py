@@ -1,6 +1,7 @@
 from django.urls import path
 
-from oit_items.evidence import approval_views, assignment_views, handover_views, history_views, itap, views
+from oit_items.assessment import itap
+from oit_items.evidence import approval_views, assignment_views, handover_views, history_views, views
 from oit_items.evidence import my_work_views as work_views
 from oit_items.overview import unit_views
 from oit_items.rulebook import views as framework_views

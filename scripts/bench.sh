@@ -8,7 +8,8 @@ if [ "${SCALE:-}" = "national" ]; then
   # The national tree: 1,564 publishing units with a year of evidence, on PostgreSQL only.
   export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ita_bench}
   unset REDIS_URL
-  exec $PY manage.py bench_national
+  $PY manage.py bench_national
+  exec $PY manage.py bench_freeze  # the nation's ITAP records, frozen through Celery by two workers
 fi
 export DATABASE_URL=${BENCH_DATABASE_URL:-sqlite:///$(pwd)/bench.sqlite3}
 unset REDIS_URL

@@ -65,3 +65,25 @@ def test_qr_only_for_the_units_public_pages(client, db):
     for path in ("/admin/", "/u/imm-buengkan/", "/staff/", "/nowhere/"):
         assert client.get("/u/sn-buengkum/qr.png", {"path": path}).status_code == 404
     assert client.get("/u/sn-buengkum/qr.gif").status_code == 404
+
+
+def test_the_sheet_lists_the_live_and_the_submitted_address_once_frozen(client, users, station, approved_o7):
+    from oit_items.assessment import freezing
+    from oit_items.assessment.models import ItapRecord
+
+    client.force_login(users["admin"])
+    rows = list(load_workbook(io.BytesIO(client.get(SHEET).content)).active.iter_rows(values_only=True))
+    assert rows[0][7] == "ฉบับที่ส่ง ITAP" and all(not r[7] for r in rows[1:])
+    freezing.freeze(station, 2567, ItapRecord.SUBMITTED, users["commander"])
+    sheet = load_workbook(io.BytesIO(client.get(SHEET).content)).active
+    o7 = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "O7")
+    assert o7[3].value == "http://testserver/u/sn-buengkum/ita/2567/o7/"
+    assert o7[7].value == o7[7].hyperlink.target == "http://testserver/u/sn-buengkum/ita/2567/submitted/o7/"
+    text = client.get("/staff/units/sn-buengkum/ita/2567/itap.csv").content.decode("utf-8-sig")
+    o7_csv = next(r for r in csv.reader(io.StringIO(text)) if r[0] == "O7")
+    assert o7_csv[3].endswith("/u/sn-buengkum/ita/2567/o7/") and o7_csv[7].endswith("/ita/2567/submitted/o7/")
+    page = client.get("/staff/units/sn-buengkum/ita/2567/itap/").content.decode()
+    assert 'href="http://testserver/u/sn-buengkum/ita/2567/submitted/o7/"' in page
+    client.logout()
+    for row in sheet.iter_rows(min_row=2, values_only=True):
+        assert client.get(row[7].replace("http://testserver", "")).status_code == 200, row[7]

@@ -12,8 +12,9 @@ import logging
 from django.db import DatabaseError
 
 from ita_portal.lib.queue import enqueue
-from oit_items.assessment import panels, scores
+from oit_items.assessment import freezing, panels, scores
 from oit_items.evidence import my_work
+from oit_items.evidence import signals as evidence
 from oit_items.rulebook import signals as rulebook
 from units import signals as units
 
@@ -39,6 +40,8 @@ def connect() -> None:
     units.unit_details_changed.connect(refresh_unit, dispatch_uid="assessment-details")
     rulebook.requirements_changed.connect(refresh_framework, dispatch_uid="assessment-requirements")
     rulebook.framework_added.connect(refresh_framework, dispatch_uid="assessment-framework")
+    # The record as submitted to ITAP follows a PDPA takedown.
+    evidence.evidence_taken_down.connect(freezing.on_evidence_taken_down, dispatch_uid="itap-record-takedown")
     # The commander's "my work" shows the predicted score of their units (evidence is below us).
     if panels.commander_scores not in my_work.PANELS:
         my_work.PANELS.append(panels.commander_scores)

@@ -11,10 +11,12 @@ the whole period keeps its evidence in the draft to be corrected.
 """
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oit_items.evidence import audit, edits, notifications
 from oit_items.evidence.models import Evidence, ItemPeriod
+from oit_items.evidence.signals import evidence_taken_down
 from oit_items.evidence.workflow import WorkflowError
 from units.signals import published_record_changed
 
@@ -41,6 +43,9 @@ def take_down(period: ItemPeriod, user, reason: str, evidence_ids=None, ip=None)
         period.move_to(ItemPeriod.RETURNED if period.state == ItemPeriod.RETURNED else ItemPeriod.DRAFT,
                        published=kept, published_version=period.published_version if kept else 0)
         unit = period.unit
+        # Inside the transaction: the frozen ITAP record lets the files go with the takedown, or not at all.
+        evidence_taken_down.send(sender=ItemPeriod, unit=unit, reason=reason, at=timezone.now(),
+                                 revision_ids=[e["revision"] for e in withdrawn if e.get("revision")])
         transaction.on_commit(lambda: published_record_changed.send(sender=ItemPeriod, unit=unit))
         notifications.transition_happened(period.pk, "takedown", user.pk, reason)
     return withdrawn

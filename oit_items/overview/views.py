@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from oit_items.overview import exports, figures, heatmap, reminders
+from oit_items.overview import exports, figures, heatmap, records, reminders
 from oit_items.overview.filters import UnitsBelowFilter
 from units.models import Role, Unit
 from units.permissions import get_unit_for, supervised_units, unit_access
@@ -80,6 +80,7 @@ def overview(request, slug, fiscal_year=None):
         "breadcrumbs": breadcrumbs(request.user, tree), "distribution": figures.distribution(tree),
         "months": figures.monthly_progress(unit, tree), "lagging": len(reminders.lagging(tree)),
         "sort": filterset.form.cleaned_data.get("sort") or "tree",
+        "itap_records": records.progress(unit, tree),
     }
     return render(request, "overview/overview.html", context)
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from ita_portal.lib import files, pagecache
+from oit_items.assessment import freezing
 from oit_items.channels import stats
 from oit_items.evidence.models import Revision
 from oit_items.public import catalogue, publication, search
@@ -92,6 +93,7 @@ def ita_item(request, slug, fiscal_year, code):
                    "complaint_stats": complaint_stats, "totals": public_item.complaint_totals(complaint_stats),
                    "updated": public_item.last_updated(unit, item, periods),
                    "json_url": reverse("api-item", args=[slug, fiscal_year, item.code.lower()]),
+                   "submitted_at": freezing.submitted_at(unit, item, fiscal_year),
                    "json_ld": catalogue.json_ld(catalogue.dataset(unit, fiscal_year, item, periods))}
         return render(request, "public/item.html", context)
 

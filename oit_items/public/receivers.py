@@ -19,13 +19,22 @@ def refresh_unit_pages(sender, unit, **kwargs) -> None:
     """Contacts, head, emblem or EIT address: every page of the unit, not the index — it holds none of
     them, so an index that was up to date stays so (it would otherwise read "updating" for nothing).
     A unit never indexed (new from an import) gets its first build."""
+    if not _new_stamp_keeping_the_index(unit) and not SearchIndexState.objects.filter(unit_id=unit.pk).exists():
+        enqueue("oit_items.tasks.rebuild_search_index", unit.pk)
+
+
+def refresh_record_pages(sender, unit, **kwargs) -> None:
+    """A year frozen as submitted to ITAP: the live item pages link to it. Pages only, never an index build."""
+    _new_stamp_keeping_the_index(unit)
+
+
+def _new_stamp_keeping_the_index(unit) -> bool:
+    """A new publication stamp for the unit's pages; an index that was up to date stays so. True if it was."""
     before = type(unit).objects.filter(pk=unit.pk).values_list("published_at", flat=True).first()
     with transaction.atomic():
         now = publication.new_stamp(unit)
-        kept = SearchIndexState.objects.filter(unit_id=unit.pk, stamp=search.index_stamp(before)).update(
-            stamp=search.index_stamp(now))
-    if not kept and not SearchIndexState.objects.filter(unit_id=unit.pk).exists():
-        enqueue("oit_items.tasks.rebuild_search_index", unit.pk)
+        return bool(SearchIndexState.objects.filter(unit_id=unit.pk, stamp=search.index_stamp(before)).update(
+            stamp=search.index_stamp(now)))
 
 
 def refresh_requirements(sender, framework, **kwargs) -> None:

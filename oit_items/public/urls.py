@@ -1,6 +1,6 @@
 from django.urls import path
 
-from oit_items.evidence import itap
+from oit_items.assessment import itap
 from oit_items.public import opendata, sitemaps
 from oit_items.public import pages as public
 

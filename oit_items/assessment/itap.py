@@ -1,20 +1,27 @@
-"""For the unit's admin: the ITAP sheet (every item with the public URL to enter in ITAP and
-whether it passes its checks) and QR codes of the public pages for the service-point signs."""
+"""For the unit's admin: the ITAP sheet (every item with the public URL to enter in ITAP, whether it
+passes its checks and, once the record is frozen, the address of the item as submitted) and QR codes
+of the public pages for the service-point signs. The commander submits the year to ITAP from here:
+the record is frozen (freezing.py)."""
 
 import csv
 import io
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ita_portal.lib import thaidate
 from ita_portal.lib.site import site_url
+from oit_items.assessment import freezing
+from oit_items.assessment.models import FrozenItem, ItapRecord
 from oit_items.evidence import workspace
 from oit_items.rulebook.models import Item
 from units.permissions import get_public_unit, get_unit_for
@@ -27,9 +34,12 @@ PUBLIC_PAGES = {"public-unit", "public-index", "public-item", "public-questions"
 def sheet_rows(unit, fiscal_year) -> list[dict]:
     space = workspace.build(unit, fiscal_year, today=timezone.localdate())
     paths = {row.item.pk: reverse("public-item", args=[unit.slug, fiscal_year, row.item.code.lower()]) for row in space.rows}
+    frozen = set(FrozenItem.objects.filter(record__unit=unit, record__fiscal_year=fiscal_year).values_list("item_id", flat=True))
     return [{
         "code": row.item.code, "title_th": row.item.title_th, "title_en": row.item.title_en,
         "path": paths[row.item.pk], "url": site_url() + paths[row.item.pk],
+        "submitted_url": site_url() + reverse("itap-submitted-item", args=[unit.slug, fiscal_year, row.item.code.lower()])
+        if row.item.pk in frozen else "",
         "passes": row.check.passed, "approved": sum(c.state == "approved" for c in row.cells), "periods": len(row.cells),
         "ready": row.ready,
     } for row in space.rows]
@@ -37,13 +47,13 @@ def sheet_rows(unit, fiscal_year) -> list[dict]:
 
 def _headers():
     return [_("Item"), _("Thai title"), _("English title"), _("Public URL for ITAP"), _("Checks pass"),
-            _("Approved periods"), _("Ready")]
+            _("Approved periods"), _("Ready"), _("As submitted to ITAP")]
 
 
 def _values(row):
     yes, no = _("yes"), _("no")
     return [row["code"], row["title_th"], row["title_en"], row["url"], yes if row["passes"] else no,
-            f'{row["approved"]}/{row["periods"]}', yes if row["ready"] else no]
+            f'{row["approved"]}/{row["periods"]}', yes if row["ready"] else no, row["submitted_url"]]
 
 
 def sheet_xlsx(rows) -> bytes:
@@ -57,8 +67,10 @@ def sheet_xlsx(rows) -> bytes:
         sheet.append(_values(row))
         link = sheet.cell(row=sheet.max_row, column=4)
         link.hyperlink = row["url"]
+        if row["submitted_url"]:
+            sheet.cell(row=sheet.max_row, column=8).hyperlink = row["submitted_url"]
     sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFG", (6, 60, 45, 60, 12, 14, 10)):
+    for column, width in zip("ABCDEFGH", (6, 60, 45, 60, 12, 14, 10, 70)):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     book.save(buffer)
@@ -79,7 +91,27 @@ def itap_page(request, slug, fiscal_year):
     rows = sheet_rows(unit, fiscal_year)
     if not rows:
         raise Http404
-    return render(request, "oit_items/itap.html", {"unit": unit, "fiscal_year": fiscal_year, "rows": rows, "access": access})
+    record = ItapRecord.objects.filter(unit=unit, fiscal_year=fiscal_year).first()
+    return render(request, "oit_items/itap.html", {"unit": unit, "fiscal_year": fiscal_year, "rows": rows,
+                                                   "access": access, "record": record})
+
+
+@login_required
+@require_POST
+def itap_submit(request, slug, fiscal_year):
+    """The commander submits the year to ITAP: the record is frozen as the public pages show it now.
+    Two-step verification applies as to an approval (the middleware asks for it first)."""
+    unit, _access = get_unit_for(request.user, slug, "approve")
+    if not Item.objects.for_unit(unit, fiscal_year).exists():
+        raise Http404
+    record, created = freezing.freeze(unit, fiscal_year, ItapRecord.SUBMITTED, request.user)
+    when = thaidate.thai_date(timezone.localtime(record.frozen_at).date())
+    if created:
+        messages.success(request, _("Submitted to ITAP: the record of fiscal year %(year)s is frozen as the public pages "
+                                    "show it now (%(when)s).") % {"year": fiscal_year, "when": when})
+    else:
+        messages.info(request, _("Already submitted to ITAP on %(when)s: that record stays as it was.") % {"when": when})
+    return redirect("itap", slug=unit.slug, fiscal_year=fiscal_year)
 
 
 @login_required
