@@ -54,13 +54,19 @@ def _end_of(month: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(following, datetime.time()))
 
 
-def monthly(unit, fiscal_year: int, months=(10, 11, 12, 1, 2, 3)) -> list[MonthStats]:
-    """One query for the whole year, counted in Python (a unit has tens of complaints, not millions)."""
-    _first, last = thaidate.fiscal_year_bounds(fiscal_year)
-    rows = list(Complaint.objects.filter(unit=unit, created_at__lt=_end_of(last.replace(day=1)))
+def monthly(unit, fiscal_year: int, months=(10, 11, 12, 1, 2, 3), today: datetime.date | None = None) -> list[MonthStats]:
+    """The months up to the current one (`today`'s): a month not yet begun has no figures — not
+    even "in progress" carried over from the month before. One query for the whole year, counted in
+    Python (a unit has tens of complaints, not millions)."""
+    today = today or timezone.localdate()
+    months = [m for m in thaidate.fiscal_year_months(fiscal_year, months) if m <= today]
+    if not months:
+        return []
+    last = months[-1]
+    rows = list(Complaint.objects.filter(unit=unit, created_at__lt=_end_of(last))
                 .values_list("created_at", "finished_at"))
     result = []
-    for month in thaidate.fiscal_year_months(fiscal_year, months):
+    for month in months:
         begin = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
         end = _end_of(month)
         result.append(MonthStats(
