@@ -192,16 +192,22 @@ def test_complaint_statistics_stop_at_the_current_month(station):
     figures = stats.monthly(station, 2567, today=datetime.date(2023, 12, 15))
     assert [s.month for s in figures] == [datetime.date(2023, 10, 1), datetime.date(2023, 11, 1), datetime.date(2023, 12, 1)]
     assert [s.in_progress for s in figures] == [0, 1, 1]
+    totals = public_item.complaint_totals(figures, today=datetime.date(2023, 12, 15))
+    assert totals["so_far"] and totals["last"] == datetime.date(2023, 12, 1) and totals["in_progress"] == 1
+    assert not public_item.complaint_totals(figures, today=datetime.date(2024, 1, 2))["so_far"]
     assert stats.monthly(station, 2567, today=datetime.date(2023, 9, 30)) == []
     assert len(stats.monthly(station, 2567, today=datetime.date(2024, 8, 1))) == 6
 
 
-def test_public_statistics_show_no_month_not_begun(client, station, next_year):
+def test_public_statistics_show_no_month_not_begun(client, station, next_year, empty_caches):
+    Complaint.objects.create(unit=station, subject="เรียกรับเงิน", text="ที่จุดตรวจ")  # received today
     year = current_year()
     this_month = timezone.localdate().replace(day=1)
     body = client.get(f"/u/sn-buengkum/ita/{year}/o17/").content.decode()
     shown = [datetime.date.fromisoformat(m + "-01") for m in re.findall(r'complaint-figures[^>]*data-month="([0-9-]+)"', body)]
     assert shown and max(shown) <= this_month
+    if this_month.month in (10, 11, 12, 1, 2, 3):  # the current month is one of O17's: counted so far
+        assert max(shown) == this_month and "จนถึงขณะนี้" in text_of(body)
     body = client.get(f"/u/sn-buengkum/ita/{next_year}/o17/").content.decode()
     assert "complaint-figures" not in body and "data-totals" not in body
     data = client.get(f"/api/v1/units/sn-buengkum/ita/{next_year}/o17/").json()

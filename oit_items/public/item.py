@@ -157,11 +157,13 @@ def last_updated(unit, item, periods):
     return max(times) if times else None
 
 
-def complaint_totals(stats) -> dict | None:
+def complaint_totals(stats, today=None) -> dict | None:
     """The period's figures at a glance: received and finished over all its months, in progress at
     the end of the last."""
     if not stats:
         return None
     received, finished = sum(s.received for s in stats), sum(s.finished for s in stats)
     return {"first": stats[0].month, "last": stats[-1].month, "received": received, "finished": finished,
-            "in_progress": stats[-1].in_progress, "none": all(s.none for s in stats)}
+            "in_progress": stats[-1].in_progress, "none": all(s.none for s in stats),
+            # The last month is the current one: its end has not come, its figures are "so far".
+            "so_far": stats[-1].month == (today or timezone.localdate()).replace(day=1)}
