@@ -62,13 +62,15 @@ def index(request, slug, fiscal_year):
     for job in RenderJob.objects.for_unit_year(unit, fiscal_year).order_by().only("kind", "month", "state"):
         job_states.setdefault((job.kind, job.month), job)
     months = thaidate.fiscal_year_months(fiscal_year)
+    today = timezone.localdate()
     rows = []
     for dataset in DATASETS.values():
         item = items.get(dataset.topic)
         if item is None:
             continue
         entered = months_with_data(dataset, unit, fiscal_year)
-        cells = [{"month": m, "period": _period(m), "entered": m in entered,
+        # A month not begun has no data to enter yet: listed, not offered (nor its figures shown).
+        cells = [{"month": m, "period": _period(m), "entered": m in entered, "begun": m <= today,
                   "jobs": [job_states[(k, m)] for k in dataset.kinds if (k, m) in job_states]} for m in months]
         rows.append({"dataset": dataset, "item": item, "cells": cells,
                      "rights": item_access(request.user, access, assignments.get(item.pk)),
@@ -109,7 +111,10 @@ def edit(request, slug, fiscal_year, dataset, period):
     unit, item, _assignment, rights = _report_item(request.user, slug, fiscal_year, spec.topic, need)
     editor = EDITORS[dataset](unit, month, item, request.POST or None, request.FILES or None, readonly=not rights.upload)
     conflict = None
-    if request.method == "POST":
+    if request.method == "POST" and month > timezone.localdate():
+        # A month not begun has nothing to report yet: its figures would be shown before they happen.
+        messages.error(request, _("This month has not begun yet: its data cannot be entered before it starts."))
+    elif request.method == "POST":
         if editor.is_valid():
             try:
                 editor.save(request.user, request.POST.get("_version"))

@@ -54,24 +54,29 @@ def _end_of(month: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(following, datetime.time()))
 
 
-def monthly(unit, fiscal_year: int, months=(10, 11, 12, 1, 2, 3)) -> list[MonthStats]:
-    """One query for the whole year, counted in Python (a unit has tens of complaints, not millions)."""
-    return monthly_many([unit.pk], fiscal_year, months)[unit.pk]
+def monthly(unit, fiscal_year: int, months=(10, 11, 12, 1, 2, 3), today: datetime.date | None = None) -> list[MonthStats]:
+    """The months up to the current one (`today`'s): a month not yet begun has no figures — not
+    even "in progress" carried over from the month before. One query for the whole year, counted in
+    Python (a unit has tens of complaints, not millions)."""
+    return monthly_many([unit.pk], fiscal_year, months, today)[unit.pk]
 
 
-def monthly_many(unit_ids, fiscal_year: int, months=(10, 11, 12, 1, 2, 3)) -> dict[int, list[MonthStats]]:
+def monthly_many(unit_ids, fiscal_year: int, months=(10, 11, 12, 1, 2, 3),
+                 today: datetime.date | None = None) -> dict[int, list[MonthStats]]:
     """{unit id: monthly()} of several units from one query (the ITAP record freezes them in batches)."""
-    _first, last = thaidate.fiscal_year_bounds(fiscal_year)
+    today = today or timezone.localdate()
+    begun = [m for m in thaidate.fiscal_year_months(fiscal_year, months) if m <= today]
     rows = {unit_id: [] for unit_id in unit_ids}
-    for unit_id, created, finished in (Complaint.objects.filter(unit_id__in=unit_ids, created_at__lt=_end_of(last.replace(day=1)))
-                                       .values_list("unit_id", "created_at", "finished_at")):
-        rows[unit_id].append((created, finished))
-    return {unit_id: _counted(found, fiscal_year, months) for unit_id, found in rows.items()}
+    if begun:
+        for unit_id, created, finished in (Complaint.objects.filter(unit_id__in=unit_ids, created_at__lt=_end_of(begun[-1]))
+                                           .values_list("unit_id", "created_at", "finished_at")):
+            rows[unit_id].append((created, finished))
+    return {unit_id: _counted(found, begun) for unit_id, found in rows.items()}
 
 
-def _counted(rows, fiscal_year, months) -> list[MonthStats]:
+def _counted(rows, months) -> list[MonthStats]:
     result = []
-    for month in thaidate.fiscal_year_months(fiscal_year, months):
+    for month in months:
         begin = timezone.make_aware(datetime.datetime.combine(month, datetime.time()))
         end = _end_of(month)
         result.append(MonthStats(

@@ -8,7 +8,7 @@ evidence already loaded, so a page can check every item with no extra queries.
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ita_portal.lib import thaidate
@@ -169,13 +169,17 @@ CHECKS = {
 NEEDS_EVIDENCE = {"formats", "min_count", "about_date"}
 
 PASSED, FAILED, NOT_YET = "passed", "failed", "not_yet"
+# What a period's checks show before its due date has passed (see `shown_status`).
+NOT_DUE, IN_PROGRESS = "not_due", "in_progress"
 
 
 @dataclass(frozen=True)
 class RuleResult:
     rule: dict
     failures: list
-    status: str  # PASSED, FAILED or NOT_YET (nothing to judge yet)
+    status: str  # PASSED, FAILED or NOT_YET (nothing to judge yet); as of a day: also IN_PROGRESS, NOT_DUE
+    not_due: tuple = ()  # as of a day (ItemCheck.rules_on): failures of periods not yet begun, kept out of `failures`
+    in_progress: tuple = ()  # as of a day: failures of periods begun but not past their due date, likewise
 
 
 def _status(rule, failures, ctx) -> str:
@@ -186,13 +190,29 @@ def _status(rule, failures, ctx) -> str:
     return PASSED
 
 
+def shown_status(item, month, failures, today: datetime.date) -> str:
+    """What a period's checks show on `today` — the one place that decides it: PASSED when nothing
+    fails; else NOT_DUE while the period has not begun, IN_PROGRESS until its due date has passed
+    (what is missing is work to do, not a failure), and FAILED only after that."""
+    if not failures:
+        return PASSED
+    return {item.NOT_DUE: NOT_DUE, item.IN_PROGRESS: IN_PROGRESS}.get(item.timing(month, today), FAILED)
+
+
 @dataclass(frozen=True)
 class PeriodStatus:
-    """A period's checks: passed or failed, and why. Never "not yet" as a rule can be: a period with
-    nothing in it fails (by the periods rule, or "no evidence yet")."""
+    """A period's checks: passed or not, why, and what that shows on the day asked (`shown`): a
+    period with nothing in it does not pass (by the periods rule, or "no evidence yet"), but it
+    shows as failed only once its due date has passed."""
 
     passed: bool
     failures: list
+    shown: str = FAILED
+
+    @property
+    def failed(self) -> bool:
+        """Shown as failed (red): past its due date with checks that fail."""
+        return self.shown == FAILED
 
 
 @dataclass
@@ -209,11 +229,29 @@ class ItemCheck:
     def failures_for(self, month) -> list[Failure]:
         return [f for f in self.failures if f.month == month]
 
-    def period(self, month) -> PeriodStatus:
-        """The status of one period (a month, or None for the whole year): what its cell, its entry
-        in my work, its review before approval and its stored readiness all show."""
+    def period(self, month, today: datetime.date | None = None) -> PeriodStatus:
+        """The status of one period (a month, or None for the whole year) on `today`: what its cell,
+        its entry in my work, its review before approval and its stored readiness all show."""
         failures = self.failures_for(month)
-        return PeriodStatus(not failures, failures)
+        return PeriodStatus(not failures, failures, shown_status(self.item, month, failures, today or timezone.localdate()))
+
+    def rules_on(self, today: datetime.date) -> list[RuleResult]:
+        """The rule results as they show on `today`: a rule failing only in periods whose due date
+        has not passed is IN_PROGRESS (or NOT_DUE when none of them has begun), not FAILED. Its
+        `failures` are then only those past their due date; the others are set apart as work in
+        progress (`in_progress`) or not yet due (`not_due`), never listed as failures."""
+        shown = []
+        for result in self.rule_results:
+            if result.status != FAILED:
+                shown.append(result)
+                continue
+            by_status = {FAILED: [], IN_PROGRESS: [], NOT_DUE: []}
+            for failure in result.failures:
+                by_status[shown_status(self.item, failure.month, [failure], today)].append(failure)
+            status = next(s for s in (FAILED, IN_PROGRESS, NOT_DUE) if by_status[s])
+            shown.append(RuleResult(result.rule, by_status[FAILED], status, tuple(by_status[NOT_DUE]),
+                                    tuple(by_status[IN_PROGRESS])))
+        return shown
 
 
 def evaluate(item, evidence_by_month: dict) -> ItemCheck:

@@ -52,6 +52,12 @@ class Entry(workspace.PeriodFace):
     due: datetime.date
     failures: list
     today: datetime.date
+    checks_shown: str = checks.PASSED  # what its checks show today (checks.shown_status)
+
+    @property
+    def failed(self) -> bool:
+        """Its checks fail and its due date has passed: only then is it shown as failing."""
+        return self.checks_shown == checks.FAILED
 
     @property
     def url(self) -> str:
@@ -198,8 +204,9 @@ def _entries(unit, item, months, found, today, judged) -> list[Entry]:
     for month in months:
         period = periods.get(month)
         state = ItemPeriod.shown_state(period.state if period else None, bool(evidence.get(month)))
-        entries.append(Entry(unit, item, month, period, state, item.due_date(month),
-                             result.period(month).failures if result else [], today))
+        status = result.period(month, today) if result else None
+        entries.append(Entry(unit, item, month, period, state, item.due_date(month), status.failures if status else [],
+                             today, status.shown if status else checks.PASSED))
     return entries
 
 

@@ -23,11 +23,17 @@ class PeriodFace:
 
     @property
     def overdue(self) -> bool:
-        return self.state in ItemPeriod.OPEN_STATES and self.today > self.due
+        """Still open after its due date (as the stored readiness counts it: `open_due < today`)."""
+        return self.state in ItemPeriod.OPEN_STATES and self.item.timing(self.month, self.today) == self.item.DUE
 
     @property
     def slug(self) -> str:
         return f"m{self.month.month}" if self.month else "all"
+
+    @property
+    def not_due(self) -> bool:
+        """Not begun yet (ยังไม่ถึงกำหนด): nothing about it can be late or failing."""
+        return self.item.timing(self.month, self.today) == self.item.NOT_DUE
 
 
 @dataclass
@@ -51,6 +57,11 @@ class Cell(PeriodFace):
     @property
     def failures(self) -> list:
         return self.status.failures
+
+    @property
+    def checks_shown(self) -> str:
+        """checks.PASSED, FAILED, IN_PROGRESS or NOT_DUE: what its checks show today."""
+        return self.status.shown
 
     @property
     def due_soon(self) -> bool:
@@ -83,6 +94,11 @@ class Row:
     def overdue(self) -> bool:
         return any(c.overdue for c in self.cells)
 
+    @property
+    def rules_today(self) -> list:
+        """The item's rule results as they show today (checks.ItemCheck.rules_on)."""
+        return self.check.rules_on(self.cells[0].today) if self.cells else self.check.rule_results
+
 
 @dataclass
 class Workspace:
@@ -113,7 +129,7 @@ def cells_of(item: Item, periods: dict, evidence: dict, today: datetime.date) ->
     """The item's checks, evaluated once, and its periods as cells, from its period rows {month:
     ItemPeriod} and its current evidence {month: [Evidence]}."""
     result = checks.evaluate(item, evidence)
-    return result, [Cell(item, m, periods.get(m), evidence.get(m, []), result.period(m), item.due_date(m), today)
+    return result, [Cell(item, m, periods.get(m), evidence.get(m, []), result.period(m, today), item.due_date(m), today)
                     for m in item.period_months]
 
 

@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ita_portal.lib import thaidate
 from oit_items.channels import stats
@@ -21,6 +21,7 @@ from oit_items.evidence.models import Revision
 CONTACT, COMPLAINTS = "contact_qa", "complaints"
 LIVE_TOPICS = (CONTACT, COMPLAINTS)
 PUBLISHED, NONE, MISSING, LIVE = "published", "none", "missing", "live"
+NOT_DUE = "not_due"  # a period not begun yet, with nothing in it (Item.timing): not "missing"
 
 
 @dataclass
@@ -111,14 +112,22 @@ def status(item, entries) -> str:
     return LIVE if item.topic in LIVE_TOPICS else MISSING
 
 
-def rows(unit, item, fiscal_year, periods, stats=None) -> list[Row]:
+def shown_status(item, month, entries, today) -> str:
+    """A period's status on the page on `today`: a period not yet begun with nothing in it is NOT_DUE."""
+    found = status(item, entries)
+    return NOT_DUE if found in (MISSING, LIVE) and item.timing(month, today) == item.NOT_DUE else found
+
+
+def rows(unit, item, fiscal_year, periods, stats=None, today=None) -> list[Row]:
     """One row per period of the item (every_period), with its evidence sorted for the page."""
     stats_by_month = {s.month: s for s in stats or []}
     revisions = _revisions(periods)
+    today = today or timezone.localdate()
     result = []
     for month, approved_at, entries in every_period(item, fiscal_year, periods):
         entries = _decorated(unit.slug, entries, revisions)
-        row = Row(month=month, status=status(item, entries), approved_at=approved_at, stats=stats_by_month.get(month))
+        row = Row(month=month, status=shown_status(item, month, entries, today), approved_at=approved_at,
+                  stats=stats_by_month.get(month))
         for entry in entries:
             if entry["kind"] == "none":
                 row.nones.append(entry)
@@ -148,11 +157,13 @@ def last_updated(unit, item, periods):
     return max(times) if times else None
 
 
-def complaint_totals(stats) -> dict | None:
+def complaint_totals(stats, today=None) -> dict | None:
     """The period's figures at a glance: received and finished over all its months, in progress at
     the end of the last."""
     if not stats:
         return None
     received, finished = sum(s.received for s in stats), sum(s.finished for s in stats)
     return {"first": stats[0].month, "last": stats[-1].month, "received": received, "finished": finished,
-            "in_progress": stats[-1].in_progress, "none": all(s.none for s in stats)}
+            "in_progress": stats[-1].in_progress, "none": all(s.none for s in stats),
+            # The last month is the current one: its end has not come, its figures are "so far".
+            "so_far": stats[-1].month == (today or timezone.localdate()).replace(day=1)}

@@ -2,7 +2,7 @@
 catalogue at /api/v1/ (catalogue.py).
 
 The same approved snapshots as the public pages, nothing else: every period of every item, with
-its status (published, "none this period", not yet published, or live data), the item's
+its status (published, "none this period", not yet published, live data, or not yet due), the item's
 requirements, and for the complaint item the same monthly statistics as its page. Each document
 carries its licence, publisher and modified dates; responses have an ETag and a Last-Modified."""
 
@@ -57,6 +57,7 @@ def _entry(slug, entry) -> dict:
 
 def _item_data(unit, item, periods) -> dict:
     fiscal_year = item.framework.fiscal_year
+    today = timezone.localdate()
     data = {
         "code": item.code, "topic": item.topic, "title_th": item.title_th, "title_en": item.title_en,
         "guidance_th": item.guidance_th, "guidance_en": item.guidance_en,
@@ -65,7 +66,7 @@ def _item_data(unit, item, periods) -> dict:
         "url": catalogue.absolute(reverse("public-item", args=[unit.slug, fiscal_year, item.code.lower()])),
         "modified": catalogue.iso(public_item.latest_approval(periods)),
         "periods": [
-            {"month": month.strftime("%Y-%m") if month else None, "status": public_item.status(item, entries),
+            {"month": month.strftime("%Y-%m") if month else None, "status": public_item.shown_status(item, month, entries, today),
              "approved_at": approved_at.isoformat() if approved_at else None,
              "evidence": [_entry(unit.slug, e) for e in entries]}
             for month, approved_at, entries in public_item.every_period(item, fiscal_year, periods)

@@ -63,7 +63,7 @@ def index_status(item, fiscal_year, periods) -> dict:
 def ita_index(request, slug, fiscal_year):
     def page():
         unit = get_public_unit(slug)
-        items = list(Item.objects.for_unit(unit, fiscal_year))
+        items = list(Item.objects.for_unit(unit, fiscal_year).select_related("framework"))  # its notice reads it
         if not items:
             raise Http404
         published = published_by_month(unit, items)

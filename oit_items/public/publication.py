@@ -7,6 +7,8 @@ inside a request); a change of its details (contacts, head, emblem) gives a new 
 What changes without either — the complaint statistics of O17/O16 — has a live stamp of its own.
 """
 
+import datetime
+
 from django.core.cache import cache
 from django.db.models import Max
 from django.utils import timezone
@@ -77,10 +79,18 @@ def cache_args(slug: str, statistics: bool = False) -> dict:
     """`cached()` arguments for a page of a unit's items (its home, the index, an item page, their open data):
     cached on the unit's publication and the frameworks; a page with the complaint statistics in it
     also on the unit's complaints, and revalidated on every view."""
-    stamps = [stamp(slug), requirements_stamp()]
+    stamps = [stamp(slug), requirements_stamp(), month_stamp()]
     if not statistics:
         return {"current": combined(*stamps)}
     return {"current": combined(*stamps, stats.stamp(slug)), "cache_control": LIVE_CACHE_CONTROL}
+
+
+def month_stamp(today=None) -> str:
+    """Changes when a month begins: the pages show the months begun so far ("not yet due" after them,
+    no statistics for them), so a page rendered last month is not this month's."""
+    today = today or timezone.localdate()
+    begun = timezone.make_aware(datetime.datetime.combine(today.replace(day=1), datetime.time()))
+    return pagecache.as_stamp(begun.astimezone(datetime.timezone.utc))
 
 
 def shows_statistics(code: str) -> bool:

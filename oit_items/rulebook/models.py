@@ -71,6 +71,17 @@ class Framework(models.Model):
         appeal = self.scoring_rules.get("appeal")
         return (datetime.date.fromisoformat(appeal["from"]), datetime.date.fromisoformat(appeal["to"])) if appeal else None
 
+    @property
+    def criteria_year(self) -> int | None:
+        """While the year's criteria are copied (provisional): the fiscal year whose criteria its texts
+        are — the copy's source, or its source's source when that was a copy too. None otherwise."""
+        if not self.provisional:
+            return None
+        source = self.cloned_from
+        while source is not None and source.provisional and source.cloned_from_id:
+            source = source.cloned_from
+        return source.fiscal_year if source is not None else None
+
     @transaction.atomic
     def clone_to(self, fiscal_year: int, provisional: bool = False) -> "Framework":
         """Copy this framework and its items into `fiscal_year` (announced: every unit's assignments follow).
@@ -174,6 +185,18 @@ class Item(models.Model):
         """The item's periods in its fiscal year: the first day of each of its months, or [None]
         (the whole year)."""
         return thaidate.fiscal_year_months(self.framework.fiscal_year, self.months) if self.months else [None]
+
+    # How far a period is on a given day (`timing`): the one rule every page that shows a period's
+    # status follows, so that a month not yet begun is never shown as failing.
+    NOT_DUE, IN_PROGRESS, DUE = "not_due", "in_progress", "due"
+
+    def timing(self, month: datetime.date | None, today: datetime.date) -> str:
+        """NOT_DUE: the period has not begun (its month, or its fiscal year, starts after `today`);
+        IN_PROGRESS: begun, and `today` is not past its due date; DUE: its due date has passed."""
+        start = month or thaidate.fiscal_year_bounds(self.framework.fiscal_year)[0]
+        if start > today:
+            return self.NOT_DUE
+        return self.IN_PROGRESS if today <= self.due_date(month) else self.DUE
 
     def due_date(self, month: datetime.date | None) -> datetime.date:
         """When a period is due: a month on a fixed day of the month after; the whole year on a
