@@ -79,7 +79,7 @@ def part(request, slug, fiscal_year):
 
 def robots(request):
     lines = ["User-agent: *", "Disallow: /staff/", "Disallow: /admin/", "Disallow: /login/", "Allow: /",
-             f"Sitemap: {site_url()}{reverse('sitemap')}"]
+             f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}"]
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
     return response
