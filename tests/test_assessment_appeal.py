@@ -37,6 +37,7 @@ from tests.pdf_engines import pdfium_pages, poppler_pages
 FY = 2567
 PAGE = "/staff/units/sn-buengkum/ita/2567/assessment/"
 HEADER = ["unit", "item", "preliminary", "final", "remark"]
+PAGE_QUERIES = 13
 HASH_A, HASH_B = "a" * 40 + "0123456789abcdef01234567", "b" * 32 + "fedcba9876543210fedcba9876543210"
 
 
@@ -237,6 +238,27 @@ def test_typed_entry_rules_and_the_page_beside_the_prediction(client, users, sta
     assert page.status_code == 200
     assert 'data-item="O7"' in text and 'data-predicted="has"' in text and 'data-final="has"' in text
     assert "ชนะการอุทธรณ์" in text and 'name="viewport"' in text  # won on appeal; phone-friendly base
+
+
+def test_the_page_reads_in_a_fixed_number_of_queries(client, users, station, approved_o7, django_assert_num_queries):
+    revision = Revision.objects.filter(evidence__item_period=approved_o7).first()
+
+    def add(codes):
+        for code in codes:
+            ItemVerdict.objects.create(unit=station, item=item(station, code), fiscal_year=FY, verdict=HAS,
+                                       computed_at=timezone.now())
+            Clarification.objects.create(assessed=assess(station, code), text="ชี้แจง", drafted_by=users["responsible"])
+            frozen(station, code, revision)
+
+    add(["O1"])
+    client.force_login(users["commander"])
+    client.get(PAGE)  # the session warm
+    with django_assert_num_queries(PAGE_QUERIES):
+        assert client.get(PAGE).status_code == 200
+    add(["O2", "O3", "O4", "O5", "O6", "O7", "O8"])
+    with django_assert_num_queries(PAGE_QUERIES):
+        response = client.get(PAGE)
+    assert response.content.decode().count('data-clarification="draft"') == 8
 
 
 @pytest.mark.parametrize("who, status", [("viewer", 200), ("responsible", 200), ("hq-supervisor", 200),
