@@ -238,6 +238,9 @@ def test_typed_entry_rules_and_the_page_beside_the_prediction(client, users, sta
     assert page.status_code == 200
     assert 'data-item="O7"' in text and 'data-predicted="has"' in text and 'data-final="has"' in text
     assert "ชนะการอุทธรณ์" in text and 'name="viewport"' in text  # won on appeal; phone-friendly base
+    assert "ผลการประเมินของผู้ประเมิน ปีงบประมาณ 2567" in text and "The assessors" not in text
+    workspace = client.get("/staff/units/sn-buengkum/ita/2567/").content.decode()
+    assert PAGE in workspace
 
 
 def test_the_page_reads_in_a_fixed_number_of_queries(client, users, station, approved_o7, django_assert_num_queries):
