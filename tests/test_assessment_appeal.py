@@ -14,8 +14,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from docx.oxml.ns import qn
+from pypdf import PdfReader
 
-from oit_items.assessment import importing
+from oit_items.assessment import importing, results
 from oit_items.assessment.models import (
     HAS,
     HASNT,
@@ -374,6 +376,12 @@ def test_the_appeal_document_renders_through_the_pipeline(client, users, station
     flat = "".join(text.split())
     assert "รายงานเดือนมีนาคม ๒๕๖๗ อยู่ในไฟล์เดิมหน้า ๓" in text and HASH_A in flat and HASH_B in flat
     assert "20 มิถุนายน 2567" in text and "ไม่พบรายงานเดือนมีนาคม" in text
+    assert results.person(users["commander"]) in text and results.person(users["commander"]).startswith("พ.ต.อ.")
+    fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:cs")) == "TH Sarabun New"  # Thai fonts in Word
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts = {str(f.get_object()["/BaseFont"]).split("+")[-1] for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert fonts and all(name.startswith("ITA-Laksaman") for name in fonts), fonts  # and embedded in the PDF
     # poppler where pdftotext is installed (and always under CI, where its absence fails)
     for engine in [pdfium_pages] + ([poppler_pages] if shutil.which("pdftotext") or IN_CI else []):
         flat = "".join("".join(engine(pdf)).split())
