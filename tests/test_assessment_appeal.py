@@ -241,6 +241,7 @@ def test_typed_entry_rules_and_the_page_beside_the_prediction(client, users, sta
     assert 'data-item="O7"' in text and 'data-predicted="has"' in text and 'data-final="has"' in text
     assert "ชนะการอุทธรณ์" in text and 'name="viewport"' in text  # won on appeal; phone-friendly base
     assert "ผลการประเมินของผู้ประเมิน ปีงบประมาณ 2567" in text and "The assessors" not in text
+    assert f"/staff/units/sn-buengkum/reports/{FY}/appeal/status/" in text  # a disputed item: the appeal document's box
     workspace = client.get("/staff/units/sn-buengkum/ita/2567/").content.decode()
     assert PAGE in workspace
 

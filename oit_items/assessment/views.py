@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from ita_portal.lib import thaidate
 from oit_items.assessment import appeal, importing, results
-from oit_items.assessment.models import VERDICTS
+from oit_items.assessment.models import HAS, VERDICTS
 from oit_items.assessment.permissions import get_assessment_for, may_import
 from units.onboarding.reader import FileProblem
 from units.permissions import require
@@ -74,7 +74,7 @@ def page(request, slug, fiscal_year):
         rows = results.rows_for(unit, fiscal_year)
     for row in rows:
         row.form = ResultForm(initial={name: getattr(row.assessed, name) for name in results.FIELDS} if row.assessed else None)
-    counts = {"has": sum(1 for r in rows if r.assessed and (r.assessed.final or r.assessed.preliminary) == "has"),
+    counts = {"has": sum(1 for r in rows if r.assessed and (r.assessed.final or r.assessed.preliminary) == HAS),
               "disputed": sum(1 for r in rows if r.disputed), "won": sum(1 for r in rows if r.won),
               "entered": sum(1 for r in rows if r.assessed and r.assessed.preliminary)}
     context = {"unit": unit, "framework": framework, "rights": rights, "fiscal_year": fiscal_year, "rows": rows,
