@@ -293,8 +293,11 @@ def test_clarification_rules(client, users, station):
         response = clarify(client, users[who])
         assert response.status_code == 400 and "ผู้รับผิดชอบ" in messages_of(response), who
     assert not Clarification.objects.exists()
+    client.force_login(users["responsible"])
+    assert 'name="text"' in client.get(f"{PAGE}items/o7/clarification/").content.decode()  # the form, in the window
     assert clarify(client, users["responsible"]).status_code == 302
     found = Clarification.objects.get()
+    drafted_at = found.drafted_at
     assert (found.state, found.version, found.drafted_by) == (Clarification.DRAFT, 1, users["responsible"])
     # a stale edit: opened at version 0, saved after version 1
     stale = clarify(client, users["responsible"], version=0, text="ข้อความอื่น")
@@ -308,6 +311,7 @@ def test_clarification_rules(client, users, station):
     assert clarify(client, users["commander"], version=1, action="approve").status_code == 302
     found.refresh_from_db()
     assert (found.state, found.approved_by, found.version) == (Clarification.APPROVED, users["commander"], 2)
+    assert found.drafted_at == drafted_at
     assert found.approved_at is not None
     # an officer no longer responsible for the item may not edit it
     Assignment.objects.get(unit=station, item=item(station, "O7")).responsible.clear()

@@ -108,7 +108,7 @@ def approve(clarification: Clarification | None, framework, user, rights, expect
             raise AppealRefused(_("This clarification is already approved."))
         found.state, found.approved_by, found.approved_at = Clarification.APPROVED, user, timezone.now()
         found.version += 1
-        found.save()
+        found.save(update_fields=["state", "approved_by", "approved_at", "version"])  # drafted_at stays the draft's
     return found
 
 
