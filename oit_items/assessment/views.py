@@ -136,8 +136,11 @@ class ImportForm(forms.Form):
 
 
 def _dry_run(request, pending):
-    with default_storage.open(pending["stored"], "rb") as stored:
-        data = stored.read()
+    try:
+        with default_storage.open(pending["stored"], "rb") as stored:
+            data = stored.read()
+    except OSError:  # removed meanwhile (another tab confirmed it, storage cleaned)
+        raise FileProblem(_("There is no checked file to import: upload it again."))
     if hashlib.sha256(data).hexdigest() != pending["sha256"]:
         raise FileProblem(_("The uploaded file changed; upload it again."))
     return importing.check(importing.read(pending["name"], data), pending["fiscal_year"], request.user)
