@@ -445,6 +445,8 @@ def test_headquarters_count_appeals_and_outcomes_under_their_subtree(client, use
     police_o7 = next(r for (kind, code), r in by_code.items() if code == "O7" and r["won"])
     assert (police_o7["disputed"], police_o7["appealed"], police_o7["won"]) == (1, 1, 1)
 
+    assert f"/staff/units/rtp/overview/{FY}/appeals/" in client.get(f"/staff/units/rtp/overview/{FY}/").content.decode()
+
     client.force_login(users["division-supervisor"])  # บก.น.4: the station only
     totals = client.get(f"/staff/units/mpd-4/overview/{FY}/appeals/").context["totals"]
     assert (totals["units_appealed"], totals["appealed"], totals["won"], totals["lost"], totals["pending"]) == (1, 2, 1, 1, 0)
