@@ -8,7 +8,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # Models are loaded only now: the registration imports modules that use them.
-        from reports import jobs, production
+        from reports import appeal, jobs, production
         from reports.kinds import DOCUMENT_KINDS
 
         jobs.register(production, DOCUMENT_KINDS)
+        jobs.register(appeal, appeal.KINDS)  # the appeal document of the assessment

@@ -7,6 +7,7 @@ with ETag and 304. The newest year's part also lists the unit's home and public 
 `/robots.txt` points to the index.
 """
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.html import escape
