@@ -301,8 +301,11 @@ LOGGING = {
 }
 
 # Evidence uploads and deadlines.
-EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_MB", default=25) * 1024 * 1024
+# 50 MB: a 100-page scanned PDF (about 38 MB) fits (lib/upload_base.DEFAULT_MAX_UPLOAD_BYTES).
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_MB", default=50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields; files are limited above
+# An uploaded file over 2.5 MB is written to a temporary file as it arrives, never held whole in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640
 # A month's evidence is due on this day of the following month (the seed's internal deadline: the 28th).
 ITA_MONTHLY_DUE_DAY = env.int("ITA_MONTHLY_DUE_DAY", default=28)

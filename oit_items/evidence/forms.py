@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ita_portal.lib.forms import BuddhistDateField, MultipleFileField
+from ita_portal.lib.forms import BuddhistDateField, MultipleFileField, NamedFileField
 from oit_items.evidence.models import Evidence
 
 
@@ -61,7 +61,7 @@ class EditForm(VersionedForm, EvidenceMetaForm):
 
 
 class ReplaceForm(VersionedForm):
-    file = forms.FileField(label=_("New version of the file"))
+    file = NamedFileField(label=_("New version of the file"))
 
 
 class RemoveForm(VersionedForm):
