@@ -150,19 +150,17 @@ def test_everything_comes_back_on_a_separate_database_and_media(committed_demo, 
     """Every table by pg_dump (custom format), every file of the storage — the import spreadsheets
     under imports/ too, which no FileField names — restored by `manage.py restore` in another process
     on a new database and a new media folder: equal rows per table, equal SHA-256 for every file."""
+    import datetime
     import subprocess
     import sys
 
     from ita_portal.backup import row_counts
-    from units.onboarding import jobs
-
-    import datetime
-
     from ita_portal.lib import stored
     from ita_portal.lib.uploads import validate_upload
     from measures import progress
     from measures.models import MeasurePlan
     from units.models import Officer
+    from units.onboarding import jobs
 
     jobs.start(users["admin"], [SimpleUploadedFile("บุคลากร สน.บึงกุ่ม.xlsx", a_spreadsheet())])
     sign = MeasurePlan.objects.get(unit__slug="sn-buengkum", fiscal_year=2567).measures.get(kind="no_gift_sign")
