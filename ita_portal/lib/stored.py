@@ -22,7 +22,7 @@ import logging
 import threading
 from contextlib import contextmanager
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -70,12 +70,14 @@ def store(instance, validated, file_field: str = "file", thumbnail_field: str | 
     the project makes an unguessable name and keeps the extension at most (the original name is a
     column of the row)."""
     _refuse_outside_atomic()
-    _write(getattr(instance, file_field), f"upload.{validated.extension}", validated.content, validated.original_name)
+    # A document is copied from the upload in chunks; a re-encoded image is written from memory.
+    body = ContentFile(validated.body) if validated.body is not None else File(validated.source)
+    _write(getattr(instance, file_field), f"upload.{validated.extension}", body, validated.original_name)
     if thumbnail_field and validated.thumbnail:
-        _write(getattr(instance, thumbnail_field), "thumb.jpg", validated.thumbnail, validated.original_name)
+        _write(getattr(instance, thumbnail_field), "thumb.jpg", ContentFile(validated.thumbnail), validated.original_name)
 
 
-def _write(field_file, filename: str, content: bytes, original_name: str) -> None:
+def _write(field_file, filename: str, content: File, original_name: str) -> None:
     """`FieldFile.save(…, save=False)`, with the name chosen and remembered before the first byte is
     written: a write that fails halfway leaves part of a file under that name, deleted right here."""
     storage, field = field_file.storage, field_file.field
@@ -85,7 +87,7 @@ def _write(field_file, filename: str, content: bytes, original_name: str) -> Non
                                           max_length=field.max_length)
         pending = (storage, name)
         _written().append(pending)
-        saved = storage.save(name, ContentFile(content), max_length=field.max_length)
+        saved = storage.save(name, content, max_length=field.max_length)
     except STORAGE_ERRORS as error:
         logger.error("the storage refused %r (%s): %s", original_name, type(error).__name__, error)
         if pending:

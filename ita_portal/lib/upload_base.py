@@ -101,17 +101,30 @@ class UploadRejected(Exception):
 
 @dataclass(frozen=True)
 class ValidatedFile:
+    """What is stored is `body` when the portal made it (a re-encoded image: small), or else the
+    upload itself, `source`: a seekable file (Django's temporary file for anything over 2.5 MB), read
+    in chunks when it is stored — a 38 MB scan is never held whole in memory."""
+
     original_name: str
     extension: str
     format: str
     content_type: str
-    content: bytes
     size: int
     sha256: str
     page_count: int | None
     width: int | None
     height: int | None
     thumbnail: bytes | None
+    body: bytes | None = None
+    source: object = None
+
+    @property
+    def content(self) -> bytes:
+        """The stored bytes, whole: for callers that need them in memory; `store()` streams instead."""
+        if self.body is not None:
+            return self.body
+        self.source.seek(0)
+        return self.source.read()
 
 
 def _interpolate(message, params):
