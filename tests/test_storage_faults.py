@@ -22,6 +22,7 @@ from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
+from storages.backends.s3 import S3Storage
 
 from measures.models import ProgressPhoto, ProgressUpdate
 from oit_items.channels.models import Complaint, ComplaintAttachment
@@ -222,24 +223,18 @@ def thumbnails_refused(s3_storage, settings):
     return client, bucket
 
 
-def _thumbnails_refused_class():
-    from storages.backends.s3 import S3Storage
+class ThumbnailsRefused(S3Storage):
+    """Writes a thumbnail to a bucket that does not exist: the S3 server answers NoSuchBucket."""
 
-    class ThumbnailsRefused(S3Storage):
-        def _save(self, name, content):
-            if name.startswith("thumbnails/"):
-                self.bucket_name, saved_bucket = "no-such-bucket-for-thumbnails", self.bucket_name
-                try:
-                    self._bucket = None
-                    return super()._save(name, content)
-                finally:
-                    self.bucket_name, self._bucket = saved_bucket, None
+    def _save(self, name, content):
+        if not name.startswith("thumbnails/"):
             return super()._save(name, content)
-
-    return ThumbnailsRefused
-
-
-ThumbnailsRefused = _thumbnails_refused_class()
+        self.bucket_name, kept = "no-such-bucket-for-thumbnails", self.bucket_name
+        self._bucket = None
+        try:
+            return super()._save(name, content)
+        finally:
+            self.bucket_name, self._bucket = kept, None
 
 
 def test_an_upload_the_bucket_refuses_leaves_no_object_and_no_row(client, users, upload_files, thumbnails_refused):
