@@ -117,6 +117,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # A database that does not answer fails a request (and /readyz/) in seconds, not minutes.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded default (`make run`): a write transaction takes SQLite's write lock when it begins,
+    # so two saves at once wait for each other (up to `timeout` seconds) instead of one failing with
+    # "database is locked" when both try to upgrade a read lock (see evidence/edits.py `_claim`).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -331,8 +336,11 @@ LOGGING = {
 }
 
 # Evidence uploads and deadlines.
-EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_MB", default=25) * 1024 * 1024
+# 50 MB: a 100-page scanned PDF (about 38 MB) fits (lib/upload_base.DEFAULT_MAX_UPLOAD_BYTES).
+EVIDENCE_MAX_UPLOAD_BYTES = env.int("EVIDENCE_MAX_UPLOAD_MB", default=50) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # form fields; files are limited above
+# An uploaded file over 2.5 MB is written to a temporary file as it arrives, never held whole in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o640
 # A month's evidence is due on this day of the following month (the seed's internal deadline: the 28th).
 ITA_MONTHLY_DUE_DAY = env.int("ITA_MONTHLY_DUE_DAY", default=28)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ita_portal.lib import files, thaidate
+from ita_portal.lib import files, stored, thaidate
 from ita_portal.lib.http import is_htmx
 from oit_items.evidence.models import Assignment
 from oit_items.evidence.permissions import get_item_for, item_access
@@ -125,6 +125,12 @@ def edit(request, slug, fiscal_year, dataset, period):
                 editor = EDITORS[dataset](unit, month, item, request.POST, request.FILES or None)
                 editor.is_valid()
                 conflict.differences = editor.differences()
+            except stored.StorageFailed as failed:  # nothing of this save is stored: the page again, as typed
+                editor = EDITORS[dataset](unit, month, item, request.POST, request.FILES or None)
+                editor.is_valid()
+                if getattr(editor, "new_photos", None) is not None:
+                    editor.new_photos.add_error("photos", failed.message)
+                messages.error(request, failed.message)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("reports-edit", slug, fiscal_year, dataset, period)

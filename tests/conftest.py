@@ -26,6 +26,13 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests roll the database back between them; a worker's in-process page memory would not be.
     settings.PUBLIC_LOCAL_CACHE_SECONDS = 0
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
+        # A file, like `make run`: threads (tests/together.py) each open their own connection, which an
+        # in-memory database shares with table locks that fail at once instead of waiting.
+        import tempfile
+
+        database.setdefault("TEST", {})["NAME"] = str(Path(tempfile.mkdtemp(prefix="ita-test-")) / "test.sqlite3")
 
 
 @pytest.fixture(scope="session")

@@ -227,7 +227,8 @@ def test_who_may_type_the_results(client, users, station, division_admin, nation
 
 
 def test_typed_entry_rules_and_the_page_beside_the_prediction(client, users, station):
-    ItemVerdict.objects.create(unit=station, item=item(station, "O7"), fiscal_year=FY, verdict=HAS, computed_at=timezone.now())
+    ItemVerdict.objects.update_or_create(unit=station, item=item(station, "O7"),
+                                         defaults={"fiscal_year": FY, "verdict": HAS, "computed_at": timezone.now()})
     client.force_login(users["commander"])
     refused = client.post(PAGE, {"item": "O8", "preliminary": "", "final": HAS, "assessor_note": ""})
     assert refused.status_code == 400 and "ต้องมีผลเบื้องต้นก่อน" in messages_of(refused)
@@ -251,8 +252,8 @@ def test_the_page_reads_in_a_fixed_number_of_queries(client, users, station, app
 
     def add(codes):
         for code in codes:
-            ItemVerdict.objects.create(unit=station, item=item(station, code), fiscal_year=FY, verdict=HAS,
-                                       computed_at=timezone.now())
+            ItemVerdict.objects.update_or_create(unit=station, item=item(station, code),
+                                                 defaults={"fiscal_year": FY, "verdict": HAS, "computed_at": timezone.now()})
             Clarification.objects.create(assessed=assess(station, code), text="ชี้แจง", drafted_by=users["responsible"])
             frozen(station, code, revision)
 

@@ -204,3 +204,113 @@ def test_report_data_saved_meanwhile_is_not_overwritten_unseen(client, users):
     response = client.post(edit_url("budget", "m11"), budget("m11", november, [{"id": saved.pk, **line, "planned": "3,000.00"}]))
     assert response.status_code == 409 and "2,000.00" in response.content.decode()
     assert BudgetLine.objects.get().planned == 2000
+
+
+# --- `version` is required, and the change is a conditional update (issue 22, point 6) ----------
+
+VERSIONLESS = "ไม่ได้ระบุว่าเปิดหลักฐานนี้ที่ฉบับใด"
+
+
+@pytest.mark.parametrize("view", ["evidence-edit", "evidence-replace", "evidence-remove"])
+def test_a_change_without_version_is_refused_and_changes_nothing(client, users, station, o7, view):
+    """An approved period's evidence: a POST without `version` used to skip the check and remove it."""
+    period = approve_period(users, station, o7, OCT, [("รายงาน.pdf", make_pdf())])
+    piece = Evidence.objects.get(item_period=period)
+    before = (piece.title, piece.version, piece.current_revision_id, piece.removed_at)
+    data = {"evidence-edit": {k: v for k, v in edit_data(piece, 0, title="ชื่อใหม่").items() if k != "version"},
+            "evidence-replace": {},
+            "evidence-remove": {"reason": "ลบทิ้ง"}}[view]
+    client.force_login(users["admin"])
+    for version in (None, "", "abc"):
+        sent = {**data, **({} if version is None else {"version": version})}
+        if view == "evidence-replace":
+            sent["file"] = SimpleUploadedFile("ใหม่.pdf", make_pdf())
+        response = client.post(reverse(view, args=[piece.pk]), sent)
+        assert response.status_code == 400
+        assert VERSIONLESS in response.content.decode()
+    piece.refresh_from_db()
+    assert (piece.title, piece.version, piece.current_revision_id, piece.removed_at) == before
+    assert Revision.objects.filter(evidence=piece).count() == 1
+    period.refresh_from_db()
+    assert period.state == "approved"
+
+
+def test_the_claim_refuses_a_version_someone_else_moved_past(users, piece):
+    """What holds where `select_for_update` locks nothing (SQLite): the version in the UPDATE's WHERE."""
+    stale = Evidence.objects.get(pk=piece.pk)
+    evidence_service.edit(piece, {"title": "ชื่อแรก"}, users["admin"], version=1)
+    with pytest.raises(evidence_service.Conflict):
+        evidence_service._claim(stale, stale.version, title="ชื่อที่จะทับ")
+    assert Evidence.objects.get().title == "ชื่อแรก" and Evidence.objects.get().version == 2
+
+
+def test_the_forms_always_send_the_version(client, users, piece):
+    client.force_login(users["responsible"])
+    for view in ("evidence-edit", "evidence-replace", "evidence-remove"):
+        body = client.get(reverse(view, args=[piece.pk])).content.decode()
+        assert f'name="version" value="{piece.version}"' in body, view
+
+
+@pytest.fixture
+def slow_saves(committed_demo, monkeypatch):
+    """Two saves at once overlap for real: each waits inside its transaction after its first write."""
+    import time
+
+    record = evidence_service.audit.record
+
+    def slow_record(*args, **kwargs):
+        time.sleep(0.2)
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(evidence_service.audit, "record", slow_record)
+
+
+@pytest.mark.parametrize("second", ["edit", "remove", "replace"])
+def test_two_threads_saving_at_once_lose_nothing(slow_saves, media_root, second):
+    """On SQLite (the embedded default, `make run`: run with DATABASE_URL unset) and PostgreSQL alike:
+    two officers opened the same evidence and press save at the same moment; one is saved, the other
+    is told in Thai what changed, and nothing is lost."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from oit_items.evidence.permissions import period_of
+    from oit_items.rulebook.models import Item
+    from tests.together import run_together
+    from units.models import Unit
+
+    User = get_user_model()
+    station = Unit.objects.get(slug="sn-buengkum")
+    period = period_of(station, Item.objects.for_unit(station, 2567).get(code="O7"), OCT)
+    [piece] = evidence_service.add_files(period, [validate_upload(SimpleUploadedFile("รายงาน.pdf", make_pdf()))],
+                                         {"about_date": OCT, "title": "รายงาน ต.ค.", "description": "ฉบับแรก"},
+                                         User.objects.get(username="bk-responsible"))
+    piece = Evidence.objects.get(pk=piece.pk)
+    sends = {
+        "edit": lambda c: c.post(reverse("evidence-edit", args=[piece.pk]), edit_data(piece, 1, description="คำอธิบายที่สอง")),
+        "first": lambda c: c.post(reverse("evidence-edit", args=[piece.pk]), edit_data(piece, 1, title="ชื่อจากผู้ดูแล")),
+        "remove": lambda c: c.post(reverse("evidence-remove", args=[piece.pk]), {"reason": "ซ้ำ", "version": 1}),
+        "replace": lambda c: c.post(reverse("evidence-replace", args=[piece.pk]),
+                                    {"file": SimpleUploadedFile("ฉบับ 2.pdf", make_pdf()), "version": 1}),
+    }
+    clients = []
+    for username in ("bk-admin", "bk-responsible"):
+        client = Client(raise_request_exception=False)
+        client.force_login(User.objects.get(username=username))
+        clients.append(client)
+    results = run_together(lambda: sends["first"](clients[0]), lambda: sends[second](clients[1]))
+    codes = sorted(getattr(r, "status_code", repr(r)) for r in results)
+    assert codes == [302, 409], (connection.vendor, results)
+    loser = results[0] if results[0].status_code == 409 else results[1]
+    assert "มีการเปลี่ยนแปลงหลังจากที่ท่านเปิดหน้านี้" in loser.content.decode()  # the Thai conflict message
+    saved = Evidence.objects.get(pk=piece.pk)
+    events = list(AuditEvent.objects.filter(evidence=saved).values_list("action", flat=True).order_by("pk"))
+    assert saved.version == 2 and len(events) == 2  # the upload, then exactly one of the two changes
+    # What the winner saved is what is stored; the loser changed nothing.
+    winner = "first" if results[0].status_code == 302 else second
+    current = (saved.title, saved.description, saved.removed_at is not None, saved.current_revision.original_name)
+    assert current == {"first": ("ชื่อจากผู้ดูแล", "ฉบับแรก", False, "รายงาน.pdf"),
+                       "edit": ("รายงาน ต.ค.", "คำอธิบายที่สอง", False, "รายงาน.pdf"),
+                       "remove": ("รายงาน ต.ค.", "ฉบับแรก", True, "รายงาน.pdf"),
+                       "replace": ("รายงาน ต.ค.", "ฉบับแรก", False, "ฉบับ 2.pdf")}[winner]
+    assert Revision.objects.filter(evidence=saved).count() == (2 if winner == "replace" else 1)

@@ -619,7 +619,7 @@ def test_huge_declared_size_is_refused_before_reading():
     with translation.override("en"):
         message = str(info.value)
     assert "ใหญ่มาก.pdf" in message
-    assert "larger than the limit of 25 MB" in message
+    assert "larger than the limit of 50 MB" in message  # the default: a 100-page scan fits
 
 
 def test_default_limit_comes_from_settings(settings):

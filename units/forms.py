@@ -4,13 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal.lib import stored
+from ita_portal.lib.forms import NamedFileField
 from ita_portal.lib.uploads import UploadRejected, ValidatedFile, validate_upload
 from units.models import LineOfWork, Officer, Unit
 
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 
 
-class ImageUploadField(forms.FileField):
+class ImageUploadField(NamedFileField):
     """A photo or emblem, checked by content like evidence (re-encoded without EXIF/GPS).
 
     A new picture cleans to its `ValidatedFile`, which `save_picture` stores; False means "clear"."""

@@ -73,7 +73,17 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultipleFileField(forms.FileField):
+class NamedFileField(forms.FileField):
+    """A file field whose refusal of an empty file names it: with several files chosen at once, Django's
+    own "The submitted file is empty." does not say which one."""
+
+    def to_python(self, data):
+        if data not in self.empty_values and getattr(data, "name", None) and not getattr(data, "size", 1):
+            raise forms.ValidationError(_("%(name)s is empty (0 bytes)."), code="empty", params={"name": data.name})
+        return super().to_python(data)
+
+
+class MultipleFileField(NamedFileField):
     """Several files in one upload (Django's documented pattern)."""
 
     def __init__(self, *args, **kwargs):

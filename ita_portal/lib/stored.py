@@ -10,17 +10,44 @@ outermost block (it is still remembered because only a commit forgets: `on_commi
 
 `store()` and `remember()` refuse to run outside `atomic()`: a file written there would outlive a
 rollback, and that mistake is silent, so it is made loud.
+
+A storage that cannot take a file (the disk full or over quota, the bucket unreachable) makes
+`store()` raise `StorageFailed`, an `UploadRejected` whose message names the file in the user's
+language: the name is remembered *before* the write, so the part of a file written before the
+failure is deleted at once, and so is every file written earlier in the same `atomic()` block when
+the caller lets the error roll it back. No file without its row, no row without its file.
 """
 
 import logging
 import threading
 from contextlib import contextmanager
 
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from ita_portal.lib.upload_base import UploadRejected, reject
+
+try:  # object storage (S3): what boto3 and botocore raise when a request fails
+    from boto3.exceptions import Boto3Error
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    STORAGE_ERRORS = (OSError, Boto3Error, BotoCoreError, ClientError)
+except ImportError:  # pragma: no cover - boto3 is in requirements.txt; local disk only without it
+    STORAGE_ERRORS = (OSError,)
 
 logger = logging.getLogger(__name__)
 _local = threading.local()
+
+
+class StorageFailed(UploadRejected):
+    """The storage refused a file (ENOSPC, EDQUOT, EFBIG, an S3 error); nothing of it is kept."""
+
+
+def storage_failed(name: str) -> StorageFailed:
+    failed = reject(_("%(name)s could not be stored: the portal's file storage is full or not answering. Nothing "
+                      "was saved. Try again later; if it happens again, tell the portal's administrator."), name)
+    return StorageFailed(failed.message)
 
 
 def _written() -> list:
@@ -43,13 +70,35 @@ def store(instance, validated, file_field: str = "file", thumbnail_field: str | 
     the project makes an unguessable name and keeps the extension at most (the original name is a
     column of the row)."""
     _refuse_outside_atomic()
-    field_file = getattr(instance, file_field)
-    field_file.save(f"upload.{validated.extension}", ContentFile(validated.content), save=False)
-    remember(field_file)
+    # A document is copied from the upload in chunks; a re-encoded image is written from memory.
+    body = ContentFile(validated.body) if validated.body is not None else File(validated.source)
+    _write(getattr(instance, file_field), f"upload.{validated.extension}", body, validated.original_name)
     if thumbnail_field and validated.thumbnail:
-        thumbnail = getattr(instance, thumbnail_field)
-        thumbnail.save("thumb.jpg", ContentFile(validated.thumbnail), save=False)
-        remember(thumbnail)
+        _write(getattr(instance, thumbnail_field), "thumb.jpg", ContentFile(validated.thumbnail), validated.original_name)
+
+
+def _write(field_file, filename: str, content: File, original_name: str) -> None:
+    """`FieldFile.save(…, save=False)`, with the name chosen and remembered before the first byte is
+    written: a write that fails halfway leaves part of a file under that name, deleted right here."""
+    storage, field = field_file.storage, field_file.field
+    pending = None
+    try:
+        name = storage.get_available_name(field.generate_filename(field_file.instance, filename),
+                                          max_length=field.max_length)
+        pending = (storage, name)
+        _written().append(pending)
+        saved = storage.save(name, content, max_length=field.max_length)
+    except STORAGE_ERRORS as error:
+        logger.error("the storage refused %r (%s): %s", original_name, type(error).__name__, error)
+        if pending:
+            _written().remove(pending)
+            _delete([pending])
+        raise storage_failed(original_name) from error
+    _written().remove(pending)
+    field_file.name = saved
+    setattr(field_file.instance, field.attname, saved)
+    field_file._committed = True
+    remember(field_file)
 
 
 def remember(field_file) -> None:
@@ -70,7 +119,7 @@ def _delete(entries) -> None:
     for storage, name in entries:
         try:
             storage.delete(name)
-        except OSError:  # the storage is down: the file stays an orphan, and we say so
+        except STORAGE_ERRORS:  # the storage is down: the file stays an orphan, and we say so
             logger.error("could not delete the file %r of a rolled-back transaction", name)
 
 

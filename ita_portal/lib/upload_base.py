@@ -7,12 +7,17 @@ from dataclasses import dataclass
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+# A 100-page scanned PDF (A4, 300 dpi, what stations scan orders and reports at) is about 38 MB.
+DEFAULT_MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_NAME_LENGTH = 200
 # Phones take 48, 50 and 108 MP photos: up to 200 MP are accepted (the header's pixel count is
 # checked before anything is decoded) and stored downscaled to MAX_IMAGE_EDGE on the long side.
 MAX_IMAGE_PIXELS = 200_000_000
 MAX_IMAGE_EDGE = 4096
+# A JPEG is decoded straight to about MAX_IMAGE_EDGE (libjpeg scales by 1/2, 1/4, 1/8 while decoding);
+# PNG, WebP and HEIC cannot be, so what their pixels take once decoded is bounded: 256 MB is a 64 MP
+# colour image (a 48 MP iPhone HEIC photo passes) or 200 MP of a scanned black-and-white page.
+MAX_DECODED_BYTES = 256 * 1024 * 1024
 THUMBNAIL_SIZE = (320, 320)
 JPEG_QUALITY = 90
 THUMBNAIL_QUALITY = 85
@@ -96,17 +101,30 @@ class UploadRejected(Exception):
 
 @dataclass(frozen=True)
 class ValidatedFile:
+    """What is stored is `body` when the portal made it (a re-encoded image: small), or else the
+    upload itself, `source`: a seekable file (Django's temporary file for anything over 2.5 MB), read
+    in chunks when it is stored — a 38 MB scan is never held whole in memory."""
+
     original_name: str
     extension: str
     format: str
     content_type: str
-    content: bytes
     size: int
     sha256: str
     page_count: int | None
     width: int | None
     height: int | None
     thumbnail: bytes | None
+    body: bytes | None = None
+    source: object = None
+
+    @property
+    def content(self) -> bytes:
+        """The stored bytes, whole: for callers that need them in memory; `store()` streams instead."""
+        if self.body is not None:
+            return self.body
+        self.source.seek(0)
+        return self.source.read()
 
 
 def _interpolate(message, params):

@@ -24,6 +24,17 @@ from ita_portal.lib.upload_base import (
 # PDF
 
 
+# The end of a PDF is looked for in its last megabyte (the %%EOF must be within PDF_EOF_WINDOW of it).
+PDF_TAIL = 1024 * 1024
+
+
+def as_stream(data):
+    """A seekable file at its start: `data` itself when it is one (the upload, never read whole), else bytes wrapped."""
+    stream = io.BytesIO(data) if isinstance(data, (bytes, bytearray, memoryview)) else data
+    stream.seek(0)
+    return stream
+
+
 def _resolve(obj):
     return obj.get_object() if hasattr(obj, "get_object") else obj
 
@@ -42,12 +53,15 @@ def check_pdf(name, data):
     from pypdf.generic import ArrayObject, NullObject, StreamObject
 
     # pypdf accepts a %%EOF anywhere in the file; a complete PDF ends with "startxref <offset> %%EOF".
-    ending = data.rstrip(b"\x00\t\n\f\r ")
+    stream = as_stream(data)
+    end = stream.seek(0, io.SEEK_END)
+    stream.seek(max(0, end - PDF_TAIL))
+    ending = stream.read().rstrip(b"\x00\t\n\f\r ")
     eof = ending.rfind(b"%%EOF")
     if eof < 0 or eof < len(ending) - PDF_EOF_WINDOW or b"startxref" not in ending[max(0, eof - 128):eof]:
         raise damaged(name, "pdf")
     try:
-        reader = PdfReader(io.BytesIO(data), strict=True)
+        reader = PdfReader(as_stream(stream), strict=True)
         encrypted = reader.is_encrypted
     except Exception:
         raise damaged(name, "pdf") from None
@@ -89,7 +103,7 @@ def pdf_thumbnail(data: bytes) -> bytes | None:
 
     try:
         with PDFIUM_LOCK:  # PDFium is not thread-safe: two threaded uploads at once crashed the process
-            document = pypdfium2.PdfDocument(data)
+            document = pypdfium2.PdfDocument(as_stream(data))
             try:
                 page = document[0]
                 width, height = page.get_size()
@@ -113,7 +127,7 @@ def pdf_thumbnail(data: bytes) -> bytes | None:
 def check_ooxml(name, kind, data):
     main_part = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}[kind]
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(as_stream(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise damaged(name, kind) from None
     with archive:
@@ -149,12 +163,12 @@ def check_ooxml(name, kind, data):
         if kind == "docx":
             import docx
 
-            document = docx.Document(io.BytesIO(data))
+            document = docx.Document(as_stream(data))
             document.paragraphs
         else:
             import openpyxl
 
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            workbook = openpyxl.load_workbook(as_stream(data), read_only=True, data_only=True)
             try:
                 if not workbook.sheetnames:
                     raise ValueError("no sheets")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ita_portal.lib.upload_base import (
     JPEG_QUALITY,
+    MAX_DECODED_BYTES,
     MAX_IMAGE_EDGE,
     MAX_IMAGE_PIXELS,
     PILLOW_FORMAT,
@@ -84,6 +85,40 @@ def _image_too_large(name):
     )
 
 
+def _decoded_too_large(name, width, height):
+    return reject(
+        _("%(name)s is an image of %(megapixels)s million pixels in a format that has to be opened at full size, too large to process. Save it as JPEG or reduce its size and upload it again."),
+        name, megapixels=round(width * height / 1_000_000),
+    )
+
+
+# What Pillow holds per pixel once decoded, by mode ("1" is stored a byte per pixel; RGB is padded to four).
+_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "LA": 2, "PA": 2, "La": 2, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}
+
+
+def target_box(width: int, height: int) -> tuple[int, int]:
+    """The size the image is stored at: the long side at most MAX_IMAGE_EDGE, the shape kept. A JPEG
+    is decoded straight to (about) this size: asking for a square MAX_IMAGE_EDGE box instead would
+    decode a landscape 8660×5774 photo at full size, since its short side is under the box's."""
+    scale = min(1.0, MAX_IMAGE_EDGE / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _shrunk(image, size):
+    """`image` at `size` (LANCZOS), one axis at a time, the source closed as soon as the first pass is
+    done: never the source, the half-done and the result in memory together (Pillow's own two-pass
+    resize holds all three: 139 MB instead of 97 for a 50 MP photo decoded at half size)."""
+    from PIL import Image
+
+    if image.size == size:
+        return image.copy()
+    wide = image.resize((size[0], image.size[1]), Image.Resampling.LANCZOS) if size[0] != image.size[0] else image.copy()
+    image.close()  # frees the decoded pixels; the caller's `with` closes it again, harmlessly
+    if size[1] == wide.size[1]:
+        return wide
+    return wide.resize(size, Image.Resampling.LANCZOS)
+
+
 def check_image(name, kind, data):
     from PIL import Image, ImageFile, ImageOps
 
@@ -106,6 +141,9 @@ def check_image(name, kind, data):
             width, height = probe.size
             if width * height > MAX_IMAGE_PIXELS:
                 raise _image_too_large(name)
+            # JPEG is decoded at 1/2, 1/4 or 1/8 of its size; the others at full size: bounded here.
+            if kind != "jpeg" and width * height * _BYTES_PER_PIXEL.get(probe.mode, 4) > MAX_DECODED_BYTES:
+                raise _decoded_too_large(name, width, height)
             # (A JPEG with several pictures, MPO from phone cameras, or a HEIC burst is fine: its
             # first picture is kept.)
             if kind not in ("jpeg", "heic") and getattr(probe, "n_frames", 1) > 1:
@@ -125,20 +163,19 @@ def check_image(name, kind, data):
         with Image.open(io.BytesIO(data), formats=[expected_format]) as image:
             if image.size != (width, height) or image.size[0] * image.size[1] > MAX_IMAGE_PIXELS:
                 raise _image_too_large(name)
-            if kind == "jpeg":  # decode a 200 MP photo at 1/2, 1/4 or 1/8 scale: a fraction of the memory
-                image.draft(image.mode, (MAX_IMAGE_EDGE, MAX_IMAGE_EDGE))
+            if kind == "jpeg":  # decode a 50 MP photo at 1/2 (a 200 MP one at 1/4): a fraction of the memory
+                image.draft(image.mode, target_box(width, height))
             image.load()
             icc_profile = image.info.get("icc_profile")
-            upright = ImageOps.exif_transpose(image)
-            if max(upright.size) > MAX_IMAGE_EDGE:
-                upright.thumbnail((MAX_IMAGE_EDGE, MAX_IMAGE_EDGE), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            upright = _shrunk(image, target_box(*image.size))
+            ImageOps.exif_transpose(upright, in_place=True)  # on the small image, in place: no other copy
     except UploadRejected:
         raise
     except Exception:
         raise damaged(name, kind) from None
 
     try:
-        # `upright` is already a new image (exif_transpose copies), so it may be changed here.
+        # `upright` is this function's own image (opened from the bytes above), so it may be changed here.
         clean = _storage_mode(_to_srgb(upright, icc_profile), "jpeg" if kind == "heic" else kind)
         # Nothing from the original travels with the pixels: no EXIF, GPS, XMP, ICC or text chunks.
         clean.info = {}

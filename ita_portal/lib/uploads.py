@@ -7,7 +7,9 @@ tells the officer, in their language, which file was refused and why.
 - The name is checked but never cleaned: a name with a path in it, "..", control characters or more
   than 200 characters is refused. The name as given (usually Thai) is kept unchanged.
 - The size is checked against the declared size before anything is read, and no more than
-  `max_bytes + 1` bytes are ever read.
+  `max_bytes + 1` bytes are ever read. A PDF, DOCX or XLSX is checked from the upload's own file
+  (Django's temporary file above 2.5 MB), hashed in chunks and stored from it (`ValidatedFile.source`),
+  never held whole in memory; an image is decoded from memory within bounds and re-encoded (`.body`).
 - The real type is found from the content (magic bytes, then parsing) and must agree with the
   extension; a program, an HTML page or a different document type under an accepted name is refused.
 - PDFs are parsed strictly with pypdf (a truncated or damaged file is refused, so is an encrypted
@@ -46,7 +48,7 @@ from ita_portal.lib.upload_base import (
     lazy_interpolate,
     reject,
 )
-from ita_portal.lib.upload_documents import check_ooxml, check_pdf, pdf_thumbnail
+from ita_portal.lib.upload_documents import as_stream, check_ooxml, check_pdf, pdf_thumbnail
 from ita_portal.lib.upload_images import check_image
 
 # ---------------------------------------------------------------------------------------------
@@ -129,7 +131,7 @@ def _read_at_most(uploaded_file, limit):
 
 def _zip_kind(data):
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(as_stream(data)) as archive:
             names = set(archive.namelist())
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return "broken-zip"
@@ -145,8 +147,8 @@ def _zip_kind(data):
 
 
 def detect_kind(data):
-    """The kind of file `data` really is, from its content; None when it is not recognised."""
-    head = data[:4096]
+    """The kind of file `data` (bytes, or a seekable file) really is, from its content; None when it is not recognised."""
+    head = as_stream(data).read(4096) if hasattr(data, "read") else data[:4096]
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
@@ -242,24 +244,24 @@ def validate_upload(uploaded_file, max_bytes: int | None = None) -> ValidatedFil
             raise _too_large(name, max_bytes)
         if declared <= 0:
             raise _empty(name)
-    data = _read_at_most(uploaded_file, max_bytes + 1)
-    if len(data) > max_bytes:
+    source, size = _source_of(uploaded_file, max_bytes + 1)
+    if size > max_bytes:
         raise _too_large(name, max_bytes)
-    if not data:
+    if not size:
         raise _empty(name)
 
     kind, file_format, content_type = EXTENSIONS[ext]
-    _check_kind(name, ext, data)
+    _check_kind(name, ext, source)
 
-    page_count = width = height = thumbnail = None
-    content = data
+    page_count = width = height = thumbnail = body = None
     if kind == "pdf":
-        page_count = check_pdf(name, data)
-        thumbnail = pdf_thumbnail(data)
+        page_count = check_pdf(name, source)
+        thumbnail = pdf_thumbnail(source)
     elif kind in ("docx", "xlsx"):
-        check_ooxml(name, kind, data)
-    else:
-        content, (width, height), thumbnail = check_image(name, kind, data)
+        check_ooxml(name, kind, source)
+    else:  # an image is decoded from memory (its pixels are bounded: upload_images) and re-encoded
+        body, (width, height), thumbnail = check_image(name, kind, as_stream(source).read())
+        size = len(body)
 
     if kind == "heic":  # what is stored is a JPEG: so is the name it is downloaded under
         name = f"{name.rpartition('.')[0]}.jpg"
@@ -268,11 +270,36 @@ def validate_upload(uploaded_file, max_bytes: int | None = None) -> ValidatedFil
         extension=NORMALISED_EXTENSION.get(ext, ext),
         format=file_format,
         content_type=content_type,
-        content=content,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
+        size=size,
+        sha256=hashlib.sha256(body).hexdigest() if body is not None else _sha256_of(source),
         page_count=page_count,
         width=width,
         height=height,
         thumbnail=thumbnail,
+        body=body,
+        source=None if body is not None else as_stream(source),
     )
+
+
+def _source_of(uploaded_file, limit):
+    """(a seekable file with the upload's bytes, their number up to `limit`). Django's own file when
+    it has one — above FILE_UPLOAD_MAX_MEMORY_SIZE a temporary file on disk, never read whole here —
+    else a copy of at most `limit` bytes."""
+    inner = getattr(uploaded_file, "file", None)
+    if inner is not None and all(hasattr(inner, attr) for attr in ("read", "seek", "tell")):
+        try:
+            size = inner.seek(0, io.SEEK_END)
+            inner.seek(0)
+            return inner, size
+        except (OSError, ValueError):
+            pass
+    data = _read_at_most(uploaded_file, limit)
+    return io.BytesIO(data), len(data)
+
+
+def _sha256_of(stream) -> str:
+    digest = hashlib.sha256()
+    stream.seek(0)
+    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+        digest.update(chunk)
+    return digest.hexdigest()

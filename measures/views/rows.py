@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ita_portal.lib import stored
 from ita_portal.lib.uploads import UploadRejected
 from measures import progress
 from measures.forms import ActivityForm, MeasureForm, ProgressForm
@@ -37,9 +38,13 @@ def _detail(request, slug, fiscal_year, pk, kind):
             form.add_error("photos", rejected.message)
         else:
             data = form.cleaned_data
-            progress.add_update(row, request.user, data["date"], data["text"], data["status"], photos, data["caption"])
-            messages.success(request, _("Progress recorded."))
-            return redirect(url_name, unit.slug, fiscal_year, row.pk)
+            try:
+                progress.add_update(row, request.user, data["date"], data["text"], data["status"], photos, data["caption"])
+            except stored.StorageFailed as failed:  # nothing of the update is kept: the form stays filled in
+                form.add_error("photos", failed.message)
+            else:
+                messages.success(request, _("Progress recorded."))
+                return redirect(url_name, unit.slug, fiscal_year, row.pk)
     context = base_context(unit, plan, rights, fiscal_year, "plan")
     context.update(row=row, kind=kind, form=form,
                    updates=row.updates.select_related("created_by").prefetch_related("photos"))

@@ -56,14 +56,32 @@ def _validated_attachments(form, files):
 
 
 @stored.atomic()  # a complaint that is not saved leaves none of its attachments behind
-def _store_complaint(unit, data, attachments, ip) -> Complaint:
+def _store_complaint(unit, data, attachments, ip) -> tuple[Complaint, list[str]]:
+    """The complaint, and the names of the attachments the storage could not take.
+
+    A complaint is never lost to a full disk or a bucket that does not answer: its text is saved
+    without the attachments that could not be stored, and the citizen is told which ones (on the
+    page that shows the tracking code, and in the public note seen when following it up), so they
+    can hand them over quoting the code. Keeping the form filled instead would lose more: a browser
+    never fills a file field again, and with the storage still down the text could never be sent."""
     complaint = Complaint.objects.create(unit=unit, ip=ip, **data)
+    unstored = []
     for item in attachments:
-        attachment = ComplaintAttachment(complaint=complaint, original_name=item.original_name, extension=item.extension,
-                                         content_type=item.content_type, size=item.size, sha256=item.sha256)
-        stored.store(attachment, item, thumbnail_field=None)
-        attachment.save()
-    return complaint
+        try:
+            with stored.atomic():  # a savepoint: an attachment that cannot be stored leaves no row and no file
+                attachment = ComplaintAttachment(complaint=complaint, original_name=item.original_name,
+                                                 extension=item.extension, content_type=item.content_type,
+                                                 size=item.size, sha256=item.sha256)
+                stored.store(attachment, item, thumbnail_field=None)
+                attachment.save()
+        except stored.StorageFailed:
+            unstored.append(item.original_name)
+    if unstored:  # the unit sees it on the complaint, the citizen when following it up
+        complaint.public_note = _("The complaint was received, but these attached files could not be stored because "
+                                  "of a fault in the portal's file storage: %(names)s. Please send them to the unit "
+                                  "again, quoting the tracking code.") % {"names": ", ".join(unstored)}
+        complaint.save(update_fields=["public_note"])
+    return complaint, unstored
 
 
 def new_complaint(request, slug):
@@ -77,10 +95,11 @@ def new_complaint(request, slug):
             data = {k: form.cleaned_data[k] for k in ("anonymous", "name", "contact", "subject", "text")}
             # An anonymous complaint keeps no trace of its sender, not even the address.
             ip = None if data["anonymous"] else client_ip(request)
-            complaint = _store_complaint(unit, data, attachments, ip)
+            complaint, unstored = _store_complaint(unit, data, attachments, ip)
             limits.count_accepted(request, "complaints")
             enqueue("oit_items.channels.tasks.notify_new_message", "complaint", complaint.pk)
             request.session["complaint_code"] = complaint.code
+            request.session["complaint_unstored"] = unstored
             return redirect("public-complaint-sent", slug=slug)
     return render(request, "channels/complaint_form.html", {"unit": unit, "form": form},
                   status=400 if form.is_bound else 200)
@@ -89,9 +108,10 @@ def new_complaint(request, slug):
 def complaint_sent(request, slug):
     unit = get_public_unit(slug)
     code = request.session.pop("complaint_code", None)
+    unstored = request.session.pop("complaint_unstored", [])
     if not code:
         return redirect("public-complaint-track", slug=slug)
-    return render(request, "channels/complaint_sent.html", {"unit": unit, "code": code})
+    return render(request, "channels/complaint_sent.html", {"unit": unit, "code": code, "unstored": unstored})
 
 
 @ratelimit(key=limits.sender_key, rate="30/h", method="GET", block=False)

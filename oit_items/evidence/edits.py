@@ -2,7 +2,10 @@
 
 No lost edits: every change locks the period, then the evidence (always in that order, so two
 changes never deadlock), and a change made from a form opened at an older `version` is refused
-with `Conflict`, which says who changed what since. Revision numbers are taken under the lock, and
+with `Conflict`, which says who changed what since. The change itself is written by a conditional
+update (`UPDATE … SET version = N+1 WHERE pk = … AND version = N`, `_claim`): SQLite has no row
+locks (`select_for_update` is a no-op there), so the version in the WHERE clause is what makes two
+saves at the same moment take turns on every database. Revision numbers are taken after the claim, and
 files are written only once the change is sure to go ahead, inside `stored.atomic()`, which
 deletes them again if the transaction does not commit. The same file (SHA-256) uploaded again into
 the same period is refused with `Duplicate` unless the uploader confirms it.
@@ -83,6 +86,19 @@ def _lock(evidence: Evidence, version: int | None) -> Evidence:
     if version is not None and current.version != version:
         raise Conflict(current, changes_since(current, version))
     return current
+
+
+def _claim(evidence: Evidence, version: int, **fields) -> None:
+    """Write `fields` and move the version from `version` to `version + 1`, only if nobody else did
+    since: Conflict otherwise (with who changed what). `evidence` is updated to match."""
+    claimed = Evidence.objects.filter(pk=evidence.pk, version=version).update(version=version + 1, **fields)
+    if not claimed:
+        current = (Evidence.objects.select_related("item_period__unit", "item_period__item__framework", "current_revision")
+                   .get(pk=evidence.pk))
+        raise Conflict(current, changes_since(current, version))
+    for name, value in fields.items():
+        setattr(evidence, name, value)
+    evidence.version = version + 1
 
 
 def _store_revision(evidence: Evidence, validated: ValidatedFile, user) -> Revision:
@@ -173,9 +189,8 @@ def replace_file(evidence: Evidence, validated: ValidatedFile, user, ip=None, ve
         if evidence.kind != Evidence.FILE or evidence.removed_at:
             raise EvidenceError(_("Only a current file can be replaced."))
         previous = evidence.current_revision
+        _claim(evidence, evidence.version)  # before any file is written: a conflict stores nothing
         revision = _store_revision(evidence, validated, user)
-        evidence.version += 1
-        evidence.save(update_fields=["version"])
         audit.record(user, evidence.item_period.unit, "replace", ip=ip, item_period=evidence.item_period, evidence=evidence,
                      file=revision.original_name, sha256=revision.sha256, replaced=previous.pk if previous else None,
                      version=evidence.version)
@@ -194,8 +209,8 @@ def edit(evidence: Evidence, meta: dict, user, ip=None, version: int | None = No
             changed[field] = str(getattr(evidence, field))
             setattr(evidence, field, meta[field])
     if changed:
-        evidence.version += 1
-        evidence.save(update_fields=[*changed, "version"])  # never the file: a replacement may be under way
+        # Never the file: a replacement may be under way.
+        _claim(evidence, evidence.version, **{name: getattr(evidence, name) for name in changed})
         audit.record(user, evidence.item_period.unit, "edit", ip=ip, item_period=evidence.item_period,
                      evidence=evidence, before=changed, version=evidence.version)
         workflow.evidence_changed(evidence.item_period)
@@ -220,9 +235,6 @@ def remove(evidence: Evidence, user, reason: str = "", ip=None, version: int | N
 def mark_removed(evidence: Evidence, user, reason: str = "", ip=None) -> None:
     """Take the evidence out of its period, audited. The caller holds the locks (the period's, then
     the evidence's) and then reopens the period once (a takedown removes several at a time)."""
-    evidence.removed_at = timezone.now()
-    evidence.removed_by = user
-    evidence.version += 1
-    evidence.save(update_fields=["removed_at", "removed_by", "version"])
+    _claim(evidence, evidence.version, removed_at=timezone.now(), removed_by=user)
     audit.record(user, evidence.item_period.unit, "remove", ip=ip, item_period=evidence.item_period,
                  evidence=evidence, comment=reason, version=evidence.version)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ita_portal.lib.forms import BuddhistDateField, MultipleFileField
+from ita_portal.lib.forms import BuddhistDateField, MultipleFileField, NamedFileField
 from oit_items.evidence.models import Evidence
 
 
@@ -39,8 +39,21 @@ class NoneForm(forms.Form):
 class VersionedForm(forms.Form):
     """Carries the evidence's version the page was opened at (see evidence.Conflict)."""
 
-    # Optional for other clients; the portal's own forms always carry it.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    # Required: a change sent without the version it was made from could overwrite (or remove) what
+    # someone else saved meanwhile, unseen. The portal's own forms always carry it.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages={
+        "required": _("This page did not say which version of the evidence it was opened at, so nothing was "
+                      "changed. Open the evidence again and repeat the change."),
+        "invalid": _("This page did not say which version of the evidence it was opened at, so nothing was "
+                     "changed. Open the evidence again and repeat the change."),
+    })
+
+    def clean(self):
+        # A hidden field's error would show nowhere: it is the whole form's.
+        if "version" in self.errors:
+            for message in self.errors.pop("version"):
+                self.add_error(None, message)
+        return super().clean()
 
 
 class EditForm(VersionedForm, EvidenceMetaForm):
@@ -48,7 +61,7 @@ class EditForm(VersionedForm, EvidenceMetaForm):
 
 
 class ReplaceForm(VersionedForm):
-    file = forms.FileField(label=_("New version of the file"))
+    file = NamedFileField(label=_("New version of the file"))
 
 
 class RemoveForm(VersionedForm):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ita_portal.lib import files, thaidate, uploads
+from ita_portal.lib import files, stored, thaidate, uploads
 from ita_portal.lib.http import client_ip
 from oit_items.evidence import edits as evidence_service
 from oit_items.evidence import workflow, workspace
@@ -142,6 +142,11 @@ def upload(request, slug, fiscal_year, code, period):
         form.add_error("files", duplicate.message)
         form.duplicate = True
         return _item_page(request, unit, item, assignment, rights, (period, "upload", form), status=409)
+    except stored.StorageFailed as failed:  # the disk is full or the bucket down: nothing of the upload is kept
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "errors": [str(failed.message)]}, status=503)
+        form.add_error("files", failed.message)
+        return _item_page(request, unit, item, assignment, rights, (period, "upload", form), status=503)
     names = ", ".join(e.current_revision.original_name for e in created)
     if _wants_json(request):
         return JsonResponse({"ok": True, "evidence": [e.pk for e in created], "message": _("Uploaded: %(names)s") % {"names": names}})
@@ -226,8 +231,10 @@ def replace(request, pk):
             validated = uploads.validate_upload(form.cleaned_data["file"])
             evidence_service.replace_file(evidence, validated, request.user, ip=client_ip(request),
                                           version=form.cleaned_data["version"])
-        except uploads.UploadRejected as rejected:
+        except uploads.UploadRejected as rejected:  # refused, or the storage could not take it (StorageFailed)
             form.add_error("file", rejected.message)
+            if isinstance(rejected, stored.StorageFailed):
+                return _evidence_page(request, evidence, form, "replace", status=503)
         except evidence_service.Conflict as conflict:  # nothing stored: choose the file again to replace the new one
             form = ReplaceForm(initial={"version": conflict.current.version})
             return _evidence_page(request, conflict.current, form, "replace", conflict, status=409)

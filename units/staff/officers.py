@@ -33,10 +33,14 @@ def officer_form(request, slug, pk=None):
     form = OfficerForm(request.POST or None, request.FILES or None, instance=officer, unit=unit)
     if request.method == "POST":
         if form.is_valid():
-            with stored.atomic():  # a new photo is a stored file
-                officer = form.save()
-            messages.success(request, _("%(name)s is saved.") % {"name": officer.display_name})
-            return redirect("officers", slug=unit.slug)
+            try:
+                with stored.atomic():  # a new photo is a stored file
+                    officer = form.save()
+            except stored.StorageFailed as failed:  # nothing saved: the form again, as typed
+                form.add_error("photo", failed.message)
+            else:
+                messages.success(request, _("%(name)s is saved.") % {"name": officer.display_name})
+                return redirect("officers", slug=unit.slug)
         messages.error(request, _("Nothing was saved: correct the fields marked below (a photo has to be chosen again)."))
     context = {"unit": unit, "access": access, "form": form, "officer": officer}
     return render(request, "units/officer_form.html", context, status=400 if request.method == "POST" else 200)

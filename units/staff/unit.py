@@ -20,13 +20,17 @@ def edit(request, slug):
     links = SocialLinkFormSet(request.POST or None, initial=initial_links, prefix="links")
     if request.method == "POST":
         if form.is_valid() and links.is_valid():
-            with stored.atomic():  # a new emblem is a stored file
-                unit = form.save(commit=False)
-                unit.social_links = social_links_of(links)
-                unit.save()
-            unit_details_changed.send(sender=type(unit), unit=unit)  # its public pages show these details and the emblem
-            messages.success(request, _("The details of %(unit)s are saved.") % {"unit": unit})
-            return redirect("unit-detail", slug=unit.slug)
+            try:
+                with stored.atomic():  # a new emblem is a stored file
+                    saved = form.save(commit=False)
+                    saved.social_links = social_links_of(links)
+                    saved.save()
+            except stored.StorageFailed as failed:  # nothing saved: the form again, as typed
+                form.add_error("emblem", failed.message)
+            else:
+                unit_details_changed.send(sender=type(saved), unit=saved)  # its public pages show these details and the emblem
+                messages.success(request, _("The details of %(unit)s are saved.") % {"unit": saved})
+                return redirect("unit-detail", slug=saved.slug)
         messages.error(request, _("Nothing was saved: correct the fields marked below."))
     return render(request, "units/unit_edit.html", {"unit": unit, "access": access, "form": form, "links": links},
                   status=400 if request.method == "POST" else 200)

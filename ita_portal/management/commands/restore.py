@@ -22,4 +22,5 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was changed: {error}") from None
         except RestoreIncomplete as error:
             raise CommandError(f"{error} Restore again from the same backup to put every file back.") from None
-        self.stdout.write(f"Restored the database and {len(manifest['files']) - 1} files from {source}")
+        self.stdout.write(f"Restored the database ({len(manifest.get('tables', {}))} tables, {sum(manifest.get('tables', {}).values())} "
+                          f"rows, as counted at the backup) and {len(manifest['files']) - 1} files from {source}")
