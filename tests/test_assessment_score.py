@@ -106,6 +106,14 @@ def test_evidence_about_a_day_outside_the_window_is_hasnt(loaded):
     assert predict(loaded, item(loaded, "O2"), {None: approved(piece(about="2024-03-31"))}).verdict == HAS
 
 
+def test_documents_dated_when_issued_need_no_day_inside_the_window(loaded):
+    """A law is about the day it was enacted: O3 says so in its data (`dated: false`), O2 does not."""
+    law = piece(about="2004-07-14", title="พระราชบัญญัติตำรวจแห่งชาติ")
+    assert item(loaded, "O3").dated is False and item(loaded, "O2").dated is True
+    assert predict(loaded, item(loaded, "O3"), {None: approved(law)}).verdict == HAS
+    assert predict(loaded, item(loaded, "O2"), {None: approved(law)}).verdict == HASNT
+
+
 def test_a_missing_month_is_hasnt(loaded):
     o7 = item(loaded, "O7")
     months = {m: approved(piece(about=m.isoformat()), piece(fmt="docx", about=m.isoformat())) for m in MONTHS[:-1]}

@@ -276,7 +276,8 @@ def predict(item, unit, periods: dict, holders: Holders, today: datetime.date) -
             _("It does not count this year: point to what was public at the deadline in the appeal, if anything was."),
             holders.commander, COMMANDER))
     reasons += _rule_reasons(item, counted, missing, late, holders)
-    reasons += _window_reasons(counted, window, holders)
+    if item.dated:
+        reasons += _window_reasons(counted, window, holders)
     held = item.portal_data
     if CONTACTS in held:
         reasons += _contacts_reasons(unit, holders)

@@ -163,6 +163,12 @@ class Item(models.Model):
         return scoring_rules.normalise_item(self.scoring)["points"]
 
     @property
+    def dated(self) -> bool:
+        """Must its evidence be about a day inside the year's window? Not for documents dated when they
+        were issued (laws, manuals, standing criteria): data, see scoring.py."""
+        return scoring_rules.normalise_item(self.scoring)["dated"]
+
+    @property
     def portal_data(self) -> list[str]:
         """What the portal itself holds for this item and must be complete (contacts, executives, statistics)."""
         return scoring_rules.normalise_item(self.scoring)["portal_data"]

@@ -10,7 +10,9 @@ the data the portal itself holds for it. A new year's rules are an edit of the f
       appeal: {from: 2024-06-17, to: 2024-06-26}
     items:
       - code: O5
-        scoring: {points: 1, portal_data: [contacts]}   # an item's (both keys optional)
+        scoring: {points: 1, portal_data: [contacts]}   # an item's (every key optional)
+      - code: O3
+        scoring: {dated: false}   # its documents are dated when issued (laws, manuals), not in the window
 """
 
 import datetime
@@ -73,18 +75,22 @@ def normalise_framework(scoring, fiscal_year: int) -> dict:
 
 
 def normalise_item(scoring) -> dict:
-    """An item's block, validated and complete: one point, no data held by the portal by default."""
+    """An item's block, validated and complete: one point, no data held by the portal, evidence about a
+    day inside the year's window ("dated") by default."""
     if scoring is None:
         scoring = {}
-    if not isinstance(scoring, dict) or set(scoring) - {"points", "portal_data"}:
-        raise ScoringError(_("an item's scoring may only give points and portal_data"))
+    if not isinstance(scoring, dict) or set(scoring) - {"points", "portal_data", "dated"}:
+        raise ScoringError(_("an item's scoring may only give points, portal_data and dated"))
+    dated = scoring.get("dated", True)
+    if not isinstance(dated, bool):
+        raise ScoringError(_("scoring.dated must be true or false"))
     points = scoring.get("points", 1)
     if isinstance(points, bool) or not isinstance(points, int) or points < 0:
         raise ScoringError(_("scoring.points must be a whole number, 0 or more"))
     held = scoring.get("portal_data", [])
     if not isinstance(held, list) or not set(held) <= PORTAL_DATA:
         raise ScoringError(_("scoring.portal_data may list only %(kinds)s") % {"kinds": ", ".join(sorted(PORTAL_DATA))})
-    return {"points": points, "portal_data": sorted(set(held))}
+    return {"points": points, "portal_data": sorted(set(held)), "dated": dated}
 
 
 def shift_years(scoring: dict, years: int) -> dict:
