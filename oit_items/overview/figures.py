@@ -230,7 +230,8 @@ def tree(root: Unit, fiscal_year: int | None = None, today: datetime.date | None
     stored = stored_by_unit(root, [i.pk for found in items.values() for i in found], today)
     trend_years = [year for year in years if year < fiscal_year][:TREND_YEARS]
     scores, finals = stored_scores(root, [fiscal_year, *trend_years])
-    total_points = {key: sum(i.points for i in found) for key, found in all_items.items()}
+    total_points = {(type_id, year): sum(i.points for i in found) for (type_id, year), found in all_items.items()
+                    if year == fiscal_year or year in trend_years}
     pass_marks = {type_id: Decimal(str(found[0].framework.pass_mark)) for type_id, found in items.items() if found}
     by_id = {u["id"]: Figures(u, depth=u["path"].count("/") - root.path.count("/"))
              for u in units if u["path"].startswith(root.path)}
