@@ -121,17 +121,22 @@ def _units(types) -> list[dict]:
 
 
 def _people(units, now) -> dict:
-    """One admin per seeded unit (login, officer with a phone, role): the overview's contacts."""
+    """One admin and one commander per seeded unit (login, officer with a phone, role): the overview's
+    contacts. Returns {unit id: the admin's user id}, who does the unit's work below."""
     users, officers, roles = Ids("auth_user"), Ids("units_officer"), Ids("units_role")
     user_rows, officer_rows, role_rows, admins = [], [], [], {}
     for unit in units:
-        user_id = users.take()
-        admins[unit["id"]] = user_id
-        user_rows.append((user_id, "!", False, f"admin-{unit['slug']}", "", "", f"admin@{unit['slug']}.example.go.th",
-                          False, True, now))
-        officer_rows.append((officers.take(), unit["id"], user_id, "ร.ต.อ.", False, False, "ผู้ดูแล", unit["slug"], "", "",
-                             "ผู้ดูแลระบบ", f"02 000 {unit['id'] % 10000:04d}", "", "[]", True))
-        role_rows.append((roles.take(), user_id, unit["id"], "admin", now))
+        for role, rank, first_name, position, phone in (
+                ("admin", "ร.ต.อ.", "ผู้ดูแล", "ผู้ดูแลระบบ", f"02 000 {unit['id'] % 10000:04d}"),
+                ("commander", "พ.ต.อ.", "ผู้กำกับ", "ผู้กำกับการ", f"08 100 {unit['id'] % 10000:04d}")):
+            user_id = users.take()
+            if role == "admin":
+                admins[unit["id"]] = user_id
+            user_rows.append((user_id, "!", False, f"{role}-{unit['slug']}", "", "",
+                              f"{role}@{unit['slug']}.example.go.th", False, True, now))
+            officer_rows.append((officers.take(), unit["id"], user_id, rank, False, False, first_name, unit["slug"], "",
+                                 "", position, phone, "", "[]", True))
+            role_rows.append((roles.take(), user_id, unit["id"], role, now))
     copy("auth_user", ["id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
                        "is_active", "date_joined"], user_rows)
     copy("units_officer", ["id", "unit_id", "user_id", "rank", "is_female", "is_acting", "first_name", "last_name",
