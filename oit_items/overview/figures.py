@@ -205,6 +205,7 @@ def _final(finals, total_points, unit_id, type_id, year) -> Decimal | None:
 
 
 def _score_leaf(figures, fiscal_year, trend_years, scores, finals, total_points, pass_marks) -> None:
+    """A publishing unit's score, final result and years before, and what it counts for above it."""
     type_id = figures.unit["unit_type_id"]
     own = scores.get((figures.pk, fiscal_year))
     figures.score, figures.pass_mark = own if own else (None, pass_marks.get(type_id, Decimal(85)))
