@@ -39,6 +39,8 @@ OUTLOOKS = [(BELOW, _("heading below the pass mark")), (ZERO, _("heading for zer
 OUTLOOK_LABELS = {PASSES: _("heading for a pass"), BELOW: _("heading below the pass mark"),
                   ZERO: _("heading for zero"), NOT_COMPUTED: _("not computed (counts as zero)")}
 CENT = Decimal("0.01")
+DEFAULT_PASS_MARK = Decimal(85)  # a unit type without items this year (the framework's default)
+NOTHING = (None, None)
 
 
 def band_of(pct: int | None) -> str | None:
@@ -205,18 +207,23 @@ def _final(finals, total_points, unit_id, type_id, year) -> Decimal | None:
 
 
 def _score_leaf(figures, fiscal_year, trend_years, scores, finals, total_points, pass_marks) -> None:
-    """A publishing unit's score, final result and years before, and what it counts for above it."""
-    type_id = figures.unit["unit_type_id"]
-    own = scores.get((figures.pk, fiscal_year))
-    figures.score, figures.pass_mark = own if own else (None, pass_marks.get(type_id, Decimal(85)))
-    figures.final = _final(finals, total_points, figures.pk, type_id, fiscal_year)
-    figures.trend = [{"year": year, "score": scores.get((figures.pk, year), (None,))[0],
-                      "final": _final(finals, total_points, figures.pk, type_id, year)} for year in trend_years]
-    outlook = figures.outlook
-    figures.units_below = int(outlook != PASSES)
-    figures.units_zero = int(outlook in (ZERO, NOT_COMPUTED))
-    figures.units_not_computed = int(outlook == NOT_COMPUTED)
-    figures.score_total = figures.score or Decimal(0)
+    """A publishing unit's score, final result and years before, and what it counts for above it.
+    (Run for every unit of the nation on each overview: plain look-ups, no work where nothing is stored.)"""
+    pk, type_id = figures.unit["id"], figures.unit["unit_type_id"]
+    own = scores.get((pk, fiscal_year))
+    if own is None:  # not computed: heading for zero, and so below the pass mark
+        figures.pass_mark = pass_marks.get(type_id, DEFAULT_PASS_MARK)
+        figures.units_below = figures.units_zero = figures.units_not_computed = 1
+    else:
+        figures.score, figures.pass_mark = own
+        figures.score_total = figures.score
+        figures.units_zero = int(figures.score <= 0)
+        figures.units_below = int(figures.units_zero or figures.score < figures.pass_mark)
+    if finals:
+        figures.final = _final(finals, total_points, pk, type_id, fiscal_year)
+    figures.trend = [{"year": year, "score": scores.get((pk, year), NOTHING)[0],
+                      "final": _final(finals, total_points, pk, type_id, year) if finals else None}
+                     for year in trend_years]
 
 
 def tree(root: Unit, fiscal_year: int | None = None, today: datetime.date | None = None) -> Tree:
