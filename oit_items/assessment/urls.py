@@ -3,12 +3,13 @@
 
 from django.urls import path
 
-from oit_items.assessment import itap, score_views, submitted, views
+from oit_items.assessment import compare, itap, score_views, submitted, views
 
 submitted_year = "u/<slug:slug>/ita/<int:fiscal_year>/submitted/"
 year = "units/<slug:slug>/ita/<int:fiscal_year>/"
 
 staff_urlpatterns = [
+    path("units/<slug:slug>/ita/compare/", compare.compare_years, name="assessment-compare"),
     path(year + "score/", score_views.score_page, name="unit-score"),
     path(year + "score.json", score_views.score_json, name="unit-score-json"),
     path(year + "itap/submit/", itap.itap_submit, name="itap-submit"),

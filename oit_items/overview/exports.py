@@ -1,4 +1,6 @@
-"""The overview table as Excel (typed cells) and CSV, with the filters and sort of the page."""
+"""The overview table as Excel (typed cells) and CSV, with the filters and sort of the page: the
+readiness, the admin's contacts, then the commander's, the predicted score and the years before
+(new columns go at the end, so that sheets people already built on keep their columns)."""
 
 import csv
 import io
@@ -6,25 +8,54 @@ import io
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from oit_items.overview.figures import OUTLOOK_LABELS
+from units.models import Role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def headers() -> list[str]:
+def headers(tree) -> list[str]:
+    earlier = []
+    for year in tree.trend_years:
+        earlier += [_("Predicted score %(year)s") % {"year": year}, _("Final result %(year)s") % {"year": year}]
     return [_("Unit"), _("Slug"), _("Type"), _("Units counted"), _("Readiness (%)"), _("Items ready"), _("Items"),
             _("Approved"), _("Waiting for check"), _("Waiting for approval"), _("Returned"), _("Overdue"),
-            _("Last activity"), _("Unit admin"), _("E-mail"), _("Phone")]
+            _("Last activity"), _("Unit admin"), _("E-mail"), _("Phone"), pgettext("assessment", "Commander"),
+            _("Commander's e-mail"), _("Commander's phone"), pgettext("assessment", "Predicted score"),
+            pgettext("assessment", "Pass mark"), pgettext("assessment", "Heading"), pgettext("assessment", "Final result"),
+            *earlier]
 
 
-def values(row, contacts) -> list:
+def _people(people) -> list[str]:
+    return [", ".join(p["name"] for p in people), ", ".join(p["email"] for p in people if p["email"]),
+            ", ".join(p["phone"] for p in people if p["phone"])]
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+def values(row, contacts, tree) -> list:
     last = timezone.localtime(row.last_activity) if row.last_activity else None
-    people = contacts.get(row.pk, [])
+    people = contacts.get(row.pk, {})
+    outlook = row.outlook
+    if outlook is None:  # a level above: how many of its units are heading below the pass mark
+        heading = _("%(below)s of %(units)s units below the pass mark") % {"below": row.units_below, "units": row.units}
+    else:
+        heading = str(OUTLOOK_LABELS[outlook])
+    earlier = []
+    for year in row.trend or [{"score": None, "final": None}] * len(tree.trend_years):  # a level above: none
+        earlier += [_number(year["score"]), _number(year["final"])]
     return [row.unit["name_th"], row.unit["slug"], row.unit["unit_type__name_th"], row.units, row.readiness,
             row.ready, row.items, row.approved, row.waiting_check, row.waiting_approval, row.returned, row.overdue,
-            last.replace(tzinfo=None) if last else None, ", ".join(p["name"] for p in people),
-            ", ".join(p["email"] for p in people if p["email"]), ", ".join(p["phone"] for p in people if p["phone"])]
+            last.replace(tzinfo=None) if last else None, *_people(people.get(Role.ADMIN, [])),
+            *_people(people.get(Role.COMMANDER, [])), _number(row.score), _number(row.pass_mark), heading,
+            _number(row.final), *earlier]
 
 
 def _filename(unit, tree, extension) -> str:
@@ -35,15 +66,16 @@ def xlsx_response(unit, tree, rows, contacts) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = f"OIT {tree.fiscal_year}"
-    sheet.append(headers())
+    sheet.append(headers(tree))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for number, row in enumerate(rows, start=2):  # (sheet.max_row would rescan the sheet every row)
-        sheet.append(values(row, contacts))
+        sheet.append(values(row, contacts, tree))
         sheet.cell(row=number, column=13).number_format = "yyyy-mm-dd hh:mm"
     sheet.freeze_panes = "B2"
-    for column, width in zip("ABCDEFGHIJKLMNOP", (40, 18, 22, 10, 12, 10, 8, 10, 12, 12, 10, 10, 18, 30, 30, 16)):
-        sheet.column_dimensions[column].width = width
+    widths = (40, 18, 22, 10, 12, 10, 8, 10, 12, 12, 10, 10, 18, 30, 30, 16, 30, 30, 16, 10, 10, 28, 10)
+    for number, width in enumerate(widths + (12,) * 2 * len(tree.trend_years), start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
@@ -54,9 +86,9 @@ def xlsx_response(unit, tree, rows, contacts) -> HttpResponse:
 def csv_response(unit, tree, rows, contacts) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers())
+    writer.writerow(headers(tree))
     for row in rows:
-        line = values(row, contacts)
+        line = values(row, contacts, tree)
         line[12] = line[12].isoformat(" ", "minutes") if line[12] else ""
         writer.writerow(["" if v is None else v for v in line])
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")  # BOM: Excel reads Thai

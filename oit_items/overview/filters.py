@@ -1,15 +1,17 @@
 """The overview table's filters, search and sort, parsed and validated by django-filter.
 
-Type, level and search are filters on the units themselves; readiness band and "has overdue"
-select the units whose added-up figures (figures.Tree) match. Sorting is done on those figures.
+Type, level and search are filters on the units themselves; readiness band, "has overdue" and where
+a unit's predicted score is heading select the units whose added-up figures (figures.Tree) match.
+Sorting is done on those figures.
 """
 
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from oit_items.overview.figures import BANDS
+from oit_items.overview.figures import BANDS, BELOW, NOT_COMPUTED, OUTLOOKS, PASSES, ZERO
 from units.models import Unit
 
 SORTS = {
@@ -20,7 +22,12 @@ SORTS = {
     "waiting": (_("Waiting for check or approval"), lambda f: f.waiting_check + f.waiting_approval),
     "returned": (_("Returned"), lambda f: f.returned),
     "activity": (_("Last activity"), lambda f: (f.last_activity is not None, f.last_activity or 0)),
+    # Worst first: a unit not computed before one at zero (it fails closed), then by score.
+    "score": (pgettext_lazy("assessment", "Predicted score"), lambda f: (f.score is not None, f.score or 0)),
 }
+# The publishing units each "predicted score" choice selects: "below" takes in those at zero and not
+# computed, "zero" those not computed (a unit without a score is never taken for one that passes).
+HEADING = {BELOW: {BELOW, ZERO, NOT_COMPUTED}, ZERO: {ZERO, NOT_COMPUTED}, NOT_COMPUTED: {NOT_COMPUTED}, PASSES: {PASSES}}
 SORT_CHOICES = [(key, label) for key, (label, _key) in SORTS.items()] + [
     (f"-{key}", label) for key, (label, _key) in SORTS.items() if key != "tree"]
 
@@ -33,6 +40,8 @@ class UnitsBelowFilter(django_filters.FilterSet):
                                              empty_label=_("All levels"))
     band = django_filters.ChoiceFilter(method="in_band", label=_("Readiness"), empty_label=_("Any readiness"),
                                        choices=[(code, label) for code, label, _low, _high in BANDS])
+    outlook = django_filters.ChoiceFilter(method="heading", label=pgettext_lazy("assessment", "Predicted score"), choices=OUTLOOKS,
+                                          empty_label=_("Any predicted score"))
     overdue = django_filters.BooleanFilter(method="with_overdue", label=_("Only units with overdue items"),
                                            widget=forms.CheckboxInput)
     sort = django_filters.ChoiceFilter(method="keep", label=_("Sort by"), choices=SORT_CHOICES, empty_label=None)
@@ -71,6 +80,9 @@ class UnitsBelowFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(pk__in=[f.pk for f in self.tree.below() if f.overdue > 0])
 
+    def heading(self, queryset, name, value):
+        return queryset  # on the figures, in rows(): no list of 1,500 ids in the query
+
     def keep(self, queryset, name, value):
         return queryset  # the rows are sorted on their figures: see rows()
 
@@ -78,6 +90,9 @@ class UnitsBelowFilter(django_filters.FilterSet):
         """The matching units' figures, sorted as asked (tree order by default)."""
         ids = list(self.qs.values_list("pk", flat=True))
         rows = [self.tree.by_id[pk] for pk in ids if pk in self.tree.by_id]
+        outlook = self.form.cleaned_data.get("outlook") if self.is_valid() else None
+        if outlook:
+            rows = [f for f in rows if f.outlook in HEADING[outlook]]
         sort = (self.form.cleaned_data.get("sort") if self.is_valid() else None) or "tree"
         rows.sort(key=lambda f: f.unit["path"])  # ties keep the tree order
         if sort != "tree":

@@ -6,22 +6,29 @@ under six divisions, and a year of evidence — every unit more or less diligent
 state, about three files per period, approved snapshots, one audit event per period. Two
 stations get every period approved: `bench-normal` with 3 files a period, `bench-heavy` with 10.
 Rows get their ids here, so that snapshots can name their evidence before anything is written.
+Once readiness is rebuilt, `seed_scores` adds every unit's predicted verdicts and score, this year
+and the year before, for the overview's scores and trend.
 """
 
 import datetime
 import hashlib
 import json
 import random
+from collections import defaultdict
+from decimal import Decimal
 
 from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
 from ita_portal.lib import thaidate
-from oit_items.rulebook.models import Item
+from oit_items.assessment.models import HAS, HASNT, ItemVerdict, UnitScore
+from oit_items.evidence.models import ItemReadiness
+from oit_items.rulebook.models import Framework, Item
 from units.models import Unit, UnitType
 
 FISCAL_YEAR = 2567
+PREVIOUS_YEAR = FISCAL_YEAR - 1
 POLICE_STATIONS, IMMIGRATION_UNITS = 1484, 80
 METRO_STATIONS = 88
 FORMATS = [("pdf", "pdf", "application/pdf"), ("docx", "docx",
@@ -114,17 +121,22 @@ def _units(types) -> list[dict]:
 
 
 def _people(units, now) -> dict:
-    """One admin per seeded unit (login, officer with a phone, role): the overview's contacts."""
+    """One admin and one commander per seeded unit (login, officer with a phone, role): the overview's
+    contacts. Returns {unit id: the admin's user id}, who does the unit's work below."""
     users, officers, roles = Ids("auth_user"), Ids("units_officer"), Ids("units_role")
     user_rows, officer_rows, role_rows, admins = [], [], [], {}
     for unit in units:
-        user_id = users.take()
-        admins[unit["id"]] = user_id
-        user_rows.append((user_id, "!", False, f"admin-{unit['slug']}", "", "", f"admin@{unit['slug']}.example.go.th",
-                          False, True, now))
-        officer_rows.append((officers.take(), unit["id"], user_id, "ร.ต.อ.", False, False, "ผู้ดูแล", unit["slug"], "", "",
-                             "ผู้ดูแลระบบ", f"02 000 {unit['id'] % 10000:04d}", "", "[]", True))
-        role_rows.append((roles.take(), user_id, unit["id"], "admin", now))
+        for role, rank, first_name, position, phone in (
+                ("admin", "ร.ต.อ.", "ผู้ดูแล", "ผู้ดูแลระบบ", f"02 000 {unit['id'] % 10000:04d}"),
+                ("commander", "พ.ต.อ.", "ผู้กำกับ", "ผู้กำกับการ", f"08 100 {unit['id'] % 10000:04d}")):
+            user_id = users.take()
+            if role == "admin":
+                admins[unit["id"]] = user_id
+            user_rows.append((user_id, "!", False, f"{role}-{unit['slug']}", "", "",
+                              f"{role}@{unit['slug']}.example.go.th", False, True, now))
+            officer_rows.append((officers.take(), unit["id"], user_id, rank, False, False, first_name, unit["slug"], "",
+                                 "", position, phone, "", "[]", True))
+            role_rows.append((roles.take(), user_id, unit["id"], role, now))
     copy("auth_user", ["id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff",
                        "is_active", "date_joined"], user_rows)
     copy("units_officer", ["id", "unit_id", "user_id", "rank", "is_female", "is_acting", "first_name", "last_name",
@@ -220,3 +232,55 @@ def seed() -> dict:
     return {"units": Unit.objects.count(), "publishing": Unit.objects.filter(unit_type__publishes_oit=True).count(),
             **counts}
 
+
+
+@transaction.atomic
+def seed_scores() -> dict:
+    """The predicted verdict of every item and the predicted score of every publishing unit, for
+    FISCAL_YEAR and the year before. Derived in bulk from the stored readiness (so: after
+    `readiness.rebuild()`), not computed item by item the way the assessment does it — that would
+    make the seed slow, and the bench measures who reads these rows, not who writes them: an item
+    that is `ready` → "has", else "hasn't"; the score is the points of the items it has out of all.
+    The seed holds no evidence for the year before: its framework is a copy of this year's, and a
+    unit had there what it has now, less about one item in three (units improve) — enough for the
+    overview's trend. COPYed like the rest of the seed."""
+    now = timezone.now()
+    # The demo units were scored by load_demo: the seed's rows replace them, all of one kind.
+    ItemVerdict.objects.filter(fiscal_year__in=(FISCAL_YEAR, PREVIOUS_YEAR)).delete()
+    UnitScore.objects.filter(fiscal_year__in=(FISCAL_YEAR, PREVIOUS_YEAR)).delete()
+    for framework in Framework.objects.filter(fiscal_year=FISCAL_YEAR):
+        framework.clone_to(PREVIOUS_YEAR)  # idempotent; its items are matched to this year's by code
+    items = defaultdict(list)
+    for item in Item.objects.filter(framework__fiscal_year__in=(FISCAL_YEAR, PREVIOUS_YEAR), retired=False).select_related(
+            "framework").order_by("number"):
+        items[(item.framework.unit_type_id, item.framework.fiscal_year)].append(item)
+    code_of = {i.pk: i.code for found in items.values() for i in found}
+    points = {i.pk: i.points for found in items.values() for i in found}
+    pass_marks = {key: found[0].framework.pass_mark for key, found in items.items()}
+    ready = {(unit_id, code_of[item_id]) for unit_id, item_id in ItemReadiness.objects.filter(
+        fiscal_year=FISCAL_YEAR, ready=True).values_list("unit_id", "item_id") if item_id in code_of}
+    reason = json.dumps([{"reason": "ยังไม่พร้อมให้ผู้ประเมินตรวจ", "next_step": "", "holder": ""}], ensure_ascii=False)
+    verdict_ids, score_ids = Ids("assessment_itemverdict"), Ids("assessment_unitscore")
+    verdicts, scores = [], []
+    for unit_id, type_id in Unit.objects.filter(unit_type__publishes_oit=True).values_list("id", "unit_type_id"):
+        for year in (FISCAL_YEAR, PREVIOUS_YEAR):
+            found = items.get((type_id, year), [])
+            if not found:
+                continue
+            has = total = count = 0
+            for item in found:
+                got = (unit_id, item.code) in ready and (year == FISCAL_YEAR or (unit_id + item.number) % 3 != 0)
+                verdicts.append((verdict_ids.take(), unit_id, item.pk, year, HAS if got else HASNT, points[item.pk],
+                                 "[]" if got else reason, now))
+                total += points[item.pk]
+                has += points[item.pk] if got else 0
+                count += got
+            score = (Decimal(100 * has) / total).quantize(Decimal("0.01")) if total else Decimal(0)
+            scores.append((score_ids.take(), unit_id, year, score, pass_marks[(type_id, year)], len(found), count, now))
+    copy("assessment_itemverdict", ["id", "unit_id", "item_id", "fiscal_year", "verdict", "points", "reasons",
+                                    "computed_at"], verdicts)
+    copy("assessment_unitscore", ["id", "unit_id", "fiscal_year", "score", "pass_mark", "items", "items_has",
+                                  "computed_at"], scores)
+    verdict_ids.finish()
+    score_ids.finish()
+    return {"verdicts": len(verdicts), "scores": len(scores)}

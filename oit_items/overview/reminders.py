@@ -1,5 +1,7 @@
 """"Remind the lagging units": from an overview, one e-mail to the admins of each unit below
-with overdue items, at most once per unit and day. One Celery task per unit (fan-out)."""
+with overdue items — or of each unit whose predicted score is heading below the pass mark — at
+most once per unit and day. One Celery task per unit (fan-out). The e-mail names the overdue items
+and, where the unit's stored score is below its pass mark, the items an assessor would not find."""
 
 import datetime
 
@@ -12,7 +14,9 @@ from django.utils import timezone, translation
 
 from ita_portal.lib.queue import enqueue
 from ita_portal.lib.site import site_url
+from oit_items.assessment.models import HASNT, ItemVerdict, UnitScore
 from oit_items.evidence import workspace
+from oit_items.overview.figures import PASSES
 from oit_items.overview.models import Reminder
 from units.models import Role, Unit
 
@@ -22,10 +26,16 @@ def lagging(tree) -> list:
     return [f for f in tree.below() if f.publishes and f.overdue > 0]
 
 
+def failing(tree) -> list:
+    """Publishing units below heading below the pass mark (at zero and not computed too)."""
+    return [f for f in tree.below() if f.publishes and f.outlook != PASSES]
+
+
 @transaction.atomic
-def request(tree, root: Unit, user, today: datetime.date) -> tuple[int, int]:
-    """Record today's reminders and queue their e-mails; returns (queued, already reminded today)."""
-    ids = [f.pk for f in lagging(tree)]
+def request(tree, root: Unit, user, today: datetime.date, targets=None) -> tuple[int, int]:
+    """Record today's reminders to `targets` (the lagging units unless told) and queue their e-mails;
+    returns (queued, already reminded today)."""
+    ids = [f.pk for f in (lagging(tree) if targets is None else targets)]
     already = set(Reminder.objects.filter(unit_id__in=ids, day=today).values_list("unit_id", flat=True))
     new = [Reminder(unit_id=pk, day=today, fiscal_year=tree.fiscal_year, requested_by=user, requested_from=root)
            for pk in ids if pk not in already]
@@ -56,16 +66,28 @@ def send(reminder_id: int) -> int:
     unit = reminder.unit
     space = workspace.build(unit, reminder.fiscal_year, today=reminder.day, assignments={})
     overdue = [cell for row in space.rows for cell in row.cells if cell.overdue]
+    score, missing = below_pass_mark(unit, reminder.fiscal_year)
     to = recipients(unit)
-    if overdue and to:
+    if (overdue or score) and to:
         url = site_url() + reverse("workspace", args=[unit.slug, reminder.fiscal_year])
         context = {"unit": unit, "cells": overdue, "url": url, "fiscal_year": reminder.fiscal_year,
-                   "requested_from": reminder.requested_from}
+                   "requested_from": reminder.requested_from, "score": score, "missing": missing}
         with translation.override("th"):
             subject = render_to_string("overview/email/reminder_subject.txt", context).strip()
             body = render_to_string("overview/email/reminder_body.txt", context)
         send_mail(subject, body, None, to)
     reminder.sent_at = timezone.now()
-    reminder.recipients = len(to) if overdue else 0
+    reminder.recipients = len(to) if overdue or score else 0
     reminder.save(update_fields=["sent_at", "recipients"])
     return reminder.recipients
+
+
+def below_pass_mark(unit, fiscal_year) -> tuple:
+    """(the unit's stored score, its items predicted "hasn't") when that score is below the pass mark,
+    else (None, []): a unit without a score has nothing to be told beyond its overdue items."""
+    score = UnitScore.objects.filter(unit=unit, fiscal_year=fiscal_year).first()
+    if score is None or score.passes:
+        return None, []
+    missing = list(ItemVerdict.objects.filter(unit=unit, fiscal_year=fiscal_year, verdict=HASNT)
+                   .select_related("item").order_by("item__number"))
+    return score, missing

@@ -1,5 +1,6 @@
 """Supervisors' readiness overview: the units below a unit as a table (filter, search, sort,
-pages), drill-down with breadcrumbs, charts, an item × unit heatmap, exports and reminders."""
+pages) with their predicted score, where it is heading and the years before, their admin and
+commander; drill-down with breadcrumbs, charts, an item × unit heatmap, exports and reminders."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from units.models import Role, Unit
 from units.permissions import get_unit_for, supervised_units, unit_access
 
 PAGE_SIZE = 50
-FILTER_NAMES = ("q", "type", "level", "band", "overdue", "sort")
+FILTER_NAMES = ("q", "type", "level", "band", "outlook", "overdue", "sort")
 
 
 @login_required
@@ -51,17 +52,18 @@ def breadcrumbs(user, tree) -> list[dict]:
     return [a for a in tree.ancestors if unit_access(user, Unit(id=a["id"], path=a["path"])).overview]
 
 
-def admin_contacts(unit_ids) -> dict:
-    """{unit id: [admin contact]} for one page of rows, one query."""
-    contacts = {}
-    roles = (Role.objects.filter(unit_id__in=unit_ids, role=Role.ADMIN, user__is_active=True)
+def contacts(unit_ids) -> dict:
+    """{unit id: {"admin": [contact], "commander": [contact]}} for the rows shown, one query."""
+    found = {}
+    roles = (Role.objects.filter(unit_id__in=unit_ids, role__in=(Role.ADMIN, Role.COMMANDER), user__is_active=True)
              .select_related("user__officer").order_by("unit_id", "user__username"))
     for role in roles:
         officer = getattr(role.user, "officer", None)
-        contacts.setdefault(role.unit_id, []).append({
+        people = found.setdefault(role.unit_id, {Role.ADMIN: [], Role.COMMANDER: []})
+        people[role.role].append({
             "name": officer.display_name if officer else (role.user.get_full_name() or role.user.username),
-            "email": role.user.email, "phone": officer.phone if officer else ""})
-    return contacts
+            "email": role.user.email or (officer.email if officer else ""), "phone": officer.phone if officer else ""})
+    return found
 
 
 @login_required
@@ -72,13 +74,15 @@ def overview(request, slug, fiscal_year=None):
     filterset = _filtered(request, tree)
     rows = filterset.rows()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    contacts = admin_contacts([f.pk for f in page])
+    people = contacts([f.pk for f in page])
     for row in page:
-        row.contacts = contacts.get(row.pk, [])
+        row.contacts = people.get(row.pk, {}).get(Role.ADMIN, [])
+        row.commanders = people.get(row.pk, {}).get(Role.COMMANDER, [])
     context = {
         "unit": unit, "access": access, "tree": tree, "filter": filterset, "page": page, "count": len(rows),
         "breadcrumbs": breadcrumbs(request.user, tree), "distribution": figures.distribution(tree),
         "months": figures.monthly_progress(unit, tree), "lagging": len(reminders.lagging(tree)),
+        "failing": len(reminders.failing(tree)),
         "sort": filterset.form.cleaned_data.get("sort") or "tree",
         "itap_records": records.progress(unit, tree),
     }
@@ -89,11 +93,11 @@ def overview(request, slug, fiscal_year=None):
 def export(request, slug, fiscal_year, fmt):
     unit, access, tree = _tree(request, slug, fiscal_year)
     rows = _filtered(request, tree).rows()
-    contacts = admin_contacts([f.pk for f in rows])
+    people = contacts([f.pk for f in rows])
     if fmt == "xlsx":
-        return exports.xlsx_response(unit, tree, rows, contacts)
+        return exports.xlsx_response(unit, tree, rows, people)
     if fmt == "csv":
-        return exports.csv_response(unit, tree, rows, contacts)
+        return exports.csv_response(unit, tree, rows, people)
     raise Http404
 
 
@@ -110,12 +114,17 @@ def heatmap_view(request, slug, fiscal_year):
 @require_POST
 def remind(request, slug, fiscal_year):
     unit, access, tree = _tree(request, slug, fiscal_year)
-    queued, already = reminders.request(tree, unit, request.user, timezone.localdate())
+    failing = request.POST.get("units") == "failing"  # else the lagging ones
+    targets = reminders.failing(tree) if failing else reminders.lagging(tree)
+    queued, already = reminders.request(tree, unit, request.user, timezone.localdate(), targets)
     if queued:
-        messages.success(request, _("Reminders are on their way to the admins of %(count)s lagging units.") % {"count": queued})
+        text = (_("Reminders are on their way to the admins of %(count)s units heading below the pass mark.") if failing
+                else _("Reminders are on their way to the admins of %(count)s lagging units."))
+        messages.success(request, text % {"count": queued})
     if already:
         messages.info(request, _("%(count)s units were already reminded today; they get at most one reminder a day.")
                       % {"count": already})
     if not queued and not already:
-        messages.info(request, _("No unit below has overdue items."))
+        messages.info(request, _("No unit below is heading below the pass mark.") if failing
+                      else _("No unit below has overdue items."))
     return redirect(reverse("overview-year", args=[unit.slug, tree.fiscal_year]))

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from oit_items.assessment import itap
-from oit_items.public import opendata, sitemaps
+from oit_items.public import compare, opendata, sitemaps
 from oit_items.public import pages as public
 
 unit_year = "units/<slug:slug>/ita/<int:fiscal_year>/"
@@ -10,6 +10,8 @@ urlpatterns = [
     path("u/<slug:slug>/", public.unit_home, name="public-unit"),
     path("u/<slug:slug>/ita/<int:fiscal_year>/", public.ita_index, name="public-index"),
     path("u/<slug:slug>/ita/<int:fiscal_year>/search/", public.search_view, name="public-search"),
+    # Before the item page: its `<str:code>` must never get to read "compare" as a code.
+    path("u/<slug:slug>/ita/<int:year_a>/compare/<int:year_b>/", compare.compare_years, name="public-compare"),
     path("u/<slug:slug>/ita/<int:fiscal_year>/<str:code>/", public.ita_item, name="public-item"),
     path("u/<slug:slug>/files/<int:pk>/", public.public_file, name="public-file"),
     path("u/<slug:slug>/files/<int:pk>/thumbnail.jpg", public.public_thumbnail, name="public-thumbnail"),

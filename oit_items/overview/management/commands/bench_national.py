@@ -1,7 +1,8 @@
 """`make bench SCALE=national`: the national tree on PostgreSQL, every figure of issue 10 side by
 side in one run. Seeds its own database (BENCH_DATABASE_URL, dropped and created again), serves it
 with gunicorn in production mode on a free loopback port, Redis BENCH_REDIS_URL as the cache,
-and loads it with wrk (Debian's) — traffic to 127.0.0.1 only, each load bounded in time."""
+and loads it with wrk (Debian's) — traffic to 127.0.0.1 only, each load bounded in time. BENCH_PORT
+chooses the loopback port (a free one when unset)."""
 
 import http.client
 import os
@@ -57,7 +58,7 @@ class Command(BaseCommand):
     def handle(self, *args, seconds, rounds, workers, connections, **options):
         self.secret = secrets.token_urlsafe(50)
         self._seed()
-        port = free_port()
+        port = int(os.environ.get("BENCH_PORT") or 0) or free_port()
         server = self._serve(port, workers)
         try:
             self._wait(port)
@@ -86,8 +87,12 @@ class Command(BaseCommand):
         seeded = time.monotonic()
         rows = readiness.rebuild()
         rebuilt = time.monotonic()
-        scored = scores.rebuild([national_seed.FISCAL_YEAR])  # the predicted scores the overview reads
-        scored_at = time.monotonic()
+        scored = national_seed.seed_scores()  # derived from the readiness just rebuilt
+        scores_done = time.monotonic()
+        # The real prediction of every unit, timed, not stored: the seed's approvals are dated now, after
+        # FY2567's deadline, so it would give every unit 0 and leave the overview nothing to sort.
+        predicted = len(scores.computed_figures(national_seed.FISCAL_YEAR))
+        predicted_at = time.monotonic()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         get_user_model().objects.create_superuser("bench-root", "root@example.go.th", secrets.token_urlsafe(12))
@@ -95,7 +100,9 @@ class Command(BaseCommand):
                           f"{counts['periods']} item periods, {counts['evidence']} evidence rows")
         self.stdout.write(f"  seeding: migrate + demo {demo - started:.0f} s, bulk COPY {seeded - demo:.0f} s, "
                           f"rebuild_readiness {rebuilt - seeded:.0f} s ({rows} rows), "
-                          f"rebuild_scores {scored_at - rebuilt:.0f} s ({scored} units)")
+                          f"scores {scores_done - rebuilt:.0f} s ({scored['verdicts']} item verdicts, "
+                          f"{scored['scores']} unit scores, {national_seed.FISCAL_YEAR} and {national_seed.PREVIOUS_YEAR}), "
+                          f"the assessment's own prediction of every unit {predicted_at - scores_done:.0f} s ({predicted} rows)")
 
     # --- the server ------------------------------------------------------------------------------
 
@@ -184,6 +191,8 @@ class Command(BaseCommand):
         pages = [
             ("overview: national (the bureaus)", "/staff/units/rtp/overview/2567/", hq, "hq-supervisor"),
             ("overview: national, 1,564 units by readiness", "/staff/units/rtp/overview/2567/?level=3&sort=readiness",
+             hq, "hq-supervisor"),
+            ("overview: national, below the pass mark, worst first", "/staff/units/rtp/overview/2567/?outlook=below&sort=score",
              hq, "hq-supervisor"),
             (f"overview: one division ({division})", f"/staff/units/{division}/overview/2567/", hq, "hq-supervisor"),
             ("heatmap: national", "/staff/units/rtp/overview/2567/heatmap/", hq, "hq-supervisor"),
