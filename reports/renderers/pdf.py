@@ -37,12 +37,26 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def cell_html(text: str) -> str:
-    """A table cell's escaped text with its numbers kept on one line (a narrow column could break
-    them, as a last resort) and its line breaks kept."""
-    pieces = _NUMBER.split(text)  # numbers sit at the odd places (the pattern has one group)
-    html = "".join(f'<span class="number">{escape(p)}</span>' if i % 2 else escape(p) for i, p in enumerate(pieces))
-    return mark_safe(html.replace("\n", "<br>"))
+def cell_html(text: str, width_pt: float | None = None, size_pt: float = 12, bold: bool = False) -> str:
+    """A table cell's escaped text that breaks lines only between its words (layout.words: PyThaiNLP's
+    Thai words, numbers whole): each word is kept on one line and a break is allowed between two
+    words (<wbr>; WeasyPrint draws it as a zero-width space that copies out as nothing). A word
+    wider than the cell (width_pt) may still break inside, numbers never. Line breaks are kept."""
+    lines = []
+    room = (width_pt - layout.PADDING_PT) if width_pt else None
+    for pieces in layout.break_pieces(text):
+        html, previous = [], " "
+        for piece in pieces:
+            if piece == " ":
+                html.append(" ")
+            else:
+                if previous != " ":
+                    html.append("<wbr>")
+                whole = any(ch.isdigit() for ch in piece) or room is None or layout.text_width(piece, size_pt, bold) <= room
+                html.append(f'<span class="{"w" if whole else "long"}">{escape(piece)}</span>')
+            previous = piece
+        lines.append("".join(html))
+    return mark_safe("<br>".join(lines))
 
 
 def _image(image: doc.Image, landscape: bool) -> dict:
@@ -59,12 +73,18 @@ def _table(table: doc.Table, landscape: bool) -> dict:
     widths = layout.column_widths(table, PAGE_MM[landscape][0] * PT_PER_MM, size)
     columns = [{"title": c.title, "kind": c.kind, "width_pt": round(w, 2)} for c, w in zip(table.columns, widths)]
 
-    def cells(row):  # numbers and dates are on one line already (nowrap): only text needs the spans
-        return [{"html": cell_html(text) if c.kind == doc.TEXT or isinstance(v, str) else text, "kind": c.kind}
-                for v, c in zip(row, table.columns) for text in [doc.format_value(v, c.kind)]]
+    def cells(row, bold=False):  # numbers and dates are on one line already (nowrap): only text needs the spans
+        return [{"html": cell_html(text, w, size, bold) if c.kind == doc.TEXT or isinstance(v, str) else text, "kind": c.kind}
+                for v, c, w in zip(row, table.columns, widths) for text in [doc.format_value(v, c.kind)]]
 
-    rows = [{"group": row.text} if isinstance(row, doc.GroupRow) else {"cells": cells(row)} for row in table.rows]
-    total = cells(table.total) if table.total else None
+    page_height = PAGE_MM[landscape][1] * PT_PER_MM
+
+    def data_row(values):
+        texts = [doc.format_value(v, c.kind) for v, c in zip(values, table.columns)]
+        return {"cells": cells(values), "split": layout.may_split(texts, widths, size, page_height)}
+
+    rows = [{"group": r.text} if isinstance(r, doc.GroupRow) else data_row(r) for r in table.rows]
+    total = cells(table.total, bold=True) if table.total else None
     span = table.total_span
     return {"type": "table", "caption": table.caption, "columns": columns, "rows": rows, "size_pt": size,
             "width_pt": round(sum(widths), 2), "total": total, "total_span": span,
