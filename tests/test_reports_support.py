@@ -96,10 +96,12 @@ def docx_tables(content: bytes) -> list[list[list[str]]]:
     return [[[unmark(cell.text) for cell in row.cells] for row in table.rows] for table in docx.Document(io.BytesIO(content)).tables]
 
 
-def workbook(content: bytes):
+def workbook(content: bytes, formulas: bool = False):
+    """The workbook as a viewer shows it (totals are SUM formulas: their cached results), or with
+    the formulas themselves."""
     import openpyxl
 
-    return openpyxl.load_workbook(io.BytesIO(content))
+    return openpyxl.load_workbook(io.BytesIO(content), data_only=not formulas)
 
 
 def nfc(text: str) -> str:
