@@ -9,6 +9,7 @@ unit_year = "units/<slug:slug>/ita/<int:fiscal_year>/"
 urlpatterns = [
     path("u/<slug:slug>/", public.unit_home, name="public-unit"),
     path("u/<slug:slug>/ita/<int:fiscal_year>/", public.ita_index, name="public-index"),
+    path("u/<slug:slug>/ita/current/<slug:topic>/", public.ita_current_item, name="public-item-current"),
     path("u/<slug:slug>/ita/<int:fiscal_year>/search/", public.search_view, name="public-search"),
     path("u/<slug:slug>/ita/<int:fiscal_year>/<str:code>/", public.ita_item, name="public-item"),
     path("u/<slug:slug>/files/<int:pk>/", public.public_file, name="public-file"),
