@@ -28,7 +28,7 @@ import docx
 from django.utils.translation import gettext as _
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -389,6 +389,19 @@ def _signatures(word, block: doc.Signatures, usable_pt: float) -> None:
     _table_properties(grid, [width] * len(block.signers))
 
 
+def _cover(word, cover: doc.Cover) -> None:
+    """The cover page: the emblem and the lines centred, then a page break."""
+    top = word.add_paragraph()
+    top.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    top.paragraph_format.space_before = Pt(80)
+    if cover.emblem:
+        top.add_run().add_picture(io.BytesIO(cover.emblem), width=Cm(3.5))
+    for n, line in enumerate(cover.lines):
+        paragraph = _paragraph(word, line, "center", bold=True, size=26 if n == 0 else 20)
+        paragraph.paragraph_format.space_after = Pt(16 if n == 0 else 8)
+    word.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+
+
 def render(document: doc.Document) -> bytes:
     word = docx.Document()
     _styles(word)
@@ -398,6 +411,8 @@ def render(document: doc.Document) -> bytes:
     word.core_properties.author = document.author or document.unit_name
     word.core_properties.language = "th-TH"
 
+    if document.cover:
+        _cover(word, document.cover)
     title = word.add_heading(level=1)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(title, document.title, size=TITLE_PT if len(document.title) < 80 else BODY_PT + 1)
