@@ -239,3 +239,66 @@ def test_word_header_tab_stops_follow_the_pages_width(landscape):
     for stop in header.style.paragraph_format.tab_stops:  # Letter portrait's, from the default template
         assert stop.position in (usable, usable // 2) or stops.get(stop.position) == WD_TAB_ALIGNMENT.CLEAR
     assert "\t" in header.text and header.text.endswith("ตุลาคม 2566")
+
+
+# --- 7. tagged PDF/A, checked ------------------------------------------------------------------------
+
+def qpdf_check(pdf: bytes, work: Path) -> str:
+    """qpdf's structural check of the whole file (cross-reference table, objects, streams, page tree):
+    the strongest checker the registries we reach offer (veraPDF, the PDF/A validator, is not packaged
+    in Debian nor on PyPI); the PDF/A and tagging requirements are checked below object by object."""
+    require(shutil.which("qpdf") is not None, "qpdf is installed: scripts/ensure-system.sh test")
+    path = work / "checked.pdf"
+    path.write_bytes(pdf)
+    result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def assert_tagged_pdf_a(pdf: bytes, title: str) -> None:
+    import re
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "th" and root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] and reader.metadata.title.startswith(title)
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert re.search(r"pdfaid:part[^0-9]*2", xmp) and re.search(r"pdfaid:conformance[^A-Z]*U", xmp)
+    kids = root["/StructTreeRoot"]["/K"]
+    kinds = set()
+
+    def walk(node, depth=0):
+        node = node.get_object()
+        if isinstance(node, dict) and "/S" in node:
+            kinds.add(str(node["/S"]))
+        children = node.get("/K", []) if isinstance(node, dict) else []
+        for child in children if isinstance(children, list) else [children]:
+            if depth < 12 and hasattr(child, "get_object") and isinstance(child.get_object(), dict):
+                walk(child, depth + 1)
+
+    for kid in kids if isinstance(kids, list) else [kids]:
+        walk(kid)
+    assert {"/Table", "/TH", "/TD"} <= kinds and ({"/H1", "/H2"} & kinds), kinds
+
+
+def test_pdfs_are_tagged_pdf_a_and_pass_qpdfs_check(tmp_path):
+    document = long_rows_document(3)
+    document.add(doc.Heading("ลงนาม"), doc.Signatures([doc.Signer("ผู้รายงาน")]))
+    document.cover = doc.Cover(["ปก", "ประจำปีงบประมาณ พ.ศ. 2567"])
+    pdf = render(document, "pdf")
+    assert "No syntax or stream encoding errors" in qpdf_check(pdf, tmp_path)
+    assert_tagged_pdf_a(pdf, document.title)
+
+
+@pytest.mark.django_db
+def test_every_report_kind_is_tagged_pdf_a_and_passes_qpdfs_check(media_root, tmp_path):
+    from reports.kinds import DOCUMENT_KINDS
+
+    unit = difficult_unit()
+    for kind in DOCUMENT_KINDS.values():
+        document = kind.build(unit, MONTH)
+        pdf = render(document, "pdf")
+        assert "No syntax or stream encoding errors" in qpdf_check(pdf, tmp_path), kind.key
+        assert_tagged_pdf_a(pdf, document.title)

@@ -1,6 +1,7 @@
 """PDF through WeasyPrint: an HTML template, A4, a Thai font whose text copies out as Thai, the
-unit and month in a running header, "หน้า 1 / 3" page numbers, and PDF/A-2u for archiving (every
-font embedded, every glyph mapped to its text, sRGB output intent, XMP metadata)."""
+unit and month in a running header, "หน้า 1 / 3" page numbers, tagged for screen readers (structure
+tree, language, title), and PDF/A-2u for archiving (every font embedded, every glyph mapped to its
+text, sRGB output intent, XMP metadata)."""
 
 import base64
 import logging
@@ -21,6 +22,7 @@ PAGE_MM = {False: (210 - 35, 297 - 40), True: (297 - 35, 210 - 40)}  # landscape
 IMAGE_ROOM_MM = 40  # kept free on the page of the tallest picture: its caption and the heading above
 FIGURE_MIN_CM = 6  # a narrow (tall) picture's caption still gets a readable width
 TABLE_PT = {False: 13, True: 12}
+CONTINUED = "(ต่อ)"  # "continued", after a group of rows going on from the page before (Thai documents)
 PT_PER_MM = 72 / 25.4
 _NUMBER = re.compile(r"([0-9๐-๙][0-9๐-๙,.]*[0-9๐-๙])")
 
@@ -108,10 +110,20 @@ def _blocks(document: doc.Document) -> list[dict]:
     return blocks
 
 
+def _cover(document: doc.Document) -> dict | None:
+    if document.cover is None:
+        return None
+    emblem = document.cover.emblem
+    kind = "png" if emblem[:8] == b"\x89PNG\r\n\x1a\n" else "jpeg"
+    src = f"data:image/{kind};base64,{base64.b64encode(emblem).decode('ascii')}" if emblem else ""
+    return {"lines": document.cover.lines, "emblem": src}
+
+
 def html(document: doc.Document) -> str:
     emoji = thai_fonts.emoji_font_css("".join(document.texts()))
     return render_to_string(TEMPLATE, {
         "document": document,
+        "cover": _cover(document),
         "blocks": _blocks(document),
         "font_faces": thai_fonts.font_face_css() + "\n" + emoji,
         "font_family": thai_fonts.font_family_css(emoji=bool(emoji)),
@@ -119,6 +131,7 @@ def html(document: doc.Document) -> str:
         "header_right": css_string(document.period_label),
         "page_label": css_string(_("Page")),
         "sign_here": doc.SIGN_HERE,
+        "continued": CONTINUED,
     })
 
 
@@ -135,5 +148,7 @@ def weasyprint_html():
 
 def render(document: doc.Document) -> bytes:
     HTML = weasyprint_html()
-    pdf = HTML(string=html(document)).write_pdf(pdf_variant=PDF_VARIANT)
+    # Tagged (a structure tree, the document's language and title shown as the window title) so
+    # that screen readers get headings, tables and their headers; fix_to_unicode keeps the tags.
+    pdf = HTML(string=html(document)).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
     return thai_fonts.fix_to_unicode(pdf)
