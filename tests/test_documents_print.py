@@ -47,18 +47,24 @@ def dictionary_words(document: doc.Document) -> tuple[set[str], set[tuple[str, s
             for value, column in zip(row, table.columns):
                 for line in doc.format_value(value, column.kind).splitlines():
                     pieces = [w for w in layout.words(line) if not w.isspace()]
-                    words.update(w for w in pieces if len(w) > 1)
+                    words.update(w for w in pieces if len(w) > 1 and not any(ch.isdigit() for ch in w))  # numbers: whole, checked apart
                     pairs.update(zip(pieces, pieces[1:]))
     return words, pairs
 
 
 def split_words(lines: list[str], found: tuple[set[str], set[tuple[str, str]]]) -> list[tuple[str, str]]:
     """(end of a line, start of the next) where a line break cuts a word in two: the two sides make
-    up a word, and no two words that follow each other end and start there."""
+    up a word, and no two words that follow each other end and start there. A compound whose two
+    halves are words of PyThaiNLP's dictionary (เฉพาะ|เจาะจง) is not cut: LibreOffice's own Thai
+    dictionary (ICU) may break it there, as it may between any two words, never inside one."""
+    from pythainlp.corpus import thai_words
+
+    dictionary = thai_words()
     words, pairs = found
     cut = []
     for before, after in zip(lines, lines[1:]):
-        inside = any(before.endswith(w[:k]) and after.startswith(w[k:]) for w in words for k in range(1, len(w)))
+        inside = any(before.endswith(w[:k]) and after.startswith(w[k:])
+                     and not (w[:k] in dictionary and w[k:] in dictionary) for w in words for k in range(1, len(w)))
         if inside and not any(before.endswith(a) and after.startswith(b) for a, b in pairs):
             cut.append((before[-12:], after[:12]))
     return cut
@@ -302,3 +308,21 @@ def test_every_report_kind_is_tagged_pdf_a_and_passes_qpdfs_check(media_root, tm
         pdf = render(document, "pdf")
         assert "No syntax or stream encoding errors" in qpdf_check(pdf, tmp_path), kind.key
         assert_tagged_pdf_a(pdf, document.title)
+
+
+@pytest.mark.django_db
+def test_the_skr1_beside_amounts_of_millions_breaks_no_word(media_root):
+    """Eleven columns beside 12,500,000.00: the table's text gets smaller (not under 10 pt) until its
+    numbers and longest words fit side by side, so no word is broken."""
+    from reports.renderers import pdf as pdf_renderer
+    from tests.documents_support import long_purchases
+
+    unit = difficult_unit()
+    long_purchases(unit, 4)
+    document = builders.procurement_summary(unit, MONTH)
+    size = layout.fitting_size(document.tables[0], pdf_renderer.PAGE_MM[True][0] * MM, pdf_renderer.TABLE_PT[True])
+    assert layout.SMALLEST_PT <= size < pdf_renderer.TABLE_PT[True]
+    content = render(document, "pdf")
+    lines = page_lines(pdf_engines.pdfium_pages(content))
+    assert not split_words(lines, dictionary_words(document)), split_words(lines, dictionary_words(document))[:5]
+    assert all(amount in " ".join(lines) for amount in ("12,500,000.00", "12,350,000.00"))

@@ -100,10 +100,12 @@ def sheet_title(text: str, used: set) -> str:
 
 
 class _Writer:
-    def __init__(self, sheet, widths_pt: list[float], size_pt: float):
+    def __init__(self, sheet, widths_pt: list[float], size_pt: float, default_pt: float | None = None):
+        """default_pt: the workbook's default font size, the unit of column widths (size_pt, the
+        table's, may be smaller: layout.fitting_size)."""
         self.sheet, self.widths, self.size, self.row = sheet, widths_pt, size_pt, 1
         self.cached = {}  # cell reference → the value of its formula
-        digit = _digit_width_px(size_pt)
+        digit = _digit_width_px(default_pt or size_pt)
         for i, width in enumerate(widths_pt, start=1):
             self.sheet.column_dimensions[get_column_letter(i)].width = round(width * 96 / 72 / digit, 2)
 
@@ -244,8 +246,9 @@ def render(document: doc.Document) -> bytes:
     usable_pt = pdf.PAGE_MM[document.landscape][0] * pdf.PT_PER_MM
     for before, table, after in _sheets(document):
         sheet = workbook.create_sheet(sheet_title(_sheet_name(document, before, table), used))
-        widths = layout.column_widths(table, usable_pt, size) if table else [usable_pt / 6] * 6
-        writer = _Writer(sheet, widths, size)
+        table_size = layout.fitting_size(table, usable_pt, size) if table else size
+        widths = layout.column_widths(table, usable_pt, table_size) if table else [usable_pt / 6] * 6
+        writer = _Writer(sheet, widths, table_size, size)
         writer.text(document.title, bold=True, size=TITLE_PT)
         writer.text(f"{document.unit_name} {document.period_label}")
         if document.addressee:

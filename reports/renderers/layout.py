@@ -136,6 +136,22 @@ def may_split(texts: list[str], widths_pt: list[float], size_pt: float, page_hei
     return row_lines(texts, widths_pt, size_pt) * size_pt * line_height > page_height_pt * SPLIT_SHARE
 
 
+SMALLEST_PT = 10  # a crowded table's text is made smaller down to this before its words must break
+
+
+def fitting_size(table: doc.Table, usable_pt: float, size_pt: float) -> float:
+    """The font size of a table: size_pt, or smaller by whole points (down to SMALLEST_PT) while
+    its numbers, dates and longest words do not fit across the page side by side (the สขร.1's
+    eleven columns beside amounts of millions): smaller text rather than words broken."""
+    size = size_pt
+    while size > SMALLEST_PT and table.data_rows:
+        needs = [max(_needs(table, i, size, usable_pt)) for i in range(len(table.columns))]
+        if sum(needs) <= usable_pt:
+            break
+        size -= 1
+    return size
+
+
 def column_widths(table: doc.Table, usable_pt: float, size_pt: float) -> list[float]:
     """Each column's width in points; together they fill usable_pt.
 

@@ -71,8 +71,9 @@ def _image(image: doc.Image, landscape: bool) -> dict:
 
 
 def _table(table: doc.Table, landscape: bool) -> dict:
-    size = TABLE_PT[landscape]
-    widths = layout.column_widths(table, PAGE_MM[landscape][0] * PT_PER_MM, size)
+    usable = PAGE_MM[landscape][0] * PT_PER_MM
+    size = layout.fitting_size(table, usable, TABLE_PT[landscape])
+    widths = layout.column_widths(table, usable, size)
     columns = [{"title": c.title, "kind": c.kind, "width_pt": round(w, 2)} for c, w in zip(table.columns, widths)]
 
     def cells(row, bold=False):  # numbers and dates are on one line already (nowrap): only text needs the spans

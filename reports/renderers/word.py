@@ -268,7 +268,7 @@ def _repeat_as_header(row) -> None:
 
 
 def _table(word, table: doc.Table, usable_pt: float, landscape: bool) -> None:
-    size = pdf.TABLE_PT[landscape]
+    size = layout.fitting_size(table, usable_pt, pdf.TABLE_PT[landscape])
     if table.caption:
         caption = _paragraph(word, table.caption, bold=True)
         caption.paragraph_format.keep_with_next = True
