@@ -85,10 +85,62 @@ def _activities(plan):
 
 def new_document(plan: MeasurePlan, title: str, landscape: bool) -> doc.Document:
     printer = Printer(plan)
+    period = f"ประจำปีงบประมาณ พ.ศ. {printer.digits(plan.fiscal_year)}"
     return doc.Document(
         title=title, unit_name=plan.unit.name_th, author=plan.unit.name_th, landscape=landscape,
-        period_label=f"ประจำปีงบประมาณ พ.ศ. {printer.digits(plan.fiscal_year)}",
+        period_label=period, cover=cover(plan, title, period),
     )
+
+
+def cover(plan: MeasurePlan, title: str, period: str) -> doc.Cover:
+    """The seeds' cover page: the title, the year, the unit (in English too when it has a name in
+    English), its phone and website, under its emblem."""
+    unit = plan.unit
+    lines = [" ".join(title.split()), period, unit.name_th, unit.name_en.upper() if unit.name_en else "",
+             unit.phone, unit.website]
+    return doc.Cover([line for line in lines if line], emblem=_emblem(unit))
+
+
+def _emblem(unit) -> bytes:
+    if not unit.emblem:
+        return b""
+    from PIL import Image
+
+    try:
+        with unit.emblem.open("rb") as stored, Image.open(stored) as image:
+            image = image.convert("RGB")
+            image.thumbnail((600, 600))
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=88)
+    except (OSError, ValueError):  # an unreadable emblem leaves the cover without it
+        return b""
+    return out.getvalue()
+
+
+def signature(plan: MeasurePlan) -> list:
+    """The head's signature block as the seed signs it: ลงชื่อ, the name, the position and the date.
+    The plan's signature text gives the name (its lines before the last, brackets dropped) and the
+    position (its last line); without it, the unit's head."""
+    lines = [line.strip() for line in (plan.signature or "").splitlines() if line.strip()]
+    head = plan.unit.head
+    if lines:
+        name = "".join(line.strip("()") for line in lines[:-1]) if len(lines) > 1 else lines[0]
+        position = lines[-1] if len(lines) > 1 else ""
+    elif head is not None:
+        name, position = head.display_name, head.position
+    else:
+        return []
+    return [doc.Signatures([doc.Signer("", name=name, position=position)])]
+
+
+def acknowledged_by_the_head(plan: MeasurePlan) -> doc.Signatures:
+    """The report's closing: who reports it, and the head's acknowledgement (ทราบ / สั่งการ)."""
+    head = plan.unit.head
+    return doc.Signatures([
+        doc.Signer("ผู้รายงาน"),
+        doc.Signer("หัวหน้าหน่วย", name=head.display_name if head else "", position=head.position if head else "",
+                   note=f"ทราบ / สั่งการ {doc.SIGN_HERE}"),
+    ])
 
 
 # --- the measures document (O24 / O23) -------------------------------------------------------------
@@ -109,7 +161,7 @@ def measures_document(plan: MeasurePlan) -> doc.Document:
     phases = list(plan.phases.prefetch_related("responsible", "controllers"))
     if plan.print_calendar and phases:
         document.add(*_heading(plan.calendar_heading), _calendar_table(phases, printer))
-    document.add(*_paragraphs(plan.closing_note), *_paragraphs(plan.signature, align="center"))
+    document.add(*_paragraphs(plan.closing_note), *signature(plan))
     document.add(*_briefing_caption(plan, printer))
     return document
 
@@ -218,7 +270,7 @@ def progress_document(plan: MeasurePlan, title: str = "", photos: bool = True) -
         document.add(doc.Heading("ผลการดำเนินการตามแผนกิจกรรม", 3), _activity_results(activities, printer))
     if photos:
         document.add(*_photo_blocks(measures + activities, printer))
-    return document
+    return document.add(acknowledged_by_the_head(plan))
 
 
 def _report_briefing(plan, printer) -> list:

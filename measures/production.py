@@ -38,10 +38,9 @@ def check(kind: str, unit, fiscal_year: int) -> tuple[MeasurePlan, Item | None]:
     plan = plan_of(unit, fiscal_year)
     if kind in kinds.DOCUMENTS:
         return plan, item_for(kind, unit, fiscal_year)
-    if kind == kinds.SIGN_EIT and not plan.eit_survey_url:
-        raise jobs.JobRefused(_("The EIT survey address is not set: enter it in the plan first."))
-    if kind == kinds.SIGN_MANUAL and signs.manual_item(plan) is None:
-        raise jobs.JobRefused(_("There is no public service manual item for this unit and fiscal year."))
+    reason = signs.refusal(kind, plan)
+    if reason:
+        raise jobs.JobRefused(reason)
     return plan, None
 
 

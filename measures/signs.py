@@ -2,6 +2,12 @@
 the head of unit's photo, rank and name, and the "download the service manual", EIT survey and
 "scan to complain" signs with a QR code that must scan. Each carries the unit's emblem.
 
+A sign must tell the truth for as long as it hangs: it is refused, with the reason, when its QR
+code would open a page with nothing published (the service manual), when the English sign would
+print Thai names, or when the EIT survey address is not the unit's own link. Its QR codes open
+year-independent addresses (the unit's home, the current year's service-manual item), so a sign
+printed this year still scans to the right page next year.
+
 Rendered with WeasyPrint from templates/measures/signs/, with the reports app's Thai fonts so the
 text copies out as Thai. A sign is printed in its own language whatever the officer's interface
 language, so its words are in the templates, not in the message catalogue; the No Gift statement
@@ -11,6 +17,7 @@ can be replaced per plan.
 import base64
 import io
 import logging
+from urllib.parse import urlsplit
 
 import segno
 from django.template.loader import render_to_string
@@ -21,11 +28,13 @@ from ita_portal.lib import thaidate
 from ita_portal.lib.site import site_url
 from measures import kinds
 from measures.models import MeasurePlan
+from oit_items.public.records import current_item, published_by_month
 from oit_items.rulebook.models import Item
 from reports.renderers import thai_fonts
 from reports.renderers.pdf import weasyprint_html
 
 SERVICE_MANUAL_TOPIC = "service_manuals"  # O9 police / O8 immigration
+GENERIC_EIT_HOSTS = ("itap.nacc.go.th",)  # ITAP's own address: every unit's survey is somewhere under it
 PHOTO_MAX_PX = 900
 
 NO_GIFT_TH = ("{unit} ขอประกาศเจตนารมณ์ว่า ข้าราชการตำรวจทุกนายในสังกัดจะไม่รับของขวัญ ของกำนัล "
@@ -45,15 +54,41 @@ def unit_url(plan: MeasurePlan) -> str:
 
 
 def manual_item(plan: MeasurePlan) -> Item | None:
-    return Item.objects.for_unit(plan.unit, plan.fiscal_year).filter(topic=SERVICE_MANUAL_TOPIC).first()
+    """The service-manual item the sign's QR code opens: the current year's (see manual_url)."""
+    return current_item(plan.unit, SERVICE_MANUAL_TOPIC)
 
 
 def manual_url(plan: MeasurePlan) -> str:
-    """The public page of the unit's service-manual item: what the manual sign's QR code opens."""
-    item = manual_item(plan)
-    if item is None:
-        raise SignError(_("There is no public service manual item for this unit and fiscal year."))
-    return site_url() + reverse("public-item", args=[plan.unit.slug, plan.fiscal_year, item.code.lower()])
+    """The year-independent public address of the unit's service manuals: it opens the current
+    year's item, whichever year the sign was printed in."""
+    return site_url() + reverse("public-item-current", args=[plan.unit.slug, SERVICE_MANUAL_TOPIC])
+
+
+def refusal(kind: str, plan: MeasurePlan) -> str:
+    """Why this sign cannot be printed now ("" when it can): what the officer must do first."""
+    unit, head = plan.unit, plan.unit.head
+    if kind == kinds.SIGN_NO_GIFT_EN:
+        missing = [label for label, value in ((_("the unit's English name"), unit.name_en),
+                                              (_("the head of unit"), head),
+                                              (_("the head's name in English"), head and head.first_name_en and head.last_name_en))
+                   if not value]
+        if missing:
+            return _("The English sign would print Thai names: enter %(missing)s first.") % {"missing": ", ".join(missing)}
+    if kind == kinds.SIGN_MANUAL:
+        item = manual_item(plan)
+        if item is None:
+            return _("There is no public service manual item for this unit and fiscal year.")
+        if not published_by_month(unit, [item]).get(item.pk):
+            return _("Nothing is published yet for %(code)s (service manuals): its QR code would open an empty page. "
+                     "Publish the manuals first.") % {"code": item.code}
+    if kind == kinds.SIGN_EIT:
+        if not plan.eit_survey_url:
+            return _("The EIT survey address is not set: enter it in the plan first.")
+        address = urlsplit(plan.eit_survey_url)
+        if address.hostname in GENERIC_EIT_HOSTS and address.path.strip("/") == "" and not address.query:
+            return _("The EIT survey address is ITAP's home page, not the unit's own survey link: enter the link "
+                     "ITAP gives the unit.")
+    return ""
 
 
 def qr_data_uri(url: str) -> str:
@@ -91,6 +126,9 @@ def complaint_url(plan: MeasurePlan) -> str:
 
 def _context(kind: str, plan: MeasurePlan) -> dict:
     unit, head = plan.unit, plan.unit.head
+    reason = refusal(kind, plan)
+    if reason:
+        raise SignError(reason)
     context = {"plan": plan, "unit": unit, "head": head, "fiscal_year": plan.fiscal_year,
                "fiscal_year_th": thaidate.to_thai_digits(plan.fiscal_year) if plan.thai_digits else plan.fiscal_year,
                "emblem": image_uri(unit.emblem, f"emblem of unit {unit.pk}", max_px=400)}
@@ -102,8 +140,6 @@ def _context(kind: str, plan: MeasurePlan) -> dict:
         url = manual_url(plan)
         context.update(url=url, qr=qr_data_uri(url))
     elif kind == kinds.SIGN_EIT:
-        if not plan.eit_survey_url:
-            raise SignError(_("The EIT survey address is not set: enter it in the plan first."))
         context.update(url=plan.eit_survey_url, qr=qr_data_uri(plan.eit_survey_url))
     elif kind == kinds.SIGN_COMPLAINT:
         url = complaint_url(plan)

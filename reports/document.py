@@ -155,6 +155,14 @@ class Signatures:
 
 
 @dataclass
+class Cover:
+    """A cover page before the document (the measures documents have one, as the seeds do): the
+    lines in order, the first as the title, under the unit's emblem when there is one."""
+    lines: list[str]
+    emblem: bytes = b""  # JPEG or PNG
+
+
+@dataclass
 class Table:
     columns: list[Column]
     rows: list[list] = field(default_factory=list)
@@ -210,6 +218,7 @@ class Document:
     subtitle: str = ""
     landscape: bool = False
     author: str = ""
+    cover: Cover | None = None
 
     @classmethod
     def for_month(cls, title: str, unit_name: str, month: datetime.date, **kwargs) -> "Document":
@@ -229,6 +238,7 @@ class Document:
     def texts(self):
         """Every piece of text the document prints (to choose fonts for the characters it uses)."""
         yield from (self.title, self.subtitle, self.unit_name, self.period_label, self.addressee)
+        yield from (self.cover.lines if self.cover else [])
         for block in self.blocks:
             if isinstance(block, Table):
                 yield block.caption

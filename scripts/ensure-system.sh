@@ -23,6 +23,7 @@ TEST_NEEDS=(
   "file:/usr/bin/chromium chromium"                   # browser tests (Playwright drives it)
   "cmd:zbarimg zbar-tools"                            # decode QR codes
   "cmd:pdftoppm poppler-utils"                        # rasterise PDFs
+  "cmd:qpdf qpdf"                                     # checks the structure of the generated PDFs
   "cmd:redis-server redis-server"                     # the fault tests kill a Redis of their own
   "cmd:soffice libreoffice-writer-nogui libreoffice-calc-nogui"  # generated Word/Excel opened in LibreOffice
 )

@@ -105,3 +105,31 @@ def images_on_pages(pdf_bytes: bytes) -> list[tuple[int, tuple[float, float, flo
                 found.append((number, obj.get_bounds(), page.get_size()))
     pdf.close()
     return found
+
+
+# --- long rows: what the forms allow (500 characters) and a month of 30 purchases -----------------
+
+LONG_TEXT_WORDS = ("คุณสมบัติ", "กรุงเทพมหานคร", "สาธารณูปโภค", "บุคลากรภาครัฐ", "ศรีพัฒนานนท์", "ดำเนินการ")
+
+
+def long_text(length: int = 499, start: str = "") -> str:
+    """Thai text of exactly `length` characters made of real words (the words that broke)."""
+    phrase = ("จัดซื้อครุภัณฑ์คอมพิวเตอร์ตามคุณสมบัติที่กำหนดสำหรับงานสาธารณูปโภคของสถานีตำรวจในเขตกรุงเทพมหานคร "
+              "เพื่อสนับสนุนการปฏิบัติงานของบุคลากรภาครัฐ โดยบริษัท ศรีพัฒนานนท์ จำกัด ดำเนินการติดตั้ง ")
+    text = start
+    while len(text) < length:
+        text += phrase
+    text = text[:length]
+    return text[:-1] + "ร" if text[-1] == " " else text
+
+
+def long_purchases(unit, count: int = 30) -> None:
+    """`count` purchases of the unit's month, each with a 499-character item and reason."""
+    procurement = ProcurementMonth.objects.get(unit=unit, month=MONTH)
+    for i in range(count):
+        purchase = Purchase.objects.create(
+            procurement=procurement, item=long_text(499, f"{i + 1}. "), budget=Decimal("12400.00"),
+            reference_price=Decimal("12400.00"), method="specific", winner="บริษัท ศรีพัฒนานนท์ จำกัด",
+            agreed_price=Decimal("12400.00"), reason=long_text(499), contract_number=f"บส {i + 10}/2567",
+            contract_date=MONTH + datetime.timedelta(days=3))
+        Bid.objects.create(purchase=purchase, bidder="บริษัท ศรีพัฒนานนท์ จำกัด", price=Decimal("12400.00"))

@@ -9,13 +9,14 @@ import pytest
 from pypdf import PdfReader
 
 from ita_portal.lib import thaidate
-from measures import documents, kinds, progress
+from measures import documents, indicators, kinds, progress
 from measures.models import Measure, MeasurePlan
 from oit_items.evidence.models import Evidence, ItemPeriod
 from oit_items.rulebook.models import Item
 from reports import jobs
 from reports.models import RenderJob
 from reports.renderers import render
+from tests import pdf_engines
 from tests.data import measures_seed_rows as seed
 from tests.data.measures_files import jpeg
 
@@ -23,7 +24,7 @@ FY = 2567
 
 
 def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return re.sub(r"[\s\u200b]+", "", text)  # and the zero-width spaces between Word's Thai words
 
 
 def pdf_text(content: bytes) -> str:
@@ -85,7 +86,8 @@ def test_every_oit_row_with_its_officers_in_pdf_and_word(db, rendered, slug, tha
     for aspect, phrase, names in one_stop_rows + other_rows:
         row = find_row(tables, lambda r, aspect=aspect, phrase=phrase: squash(aspect) in r[0] and squash(phrase) in r[1])
         assert all(squash(name) in row for name in names), aspect
-        assert squash(aspect) in pdf and squash(phrase) in pdf
+        # A tall row may split across pages (under the repeated header): its words are there.
+        assert all(squash(part) in pdf for part in aspect.split()) and squash(phrase) in pdf
     for name in officers:
         assert squash(name) in pdf and squash(name) in word_text(rendered[slug]["docx"]), name
     # No row more than the seed has: the O-rows are exactly O1…On.
@@ -217,3 +219,44 @@ def test_refused_when_there_is_no_plan(users, station):
     MeasurePlan.objects.filter(unit=station).delete()
     with pytest.raises(jobs.JobRefused):
         jobs.request(kinds.MEASURES_DOCUMENT, station, FY, users["admin"])
+
+
+# --- as the seed has it: cover, signature, "(ต่อ)", the head's acknowledgement ------------------------
+
+def test_the_measures_document_opens_with_the_seeds_cover_and_closes_with_a_signature_block(db, rendered):
+    pages = pdf_engines.pdfium_pages(rendered["sn-buengkum"]["pdf"])
+    cover = squash(pages[0])
+    assert squash("มาตรการยกระดับส่งเสริมคุณธรรมและความโปร่งใส ภายในหน่วย") in cover
+    assert squash("ประจำปีงบประมาณ พ.ศ. ๒๕๖๗") in cover and squash("สถานีตำรวจนครบาลบึงกุ่ม") in cover
+    assert "หน้า" not in pages[0] and "ผู้รับผิดชอบ" not in pages[0]  # a cover: no page number, no table
+    closing = squash("".join(pages[-2:]))
+    for part in ("(ลงชื่อ)", "(พ.ต.อ.อชิวัฒน์ นุชถาวร)", "ผกก.สน.บึงกุ่ม", "วันที่........"):
+        assert squash(part) in closing, part
+    word = docx.Document(io.BytesIO(rendered["sn-buengkum"]["docx"]))
+    first_heading = next(i for i, p in enumerate(word.paragraphs) if p.style.name == "Heading 1")
+    assert any('w:br w:type="page"' in p._p.xml for p in word.paragraphs[:first_heading])  # the cover, then a new page
+    signature = [c.text for t in word.tables for r in t.rows for c in r.cells if "(ลงชื่อ)" in c.text]
+    assert signature and "ผกก.สน.บึงกุ่ม" in signature[-1] and "วันที่" in signature[-1]
+
+
+def test_a_group_of_rows_going_on_from_the_page_before_is_marked_continued(db, rendered):
+    pages = pdf_engines.poppler_pages(rendered["sn-buengkum"]["pdf"])
+    plan = documents.plan_queryset().get(unit__slug="sn-buengkum", fiscal_year=FY)
+    groups = {squash(stage.th) for stage in indicators.STAGES} | {squash(label) for label in documents.DEFAULT_GROUP_LABELS.values()}
+    groups |= {squash(label) for label in (plan.oit_items_label, plan.website_label, plan.monitoring_label) if label}
+    groups |= {squash(instrument.th) for instrument in indicators.INSTRUMENTS}  # the analysis table's groups
+    marked = [(n, line) for n, page in enumerate(pages) for line in page.splitlines() if "(ต่อ)" in line]
+    assert len(marked) >= 2, "no page says (ต่อ)"
+    for n, line in marked:
+        label = squash(line).split("(ต่อ)")[0]
+        assert any(label.endswith(group) for group in groups), (n, label)
+    assert all(0 < n < len(pages) - 1 for n, _line in marked)  # never on the cover, nor after the last table
+
+
+def test_the_report_on_the_measures_ends_with_the_heads_acknowledgement(db):
+    plan = documents.plan_queryset().get(unit__slug="sn-buengkum", fiscal_year=FY)
+    document = documents.progress_document(plan)
+    closing = document.blocks[-1]
+    assert [s.title for s in closing.signers] == ["ผู้รายงาน", "หัวหน้าหน่วย"] and "ทราบ" in closing.signers[1].note
+    text = squash("".join(pdf_engines.poppler_pages(render(document, "pdf"))[-1:]))
+    assert squash("ทราบ / สั่งการ") in text and squash("ผู้รายงาน") in text and squash("(ลงชื่อ)") in text

@@ -12,11 +12,13 @@ from django.urls import reverse
 from PIL import ImageFile
 from pypdf import PdfReader
 
+from ita_portal.lib import thaidate
 from measures import kinds, signs
 from measures.models import MeasurePlan
+from oit_items.rulebook.models import Framework
 from reports import jobs
 from reports.models import RenderJob, RenderOutput
-from tests.conftest import require
+from tests.conftest import approve_period, make_pdf, require
 from tests.data.measures_files import jpeg
 from tests.test_evidence_views import stored_files
 from tests.test_measures_documents import run_job
@@ -56,14 +58,52 @@ def public(name, *args) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
-def test_manual_sign_scans_to_the_public_service_manual_page(client, users, station, tmp_path, django_capture_on_commit_callbacks):
+def publish_manuals(users, unit):
+    """Publish the service manuals of the year the sign's QR code opens (the current one)."""
+    item = signs.manual_item(MeasurePlan.objects.get(unit=unit, fiscal_year=FY))
+    year = item.framework.fiscal_year
+    approve_period(users, unit, item, None if not item.months else thaidate.fiscal_month_date(year, 10),
+                   [("คู่มือการให้บริการ.pdf", make_pdf(marker="คู่มือ"))])
+    return item
+
+
+def test_manual_sign_scans_to_a_year_independent_address_that_opens_the_current_item(
+        client, users, station, tmp_path, django_capture_on_commit_callbacks):
+    item = publish_manuals(users, station)
     pdf = produce(client, users["admin"], station, kinds.SIGN_MANUAL, django_capture_on_commit_callbacks)
-    assert scan(pdf, tmp_path) == {public("public-item", "sn-buengkum", FY, "o9")}  # O9: the police service manuals
+    [url] = scan(pdf, tmp_path)
+    assert url == public("public-item-current", "sn-buengkum", "service_manuals") and str(FY) not in url
+    response = client.get(url.replace(settings.SITE_URL, ""))
+    year = item.framework.fiscal_year
+    assert response.status_code == 302 and response["Location"] == reverse("public-item", args=["sn-buengkum", year, "o9"])
+    assert year == max(Framework.objects.filter(unit_type=station.unit_type).values_list("fiscal_year", flat=True))
 
 
-def test_immigration_manual_sign_points_to_its_own_item(client, users, other_unit, tmp_path, django_capture_on_commit_callbacks):
-    pdf = produce(client, users["other-commander"], other_unit, kinds.SIGN_MANUAL, django_capture_on_commit_callbacks)
-    assert scan(pdf, tmp_path) == {public("public-item", "imm-buengkan", FY, "o8")}
+def test_manual_sign_is_refused_while_nothing_is_published(client, users, other_unit, django_capture_on_commit_callbacks):
+    client.force_login(users["other-commander"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("measures-render", args=[other_unit.slug, FY, kinds.SIGN_MANUAL]), follow=True)
+    assert not RenderJob.objects.filter(unit=other_unit, kind=kinds.SIGN_MANUAL).exists()
+    assert "O8" in response.content.decode()  # the reason names the item that has nothing published
+    with pytest.raises(signs.SignError):
+        signs.render(kinds.SIGN_MANUAL, MeasurePlan.objects.get(unit=other_unit, fiscal_year=FY))
+
+
+def test_english_sign_is_refused_without_english_names(client, users, station, django_capture_on_commit_callbacks):
+    station.head.first_name_en = ""
+    station.head.save()
+    client.force_login(users["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("measures-render", args=[station.slug, FY, kinds.SIGN_NO_GIFT_EN]), follow=True)
+    assert not RenderJob.objects.filter(unit=station, kind=kinds.SIGN_NO_GIFT_EN).exists()
+    assert "English" in response.content.decode() or "อังกฤษ" in response.content.decode()
+
+
+def test_eit_sign_is_refused_with_itaps_generic_address(station):
+    plan = MeasurePlan.objects.get(unit=station, fiscal_year=FY)
+    plan.eit_survey_url = "https://itap.nacc.go.th/"  # what the seed has
+    with pytest.raises(signs.SignError, match="ITAP"):
+        signs.render(kinds.SIGN_EIT, plan)
 
 
 def test_eit_sign_scans_to_the_survey_address_the_unit_set(client, users, station, tmp_path, django_capture_on_commit_callbacks):
@@ -80,7 +120,13 @@ def test_eit_sign_is_refused_without_an_address(client, users, other_unit, djang
     assert "EIT" in response.content.decode()
 
 
+def english_names(unit):
+    unit.head.first_name_en, unit.head.last_name_en = "Itthiwat", "Nutchathaworn"
+    unit.head.save()
+
+
 def test_no_gift_signs_carry_the_head_and_scan_to_the_unit_page(client, users, station, tmp_path, django_capture_on_commit_callbacks):
+    english_names(station)
     thai = produce(client, users["admin"], station, kinds.SIGN_NO_GIFT_TH, django_capture_on_commit_callbacks)
     text = PdfReader(io.BytesIO(thai)).pages[0].extract_text()
     assert "No Gift Policy" in text and "พ.ต.อ.อิทธิวัฒน์ นุชถาวร" in text and "ผกก.สน.บึงกุ่ม" in text
@@ -88,7 +134,7 @@ def test_no_gift_signs_carry_the_head_and_scan_to_the_unit_page(client, users, s
     assert scan(thai, tmp_path) == {public("public-unit", "sn-buengkum")}
     english = produce(client, users["admin"], station, kinds.SIGN_NO_GIFT_EN, django_capture_on_commit_callbacks)
     text = PdfReader(io.BytesIO(english)).pages[0].extract_text()
-    assert "Pol.Col." in text and "Bueng Kum Metropolitan Police Station" in text
+    assert "Pol.Col. Itthiwat Nutchathaworn" in text and "Bueng Kum Metropolitan Police Station" in text
     assert scan(english, tmp_path) == {public("public-unit", "sn-buengkum")}
 
 
@@ -102,6 +148,7 @@ def test_no_gift_sign_shows_the_heads_photo(client, users, station, tmp_path, dj
 
 
 def test_signs_are_replaced_not_added(client, users, station, django_capture_on_commit_callbacks):
+    publish_manuals(users, station)
     produce(client, users["admin"], station, kinds.SIGN_MANUAL, django_capture_on_commit_callbacks)
     first = RenderOutput.objects.get(job__kind=kinds.SIGN_MANUAL).file.name
     produce(client, users["commander"], station, kinds.SIGN_MANUAL, django_capture_on_commit_callbacks)
@@ -111,6 +158,7 @@ def test_signs_are_replaced_not_added(client, users, station, django_capture_on_
 
 @pytest.mark.parametrize("role", ["viewer", "controller", "division-supervisor"])
 def test_staff_who_may_view_download_signs_but_not_produce_them(client, users, station, role, django_capture_on_commit_callbacks):
+    publish_manuals(users, station)
     client.force_login(users["admin"])
     with django_capture_on_commit_callbacks(execute=True):
         jobs.request(kinds.SIGN_MANUAL, station, FY, users["admin"])
@@ -137,6 +185,8 @@ def test_signs_with_emblem_and_photo_still_fit_one_page(client, users, station, 
     station.emblem.save("ตรา.jpg", ContentFile(jpeg(size=(200, 200))))
     station.head.photo.save("head.jpg", ContentFile(jpeg(size=(300, 400), colour=(20, 120, 40))))
     MeasurePlan.objects.filter(unit=station, fiscal_year=FY).update(eit_survey_url="https://itap.nacc.go.th/eit/sn-buengkum?y=2567")
+    english_names(station)
+    publish_manuals(users, station)
     for kind in kinds.SIGNS:  # produce() checks the single A4 page
         pdf = produce(client, users["admin"], station, kind, django_capture_on_commit_callbacks)
         assert scan(pdf, tmp_path), kind

@@ -82,19 +82,26 @@ def docx_text(content: bytes) -> str:
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:
         parts += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(parts)
+    return unmark("\n".join(parts))
+
+
+def unmark(text: str) -> str:
+    """Word text without the zero-width spaces that mark where its Thai lines may break."""
+    return text.replace("\u200b", "")
 
 
 def docx_tables(content: bytes) -> list[list[list[str]]]:
     import docx
 
-    return [[[cell.text for cell in row.cells] for row in table.rows] for table in docx.Document(io.BytesIO(content)).tables]
+    return [[[unmark(cell.text) for cell in row.cells] for row in table.rows] for table in docx.Document(io.BytesIO(content)).tables]
 
 
-def workbook(content: bytes):
+def workbook(content: bytes, formulas: bool = False):
+    """The workbook as a viewer shows it (totals are SUM formulas: their cached results), or with
+    the formulas themselves."""
     import openpyxl
 
-    return openpyxl.load_workbook(io.BytesIO(content))
+    return openpyxl.load_workbook(io.BytesIO(content), data_only=not formulas)
 
 
 def nfc(text: str) -> str:

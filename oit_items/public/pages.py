@@ -16,7 +16,7 @@ from oit_items.evidence.models import Revision
 from oit_items.public import catalogue, publication, search
 from oit_items.public import item as public_item
 from oit_items.public.publication import cache_args, shows_statistics
-from oit_items.public.records import fiscal_years, item_or_404, published_by_month
+from oit_items.public.records import current_item, fiscal_years, item_or_404, published_by_month
 from oit_items.rulebook.models import Item
 from units.permissions import get_public_unit
 from units.staff.unit import serve_image
@@ -73,6 +73,16 @@ def ita_index(request, slug, fiscal_year):
             "updated": unit.published_at, "json_ld": catalogue.json_ld(catalogue.dataset(unit, fiscal_year))})
 
     return publication.cached(request, slug, page, **cache_args(slug))
+
+
+def ita_current_item(request, slug, topic):
+    """A year-independent address (printed on signs as a QR code): the item of this topic in the
+    current fiscal year."""
+    unit = get_public_unit(slug)
+    item = current_item(unit, topic)
+    if item is None:
+        raise Http404("no such item")
+    return redirect("public-item", slug=slug, fiscal_year=item.framework.fiscal_year, code=item.code.lower())
 
 
 def ita_item(request, slug, fiscal_year, code):

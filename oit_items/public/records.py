@@ -3,7 +3,9 @@
 from collections import defaultdict
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from ita_portal.lib import thaidate
 from oit_items.evidence.models import ItemPeriod
 from oit_items.rulebook.models import Framework, Item
 
@@ -15,6 +17,17 @@ def item_or_404(unit, fiscal_year, code):
 def fiscal_years(unit) -> list[int]:
     return list(Framework.objects.filter(unit_type_id=unit.unit_type_id).order_by("-fiscal_year")
                 .values_list("fiscal_year", flat=True))
+
+
+def current_item(unit, topic: str) -> Item | None:
+    """The unit's item of this topic in the current fiscal year, or in its latest year before that
+    (a new year's framework may not be loaded yet): what a printed QR code opens, year after year."""
+    today = thaidate.fiscal_year(timezone.localdate())
+    for fiscal_year in (y for y in fiscal_years(unit) if y <= today):
+        found = Item.objects.for_unit(unit, fiscal_year).select_related("framework").filter(topic=topic).first()
+        if found is not None:
+            return found
+    return None
 
 
 def published_by_month(unit, items) -> dict:

@@ -9,6 +9,7 @@ unit_year = "units/<slug:slug>/ita/<int:fiscal_year>/"
 urlpatterns = [
     path("u/<slug:slug>/", public.unit_home, name="public-unit"),
     path("u/<slug:slug>/ita/<int:fiscal_year>/", public.ita_index, name="public-index"),
+    path("u/<slug:slug>/ita/current/<slug:topic>/", public.ita_current_item, name="public-item-current"),
     path("u/<slug:slug>/ita/<int:fiscal_year>/search/", public.search_view, name="public-search"),
     # Before the item page: its `<str:code>` must never get to read "compare" as a code.
     path("u/<slug:slug>/ita/<int:year_a>/compare/<int:year_b>/", compare.compare_years, name="public-compare"),

@@ -7,13 +7,19 @@ its height here, from the same text measurement as the PDF's columns (reports.re
 and the font's own line height (the height a spreadsheet gives a line of text). The columns are
 the PDF's.
 
-Totals are written as exact values, not formulas: files generated without a calculation engine
-carry no cached result for a formula, and many viewers (phones, previews) would show it empty.
+Totals are `SUM` formulas over the rows above them, so that a clerk who changes an amount gets a
+right total, and each carries its cached result (the sum the document computed), written into the
+file after openpyxl saves it: openpyxl has no calculation engine and leaves the result empty, which
+viewers that do not recalculate (phones, previews) would show as an empty total. Every data table
+has an autofilter over its header and rows (not the total), a frozen header, and a print title;
+a sheet is named after its table's caption or, without one, the heading above the table (O7's
+lines of work).
 """
 
 import functools
 import io
 import re
+import zipfile
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -39,6 +45,7 @@ TITLE_PT, HEADING_PT = 16, 15
 CELL_PADDING_PT = 2  # above and below the text of a row
 WRAP_PADDING_PT = 4  # left and right of the text of a cell, as spreadsheets draw it
 MAX_SHEET_TITLE = 31
+MAX_ROW_PT = 409  # the tallest row Excel allows
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -93,16 +100,19 @@ def sheet_title(text: str, used: set) -> str:
 
 
 class _Writer:
-    def __init__(self, sheet, widths_pt: list[float], size_pt: float):
+    def __init__(self, sheet, widths_pt: list[float], size_pt: float, default_pt: float | None = None):
+        """default_pt: the workbook's default font size, the unit of column widths (size_pt, the
+        table's, may be smaller: layout.fitting_size)."""
         self.sheet, self.widths, self.size, self.row = sheet, widths_pt, size_pt, 1
-        digit = _digit_width_px(size_pt)
+        self.cached = {}  # cell reference → the value of its formula
+        digit = _digit_width_px(default_pt or size_pt)
         for i, width in enumerate(widths_pt, start=1):
             self.sheet.column_dimensions[get_column_letter(i)].width = round(width * 96 / 72 / digit, 2)
 
     def _height(self, row: int, lines: int, size_pt: float) -> None:
         height = lines * size_pt * line_em() + 2 * CELL_PADDING_PT
         current = self.sheet.row_dimensions[row].height or 0
-        self.sheet.row_dimensions[row].height = round(max(current, height), 1)
+        self.sheet.row_dimensions[row].height = round(min(max(current, height), MAX_ROW_PT), 1)
 
     def text(self, value: str, bold: bool = False, size: float | None = None, fill=None) -> None:
         """A line of text across the whole width of the sheet (merged cells), as tall as it wraps."""
@@ -161,11 +171,26 @@ class _Writer:
             self._row(values, table.columns)
         if not table.rows and table.empty_text:
             self.text(table.empty_text)
+        last = self.row - 1
+        if table.rows:
+            self.sheet.auto_filter.ref = f"A{header}:{get_column_letter(len(table.columns))}{last}"
         if table.total:
             if table.total_span > 1:
                 self.sheet.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=table.total_span)
             self._row(table.total, table.columns, bold=True, span=table.total_span)
+            if table.rows:
+                self._sums(table, header + 1, last)
         return header
+
+    def _sums(self, table: doc.Table, first: int, last: int) -> None:
+        """The total row's sums as SUM formulas over the rows above, their values kept as cached results."""
+        total = self.row - 1
+        for i, column in enumerate(table.columns, start=1):
+            cell = self.sheet.cell(row=total, column=i)
+            if column.summed and not isinstance(cell.value, (str, type(None))):
+                letter = get_column_letter(i)
+                self.cached[f"{letter}{total}"] = cell.value
+                cell.value = f"=SUM({letter}{first}:{letter}{last})"
 
     def _lines(self, texts: list[str], bold: bool = False, span: int = 1) -> int:
         widths = [sum(self.widths[:span])] + self.widths[span:] if span > 1 else self.widths
@@ -217,12 +242,13 @@ def render(document: doc.Document) -> bytes:
     workbook.remove(workbook.active)
     workbook.properties.title = f"{document.title} {document.unit_name} {document.period_label}"
     workbook.properties.creator = document.author or document.unit_name
-    used = set()
+    used, cached = set(), []
     usable_pt = pdf.PAGE_MM[document.landscape][0] * pdf.PT_PER_MM
     for before, table, after in _sheets(document):
-        sheet = workbook.create_sheet(sheet_title(table.caption if table and table.caption else document.title, used))
-        widths = layout.column_widths(table, usable_pt, size) if table else [usable_pt / 6] * 6
-        writer = _Writer(sheet, widths, size)
+        sheet = workbook.create_sheet(sheet_title(_sheet_name(document, before, table), used))
+        table_size = layout.fitting_size(table, usable_pt, size) if table else size
+        widths = layout.column_widths(table, usable_pt, table_size) if table else [usable_pt / 6] * 6
+        writer = _Writer(sheet, widths, table_size, size)
         writer.text(document.title, bold=True, size=TITLE_PT)
         writer.text(f"{document.unit_name} {document.period_label}")
         if document.addressee:
@@ -231,7 +257,42 @@ def render(document: doc.Document) -> bytes:
         header = writer.table(table) if table else None
         writer.blocks(after)
         _print_setup(sheet, document, widths, header)
+        cached.append(writer.cached)
     out = io.BytesIO()
     workbook.save(out)
+    return with_cached_results(out.getvalue(), cached)
+
+
+def _sheet_name(document: doc.Document, before: list, table: doc.Table | None) -> str:
+    """What the sheet holds: its table's caption, else the heading just above the table, else the
+    document's title."""
+    if table and table.caption:
+        return table.caption
+    headings = [b.text for b in before if isinstance(b, doc.Heading)]
+    return headings[-1] if table and headings else document.title
+
+
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)><f>([^<]*)</f>(?:<v\s*/>|<v></v>)?</c>')
+
+
+def with_cached_results(content: bytes, cached: list[dict]) -> bytes:
+    """The workbook with each formula's result written beside it (<v>), per sheet in order."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            match = re.fullmatch(r"xl/worksheets/sheet([0-9]+)\.xml", info.filename)
+            if match and int(match.group(1)) <= len(cached) and cached[int(match.group(1)) - 1]:
+                values = cached[int(match.group(1)) - 1]
+
+                def result(found, values=values):
+                    ref, attributes, formula = found.groups()
+                    if ref not in values:
+                        return found.group(0)
+                    return f'<c r="{ref}"{attributes}><f>{formula}</f><v>{values[ref]}</v></c>'
+
+                data = _FORMULA_CELL.sub(result, data.decode()).encode()
+            target.writestr(info, data)
     return out.getvalue()
 

@@ -5,10 +5,15 @@ Widths are measured with the advance widths of the Thai font the PDF embeds (the
 metric-compatible with TH Sarabun New, which the Word and Excel files name). That font has no
 kerning and its marks have no advance, so the sum of the advances is the width WeasyPrint draws.
 
-Column widths start from the document's relative widths and grow where a cell needs more: a number
-or a date is never broken, so its column is at least as wide as its widest value; a text column is
-at least as wide as its longest word (Thai words found by PyThaiNLP), so that lines break between
-words and a word is broken only when it is wider than a third of the page.
+Column widths come from the content: a number or a date is never broken, so its column is at least
+as wide as its widest value; a text column is at least as wide as its longest word (Thai words found
+by PyThaiNLP), so that lines break between words and a word is broken only when it is wider than a
+third of the page; the rest of the width goes to the columns that hold the most text.
+
+The same words are where lines may break in every format: the PDF keeps each word on one line
+(pdf.cell_html) and the Word file marks the boundaries with zero-width spaces (word.cell_text), so
+that Pango's libthai and LibreOffice's or Word's dictionaries, which cut some words differently
+("กรุงเทพมหา|นคร"), all break where PyThaiNLP does.
 """
 
 import functools
@@ -86,6 +91,11 @@ def _no_break(before: str, after: str) -> bool:
 _CLOSING, _OPENING = set(")]}”’,.;:!?%ๆฯ/"), set("([{“‘")
 
 
+def break_pieces(text: str) -> list[list[str]]:
+    """text's lines, each as its words and spaces: a line may break before each piece."""
+    return [list(words(line)) for line in text.split("\n")]
+
+
 def longest_word(text: str, size_pt: float, bold: bool = False) -> float:
     return max((text_width(w, size_pt, bold) for line in text.splitlines() for w in words(line)), default=0.0)
 
@@ -110,23 +120,87 @@ def line_count(text: str, width_pt: float, size_pt: float, bold: bool = False) -
     return count
 
 
+SPLIT_SHARE = 1 / 4  # a row taller than this share of the page may split across pages
+
+
+def row_lines(texts: list[str], widths_pt: list[float], size_pt: float, bold: bool = False) -> int:
+    """How many lines the tallest cell of a row takes."""
+    return max((line_count(t, w - PADDING_PT, size_pt, bold) for t, w in zip(texts, widths_pt) if t), default=1)
+
+
+def may_split(texts: list[str], widths_pt: list[float], size_pt: float, page_height_pt: float,
+              line_height: float = 1.25) -> bool:
+    """Whether a row is tall enough to split across pages: short rows are kept whole (a row never
+    parts from its next line for nothing), a tall one starts where it is and goes on on the next
+    page, under the repeated header, instead of leaving a page mostly empty."""
+    return row_lines(texts, widths_pt, size_pt) * size_pt * line_height > page_height_pt * SPLIT_SHARE
+
+
+SMALLEST_PT = 10  # a crowded table's text is made smaller down to this before its words must break
+
+
+def fitting_size(table: doc.Table, usable_pt: float, size_pt: float) -> float:
+    """The font size of a table: size_pt, or smaller by whole points (down to SMALLEST_PT) while
+    its numbers, dates and longest words do not fit across the page side by side (the สขร.1's
+    eleven columns beside amounts of millions): smaller text rather than words broken."""
+    size = size_pt
+    while size > SMALLEST_PT and table.data_rows:
+        needs = [max(_needs(table, i, size, usable_pt)) for i in range(len(table.columns))]
+        if sum(needs) <= usable_pt:
+            break
+        size -= 1
+    return size
+
+
 def column_widths(table: doc.Table, usable_pt: float, size_pt: float) -> list[float]:
-    """Each column's width in points; together they fill usable_pt."""
+    """Each column's width in points; together they fill usable_pt.
+
+    Every column first gets what it needs (its numbers and dates whole, its longest word, see
+    _needs); what is left goes to the columns in proportion to how much text they hold, each up to
+    the width of its longest line (a column never gets wider than its text), so that the columns
+    with long text are wide and the rows low. When every column holds all its text on one line, the
+    rest is shared by the document's relative widths. A table without rows keeps those."""
     relative = [c.width for c in table.columns]
-    preferred = [usable_pt * w / sum(relative) for w in relative]
+    if not table.data_rows:
+        return [usable_pt * w / sum(relative) for w in relative]
     hard, soft = zip(*(_needs(table, i, size_pt, usable_pt) for i in range(len(table.columns))))
     needs = [max(h, s) for h, s in zip(hard, soft)]
     if sum(needs) > usable_pt:  # not every word fits: numbers and dates still must, the longest words break
         cap = _water_level([s - h for h, s in zip(hard, soft) if s > h], usable_pt - sum(hard))
         needs = [h + min(max(s - h, 0.0), cap) for h, s in zip(hard, soft)]
-    return _fit(preferred, needs, usable_pt)
+    if sum(needs) >= usable_pt:  # too many numbers for the page: share in proportion to need
+        return [usable_pt * n / sum(needs) for n in needs]
+    texts = [_texts(table, i) for i in range(len(table.columns))]
+    longest = [max([text_width(line, size_pt) for t in column for line in t.splitlines()], default=0.0) + PADDING_PT
+               for column in texts]
+    volume = [sum(text_width(t, size_pt) for t in column) if c.kind == doc.TEXT else 0.0
+              for c, column in zip(table.columns, texts)]
+    widths = list(needs)
+    room = usable_pt - sum(widths)
+    while room > 0.01:
+        growing = [i for i in range(len(widths)) if volume[i] > 0 and widths[i] < longest[i] - 0.01]
+        if not growing:
+            break
+        share = room / sum(volume[i] for i in growing)
+        for i in growing:
+            grow = min(volume[i] * share, longest[i] - widths[i])
+            widths[i] += grow
+            room -= grow
+    if room > 0.01:  # every text on one line: the rest by the relative widths
+        widths = [w + room * r / sum(relative) for w, r in zip(widths, relative)]
+    return widths
+
+
+def _texts(table: doc.Table, i: int) -> list[str]:
+    column = table.columns[i]
+    values = [row[i] for row in table.data_rows] + ([table.total[i]] if table.total else [])
+    return [doc.format_value(v, column.kind) for v in values if v not in (None, "")]
 
 
 def _needs(table: doc.Table, i: int, size_pt: float, usable_pt: float) -> tuple[float, float]:
     """(what the column must have: its numbers and dates whole, what it should have: its longest word)."""
     column = table.columns[i]
-    values = [row[i] for row in table.data_rows] + ([table.total[i]] if table.total else [])
-    texts = [doc.format_value(v, column.kind) for v in values if v not in (None, "")]
+    texts = _texts(table, i)
     header = longest_word(column.title, size_pt, bold=True)
     if column.numeric or column.kind == doc.DATE:  # printed whole, on one line; totals in bold
         need = max([text_width(t, size_pt, bold=True) for t in texts] + [header]) + PADDING_PT
@@ -146,19 +220,3 @@ def _water_level(needs: list[float], room: float) -> float:
             return max(room / left, 0.0)
         room, left, level = room - need, left - 1, need
     return level
-
-
-def _fit(preferred: list[float], needs: list[float], usable_pt: float) -> list[float]:
-    """Preferred widths scaled to fill usable_pt, each at least its need where they can all be."""
-    if sum(needs) >= usable_pt:  # too many numbers for the page: share in proportion to need
-        return [usable_pt * n / sum(needs) for n in needs]
-    fixed: dict[int, float] = {}
-    while True:
-        free = [i for i in range(len(preferred)) if i not in fixed]
-        if not free:  # every column at its need: share what is left in proportion
-            return [n * usable_pt / sum(needs) for n in needs]
-        scale = (usable_pt - sum(fixed.values())) / sum(preferred[i] for i in free)
-        short = [i for i in free if preferred[i] * scale < needs[i]]
-        if not short:
-            return [fixed.get(i, preferred[i] * scale) for i in range(len(preferred))]
-        fixed.update({i: needs[i] for i in short})

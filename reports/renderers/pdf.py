@@ -1,6 +1,7 @@
 """PDF through WeasyPrint: an HTML template, A4, a Thai font whose text copies out as Thai, the
-unit and month in a running header, "หน้า 1 / 3" page numbers, and PDF/A-2u for archiving (every
-font embedded, every glyph mapped to its text, sRGB output intent, XMP metadata)."""
+unit and month in a running header, "หน้า 1 / 3" page numbers, tagged for screen readers (structure
+tree, language, title), and PDF/A-2u for archiving (every font embedded, every glyph mapped to its
+text, sRGB output intent, XMP metadata)."""
 
 import base64
 import logging
@@ -21,6 +22,7 @@ PAGE_MM = {False: (210 - 35, 297 - 40), True: (297 - 35, 210 - 40)}  # landscape
 IMAGE_ROOM_MM = 40  # kept free on the page of the tallest picture: its caption and the heading above
 FIGURE_MIN_CM = 6  # a narrow (tall) picture's caption still gets a readable width
 TABLE_PT = {False: 13, True: 12}
+CONTINUED = "(ต่อ)"  # "continued", after a group of rows going on from the page before (Thai documents)
 PT_PER_MM = 72 / 25.4
 _NUMBER = re.compile(r"([0-9๐-๙][0-9๐-๙,.]*[0-9๐-๙])")
 
@@ -37,12 +39,26 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def cell_html(text: str) -> str:
-    """A table cell's escaped text with its numbers kept on one line (a narrow column could break
-    them, as a last resort) and its line breaks kept."""
-    pieces = _NUMBER.split(text)  # numbers sit at the odd places (the pattern has one group)
-    html = "".join(f'<span class="number">{escape(p)}</span>' if i % 2 else escape(p) for i, p in enumerate(pieces))
-    return mark_safe(html.replace("\n", "<br>"))
+def cell_html(text: str, width_pt: float | None = None, size_pt: float = 12, bold: bool = False) -> str:
+    """A table cell's escaped text that breaks lines only between its words (layout.words: PyThaiNLP's
+    Thai words, numbers whole): each word is kept on one line and a break is allowed between two
+    words (<wbr>; WeasyPrint draws it as a zero-width space that copies out as nothing). A word
+    wider than the cell (width_pt) may still break inside, numbers never. Line breaks are kept."""
+    lines = []
+    room = (width_pt - layout.PADDING_PT) if width_pt else None
+    for pieces in layout.break_pieces(text):
+        html, previous = [], " "
+        for piece in pieces:
+            if piece == " ":
+                html.append(" ")
+            else:
+                if previous != " ":
+                    html.append("<wbr>")
+                whole = any(ch.isdigit() for ch in piece) or room is None or layout.text_width(piece, size_pt, bold) <= room
+                html.append(f'<span class="{"w" if whole else "long"}">{escape(piece)}</span>')
+            previous = piece
+        lines.append("".join(html))
+    return mark_safe("<br>".join(lines))
 
 
 def _image(image: doc.Image, landscape: bool) -> dict:
@@ -55,16 +71,23 @@ def _image(image: doc.Image, landscape: bool) -> dict:
 
 
 def _table(table: doc.Table, landscape: bool) -> dict:
-    size = TABLE_PT[landscape]
-    widths = layout.column_widths(table, PAGE_MM[landscape][0] * PT_PER_MM, size)
+    usable = PAGE_MM[landscape][0] * PT_PER_MM
+    size = layout.fitting_size(table, usable, TABLE_PT[landscape])
+    widths = layout.column_widths(table, usable, size)
     columns = [{"title": c.title, "kind": c.kind, "width_pt": round(w, 2)} for c, w in zip(table.columns, widths)]
 
-    def cells(row):  # numbers and dates are on one line already (nowrap): only text needs the spans
-        return [{"html": cell_html(text) if c.kind == doc.TEXT or isinstance(v, str) else text, "kind": c.kind}
-                for v, c in zip(row, table.columns) for text in [doc.format_value(v, c.kind)]]
+    def cells(row, bold=False):  # numbers and dates are on one line already (nowrap): only text needs the spans
+        return [{"html": cell_html(text, w, size, bold) if c.kind == doc.TEXT or isinstance(v, str) else text, "kind": c.kind}
+                for v, c, w in zip(row, table.columns, widths) for text in [doc.format_value(v, c.kind)]]
 
-    rows = [{"group": row.text} if isinstance(row, doc.GroupRow) else {"cells": cells(row)} for row in table.rows]
-    total = cells(table.total) if table.total else None
+    page_height = PAGE_MM[landscape][1] * PT_PER_MM
+
+    def data_row(values):
+        texts = [doc.format_value(v, c.kind) for v, c in zip(values, table.columns)]
+        return {"cells": cells(values), "split": layout.may_split(texts, widths, size, page_height)}
+
+    rows = [{"group": r.text} if isinstance(r, doc.GroupRow) else data_row(r) for r in table.rows]
+    total = cells(table.total, bold=True) if table.total else None
     span = table.total_span
     return {"type": "table", "caption": table.caption, "columns": columns, "rows": rows, "size_pt": size,
             "width_pt": round(sum(widths), 2), "total": total, "total_span": span,
@@ -88,10 +111,20 @@ def _blocks(document: doc.Document) -> list[dict]:
     return blocks
 
 
+def _cover(document: doc.Document) -> dict | None:
+    if document.cover is None:
+        return None
+    emblem = document.cover.emblem
+    kind = "png" if emblem[:8] == b"\x89PNG\r\n\x1a\n" else "jpeg"
+    src = f"data:image/{kind};base64,{base64.b64encode(emblem).decode('ascii')}" if emblem else ""
+    return {"lines": document.cover.lines, "emblem": src}
+
+
 def html(document: doc.Document) -> str:
     emoji = thai_fonts.emoji_font_css("".join(document.texts()))
     return render_to_string(TEMPLATE, {
         "document": document,
+        "cover": _cover(document),
         "blocks": _blocks(document),
         "font_faces": thai_fonts.font_face_css() + "\n" + emoji,
         "font_family": thai_fonts.font_family_css(emoji=bool(emoji)),
@@ -99,6 +132,7 @@ def html(document: doc.Document) -> str:
         "header_right": css_string(document.period_label),
         "page_label": css_string(_("Page")),
         "sign_here": doc.SIGN_HERE,
+        "continued": CONTINUED,
     })
 
 
@@ -115,5 +149,7 @@ def weasyprint_html():
 
 def render(document: doc.Document) -> bytes:
     HTML = weasyprint_html()
-    pdf = HTML(string=html(document)).write_pdf(pdf_variant=PDF_VARIANT)
+    # Tagged (a structure tree, the document's language and title shown as the window title) so
+    # that screen readers get headings, tables and their headers; fix_to_unicode keeps the tags.
+    pdf = HTML(string=html(document)).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
     return thai_fonts.fix_to_unicode(pdf)

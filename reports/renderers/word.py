@@ -8,6 +8,10 @@ expect it.
   on the grid (gridCol) and on every cell (tcW): LibreOffice lays out from the grid, Word from the
   cells, and they only agree when both say the same. Header rows repeat on every page; rows are not
   split across pages.
+- Lines in table cells break only between PyThaiNLP's words, as in the PDF: the boundaries between
+  two words are marked with a zero-width space (U+200B, the usual way to give Thai text break
+  points in Word; it prints and copies out as nothing), so that Word's and LibreOffice's own Thai
+  dictionaries break where the PDF does.
 - Headings are Word's own heading styles (navigation pane, table of contents, outline).
 - Lines are spaced exactly as in the PDF (1.25 × the font size): Word and LibreOffice would
   otherwise space them by the font's own line height, nearly twice that for TLWG fonts.
@@ -24,7 +28,7 @@ import docx
 from django.utils.translation import gettext as _
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -149,15 +153,31 @@ def _page(word, document: doc.Document) -> None:
     section.left_margin, section.right_margin = Cm(2), Cm(1.5)
     section.header_distance, section.footer_distance = Cm(1), Cm(0.8)
     header = section.header.paragraphs[0]
+    _tab_stops(word, header, section)
     _run(header, document.unit_name, size=11)
     header.add_run("\t\t")
     _run(header, document.period_label, size=11)
     footer = section.footer.paragraphs[0]
+    _tab_stops(word, footer, section)
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(footer, f"{_('Page')} ", size=11)
     _field(footer, "PAGE")
     _run(footer, " / ", size=11)
     _field(footer, "NUMPAGES")
+
+
+def _tab_stops(word, paragraph, section) -> None:
+    """A centre and a right tab stop where this section's text area has its middle and its right
+    edge, the Header and Footer styles' own (Letter portrait: 8.25 cm and 16.5 cm) cleared: a
+    landscape page's right-hand header then sits at the right margin, not in the middle."""
+    usable = section.page_width - section.left_margin - section.right_margin
+    stops = paragraph.paragraph_format.tab_stops
+    for style in (paragraph.style, word.styles["Normal"]):
+        for stop in style.paragraph_format.tab_stops if style is not None else []:
+            if stop.position not in (usable // 2, usable):
+                stops.add_tab_stop(stop.position, WD_TAB_ALIGNMENT.CLEAR)
+    stops.add_tab_stop(usable // 2, WD_TAB_ALIGNMENT.CENTER)
+    stops.add_tab_stop(usable, WD_TAB_ALIGNMENT.RIGHT)
 
 
 def _field(paragraph, instruction: str) -> None:
@@ -197,7 +217,25 @@ def _cell(cell, text: str, size: float, align=None, bold: bool = False, italic: 
         _set(cell._tc.get_or_add_tcPr(), "w:shd", val="clear", color="auto", fill=fill)
 
 
-def _table_properties(grid, widths_twips: list[int]) -> None:
+ZWSP = "\u200b"
+
+
+def cell_text(text: str) -> str:
+    """text with a zero-width space between every two words that no space separates."""
+    lines = []
+    for pieces in layout.break_pieces(text):
+        out, previous = [], " "
+        for piece in pieces:
+            if piece != " " and previous != " ":
+                out.append(ZWSP)
+            out.append(piece)
+            previous = piece
+        lines.append("".join(out))
+    return "\n".join(lines)
+
+
+def _table_properties(grid, widths_twips: list[int], splitting: set[int] = frozenset()) -> None:
+    """Fixed layout with these widths; every row kept whole but those in splitting (indexes)."""
     tbl = grid._tbl
     tblpr = tbl.tblPr
     _set(tblpr, "w:tblW", w=sum(widths_twips), type="dxa")
@@ -208,8 +246,9 @@ def _table_properties(grid, widths_twips: list[int]) -> None:
         _set(margins, edge, w=value, type="dxa")
     for col, width in zip(tbl.tblGrid.findall(qn("w:gridCol")), widths_twips):
         col.set(qn("w:w"), str(width))
-    for row in grid.rows:
-        _set(row._tr.get_or_add_trPr(), "w:cantSplit", val="true")
+    for n, row in enumerate(grid.rows):
+        if n not in splitting:
+            _set(row._tr.get_or_add_trPr(), "w:cantSplit", val="true")
         for cell, width in zip(row._tr.findall(qn("w:tc")), _cell_widths(row._tr, widths_twips)):
             _set(cell.get_or_add_tcPr(), "w:tcW", w=width, type="dxa")
 
@@ -229,7 +268,7 @@ def _repeat_as_header(row) -> None:
 
 
 def _table(word, table: doc.Table, usable_pt: float, landscape: bool) -> None:
-    size = pdf.TABLE_PT[landscape]
+    size = layout.fitting_size(table, usable_pt, pdf.TABLE_PT[landscape])
     if table.caption:
         caption = _paragraph(word, table.caption, bold=True)
         caption.paragraph_format.keep_with_next = True
@@ -238,7 +277,10 @@ def _table(word, table: doc.Table, usable_pt: float, landscape: bool) -> None:
     grid = word.add_table(rows=1 + len(rows) + (1 if total else 0), cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = [int(w * TWIPS_PER_PT) for w in layout.column_widths(table, usable_pt, size)]
+    widths_pt = layout.column_widths(table, usable_pt, size)
+    widths = [int(w * TWIPS_PER_PT) for w in widths_pt]
+    page_height = pdf.PAGE_MM[landscape][1] * pdf.PT_PER_MM
+    splitting = set()
     for i, column in enumerate(table.columns):
         _cell(grid.rows[0].cells[i], column.title, size, WD_ALIGN_PARAGRAPH.CENTER, bold=True, fill=HEADER_FILL)
     _repeat_as_header(grid.rows[0])
@@ -252,11 +294,14 @@ def _table(word, table: doc.Table, usable_pt: float, landscape: bool) -> None:
                 _cell(merged, row.text, size, bold=True, fill=TOTAL_FILL)
                 merged.paragraphs[0].paragraph_format.keep_with_next = True
             continue
-        for i, (value, column) in enumerate(zip(row, table.columns)):
-            _cell(cells[i], doc.format_value(value, column.kind), size, _align(column))
+        texts = [doc.format_value(v, c.kind) for v, c in zip(row, table.columns)]
+        if layout.may_split(texts, widths_pt, size, page_height):  # a tall row goes on on the next page
+            splitting.add(r)
+        for i, (text, column) in enumerate(zip(texts, table.columns)):
+            _cell(cells[i], cell_text(text) if column.kind == doc.TEXT else text, size, _align(column))
     if total:
         _total_row(grid.rows[-1], table, total, size)
-    _table_properties(grid, widths)
+    _table_properties(grid, widths, splitting)
 
 
 def _spacer(word, height_pt: float = SPACER_PT) -> None:
@@ -344,6 +389,19 @@ def _signatures(word, block: doc.Signatures, usable_pt: float) -> None:
     _table_properties(grid, [width] * len(block.signers))
 
 
+def _cover(word, cover: doc.Cover) -> None:
+    """The cover page: the emblem and the lines centred, then a page break."""
+    top = word.add_paragraph()
+    top.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    top.paragraph_format.space_before = Pt(80)
+    if cover.emblem:
+        top.add_run().add_picture(io.BytesIO(cover.emblem), width=Cm(3.5))
+    for n, line in enumerate(cover.lines):
+        paragraph = _paragraph(word, line, "center", bold=True, size=26 if n == 0 else 20)
+        paragraph.paragraph_format.space_after = Pt(16 if n == 0 else 8)
+    word.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+
+
 def render(document: doc.Document) -> bytes:
     word = docx.Document()
     _styles(word)
@@ -353,6 +411,8 @@ def render(document: doc.Document) -> bytes:
     word.core_properties.author = document.author or document.unit_name
     word.core_properties.language = "th-TH"
 
+    if document.cover:
+        _cover(word, document.cover)
     title = word.add_heading(level=1)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(title, document.title, size=TITLE_PT if len(document.title) < 80 else BODY_PT + 1)
