@@ -2,7 +2,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from ita_portal.lib.queue import enqueue
-from oit_items.evidence import notifications, readiness
+from oit_items.evidence import deadline_reminders, notifications, readiness
 from oit_items.public import search
 from oit_items.rulebook import fiscal_year
 from oit_items.rulebook.loading import framework_added
@@ -26,7 +26,7 @@ def ensure_current_fiscal_year(self) -> list[int]:
 
 @shared_task(bind=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
 def notify_transition(self, period_id: int, action: str, actor_id: int, comment: str) -> int:
-    return notifications.send_transition_mail(period_id, action, actor_id, comment)
+    return notifications.send_transition_mail(period_id, action, actor_id, comment, key=self.request.id)
 
 
 @shared_task(bind=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=3)
@@ -74,3 +74,23 @@ def index_framework(self, framework_id: int) -> int:
 def refresh_framework_readiness(self, framework_id: int) -> int:
     """The stored readiness of a framework's items, after a new version changed their rules. Idempotent."""
     return readiness.refresh_framework(Framework.objects.get(pk=framework_id))
+
+
+@shared_task(bind=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=3)
+def send_deadline_reminders(self, day: str | None = None) -> int:
+    """Beat runs it every morning: one task per publishing unit. Returns the units queued."""
+    from django.utils import timezone
+
+    today = day or timezone.localdate().isoformat()
+    unit_ids = deadline_reminders.unit_ids()
+    for unit_id in unit_ids:
+        enqueue("oit_items.tasks.send_unit_deadline_reminders", unit_id, today)
+    return len(unit_ids)
+
+
+@shared_task(bind=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=3)
+def send_unit_deadline_reminders(self, unit_id: int, day: str) -> int:
+    """One unit's reminders before its deadlines; a second run the same day sends nothing again."""
+    import datetime
+
+    return deadline_reminders.send_for_unit(unit_id, datetime.date.fromisoformat(day))

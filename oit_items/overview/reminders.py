@@ -1,10 +1,10 @@
-""""Remind the lagging units": from an overview, one e-mail to the admins of each unit below
-with overdue items, at most once per unit and day. One Celery task per unit (fan-out)."""
+""""Remind the lagging units": from an overview, one message to the admins of each unit below
+with overdue items (e-mail or LINE, as each chose) and one to the unit's LINE group, at most once
+per unit and day. One Celery task per unit (fan-out)."""
 
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +14,8 @@ from ita_portal.lib.queue import enqueue
 from ita_portal.lib.site import site_url
 from oit_items.evidence import workspace
 from oit_items.overview.models import Reminder
+from units import messaging
+from units.messaging_models import REMINDER
 from units.models import Role, Unit
 
 
@@ -38,10 +40,14 @@ def request(tree, root: Unit, user, today: datetime.date) -> tuple[int, int]:
 
 
 def recipients(unit) -> list[str]:
+    return sorted({u.email for u in recipient_users(unit)})
+
+
+def recipient_users(unit) -> list:
     """The unit's admins; where it has none with an e-mail, its commander."""
     users = get_user_model().objects.filter(unit_roles__unit=unit, is_active=True).exclude(email="")
     for role in (Role.ADMIN, Role.COMMANDER):
-        found = sorted({u.email for u in users.filter(unit_roles__role=role)})
+        found = list(users.filter(unit_roles__role=role).distinct().order_by("email"))
         if found:
             return found
     return []
@@ -56,7 +62,7 @@ def send(reminder_id: int) -> int:
     unit = reminder.unit
     space = workspace.build(unit, reminder.fiscal_year, today=reminder.day, assignments={})
     overdue = [cell for row in space.rows for cell in row.cells if cell.overdue]
-    to = recipients(unit)
+    to = recipient_users(unit)
     if overdue and to:
         url = site_url() + reverse("workspace", args=[unit.slug, reminder.fiscal_year])
         context = {"unit": unit, "cells": overdue, "url": url, "fiscal_year": reminder.fiscal_year,
@@ -64,7 +70,9 @@ def send(reminder_id: int) -> int:
         with translation.override("th"):
             subject = render_to_string("overview/email/reminder_subject.txt", context).strip()
             body = render_to_string("overview/email/reminder_body.txt", context)
-        send_mail(subject, body, None, to)
+        key = f"lagging:{reminder.pk}"
+        messaging.deliver(to, REMINDER, subject, body, url, key=key)
+        messaging.deliver_group(unit, REMINDER, subject, url, key=key)
     reminder.sent_at = timezone.now()
     reminder.recipients = len(to) if overdue else 0
     reminder.save(update_fields=["sent_at", "recipients"])
