@@ -62,7 +62,7 @@ def _message(event, source) -> None:
 
 @transaction.atomic
 def _use(code: str, for_group: bool):
-    found = (LinkCode.objects.valid().select_for_update().select_related("user", "unit")
+    found = (LinkCode.objects.valid().select_for_update(of=("self",)).select_related("user", "unit")
              .filter(code=code, unit__isnull=not for_group).first())
     if found is not None:
         found.used_at = timezone.now()

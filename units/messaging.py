@@ -62,9 +62,7 @@ def deliver(users, kind: str, subject: str, body: str, url: str = "", key: str |
                 key=key, channel=LINE, kind=kind, user=user, to=profile.line_user_id, subject=subject[:300],
                 text=line_text(subject, url, text), url=url, status=Message.HELD if quiet else Message.QUEUED,
                 not_before=quiet, fallback="" if channel == BOTH else body))
-    reached = _email(by_email, kind, subject, body, url, key)
-    reached += _queue_line(by_line, key)
-    return reached
+    return len(set(_email(by_email, kind, subject, body, url, key)) | set(_queue_line(by_line, key)))
 
 
 def deliver_group(unit, kind: str, subject: str, url: str = "", key: str | None = None, text: str = "") -> int:
@@ -76,20 +74,21 @@ def deliver_group(unit, kind: str, subject: str, url: str = "", key: str | None 
         return 0
     message = Message(key=key or f"once:{uuid.uuid4().hex}", channel=LINE, kind=kind, unit=unit, to=group.group_id,
                       subject=subject[:300], text=line_text(subject, url, text), url=url)
-    return _queue_line([message], message.key)
+    return len(_queue_line([message], message.key))
 
 
-def _email(users, kind, subject, body, url, key) -> int:
-    """One e-mail to every address not yet sent under `key`; a failure leaves them to the retry."""
+def _email(users, kind, subject, body, url, key) -> list[int]:
+    """One e-mail to every address not yet sent under `key` (returns their users); a failure leaves
+    them to the retry."""
     if not users:
-        return 0
+        return []
     rows = [Message(key=key, channel=EMAIL, kind=kind, user=u, to=u.email, subject=subject[:300], text=body, url=url)
             for u in users]
     Message.objects.bulk_create(rows, ignore_conflicts=True)
     pending = list(Message.objects.filter(key=key, channel=EMAIL, to__in=[u.email for u in users])
                    .exclude(status=Message.SENT).order_by("to"))
     if not pending:
-        return 0
+        return []
     ids = [m.pk for m in pending]
     try:
         send_mail(subject, body, None, [m.to for m in pending])
@@ -97,17 +96,19 @@ def _email(users, kind, subject, body, url, key) -> int:
         Message.objects.filter(pk__in=ids).update(status=Message.FAILED, error=str(error)[:300])
         raise  # the calling job retries; these rows are sent then
     Message.objects.filter(pk__in=ids).update(status=Message.SENT, sent_at=timezone.now(), error="")
-    return len(pending)
+    return [m.user_id for m in pending]
 
 
-def _queue_line(messages, key) -> int:
+def _queue_line(messages, key) -> list:
+    """Record the LINE messages not yet recorded under `key` and queue them; returns their users
+    (a unit's group: its unit)."""
     if not messages:
-        return 0
+        return []
     Message.objects.bulk_create(messages, ignore_conflicts=True)
-    ids = list(Message.objects.filter(key=key, channel=LINE, to__in=[m.to for m in messages],
-                                      status=Message.QUEUED).values_list("pk", flat=True))
-    enqueue.line_messages(ids)
-    return len(messages)
+    new = list(Message.objects.filter(key=key, channel=LINE, to__in=[m.to for m in messages], attempts=0,
+                                      status__in=[Message.QUEUED, Message.HELD]).values_list("pk", "status", "user_id"))
+    enqueue.line_messages([pk for pk, status, _user in new if status == Message.QUEUED])
+    return [user_id or f"unit:{pk}" for pk, _status, user_id in new]
 
 
 def send_line(ids: list[int], final: bool = False) -> int:

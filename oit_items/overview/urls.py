@@ -1,6 +1,6 @@
 from django.urls import path
 
-from oit_items.overview import views
+from oit_items.overview import line_links, views
 
 base = "units/<slug:slug>/overview/"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path(base + "<int:fiscal_year>/heatmap/", views.heatmap_view, name="overview-heatmap"),
     path(base + "<int:fiscal_year>/export.<str:fmt>", views.export, name="overview-export"),
     path(base + "<int:fiscal_year>/remind/", views.remind, name="overview-remind"),
+    path(base + "line/", line_links.panel, name="overview-line"),
 ]
