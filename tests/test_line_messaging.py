@@ -419,3 +419,11 @@ def test_headquarters_see_per_unit_how_many_officers_linked_line(client, users, 
     assert 'data-linked="1"' in page and "data-line-links" in page
     client.force_login(users["responsible"])
     assert client.get(reverse("overview-line", args=["rtp"])).status_code in (403, 404)
+
+
+def test_staff_find_every_message_in_the_admin(client, superuser, users):
+    Message.objects.create(key="k", channel=LINE, kind=DEADLINE, user=users["responsible"], to="Uchatchai",
+                           subject="[ITA] ใกล้ครบกำหนด", text="t", status=Message.FALLBACK)
+    client.force_login(superuser)
+    page = client.get(reverse("admin:units_message_changelist") + "?status=fallback").content.decode()
+    assert "Uchatchai" in page and "ส่งทางอีเมลแทน" in page
