@@ -269,6 +269,9 @@ CELERY_BEAT_SCHEDULE = {
 LINE_CHANNEL_SECRET = env("LINE_CHANNEL_SECRET", default="")
 LINE_CHANNEL_ACCESS_TOKEN = env("LINE_CHANNEL_ACCESS_TOKEN", default="")
 LINE_BOT_BASIC_ID = env("LINE_BOT_BASIC_ID", default="")  # "@123abcde": the add-friend link and its QR code
+# Supervising units that run their own Official Account, as JSON: {"<unit slug>": {"secret": ..., "token":
+# ..., "basic_id": "@..."}}; each serves the units below it, its webhook is /line/webhook/<unit slug>/.
+LINE_CHANNELS = env.json("LINE_CHANNELS", default={})
 LINE_API_HOST = env("LINE_API_HOST", default="https://api.line.me")
 LINE_MAX_PER_SECOND = env.int("LINE_MAX_PER_SECOND", default=200)  # per worker; the API allows 2,000/s
 LINE_REQUEUE_AFTER = datetime.timedelta(minutes=env.int("LINE_REQUEUE_AFTER_MINUTES", default=15))

@@ -28,6 +28,7 @@ urlpatterns = [
     path("account/notifications/group/<slug:slug>/code/", line_views.issue_group_code, name="line-group-code"),
     path("account/notifications/group/<slug:slug>/unlink/", line_views.unlink_group, name="line-group-unlink"),
     path("line/webhook/", line_views.webhook, name="line-webhook"),
+    path("line/webhook/<slug:account>/", line_views.webhook, name="line-webhook-unit"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/<str:language>/", portal_views.switch_language, name="switch-language"),
     path("healthz/", portal_views.healthz, name="healthz"),

@@ -37,6 +37,7 @@ from units.messaging_models import (
 from units.tasks import LINE_RETRIES, release_line_messages
 
 SECRET, TOKEN = "test-channel-secret", "test-channel-token"
+DIVISION_SECRET, DIVISION_TOKEN = "division-channel-secret", "division-channel-token"  # บก.น.4's own account
 PORTS = range(8171, 8180)
 D = datetime.date
 
@@ -56,7 +57,7 @@ class LineApi:
                     status = api.answers.pop(0) if api.answers else 200
                     api.received.append({"path": self.path, "headers": dict(self.headers), "json": json.loads(body),
                                          "status": status})
-                if self.headers.get("Authorization") != f"Bearer {TOKEN}":
+                if self.headers.get("Authorization") not in (f"Bearer {TOKEN}", f"Bearer {DIVISION_TOKEN}"):
                     status = 401
                 payload = (json.dumps({"sentMessages": [{"id": "1", "quoteToken": "q"}]}) if status == 200
                            else json.dumps({"message": "error"})).encode()
@@ -130,12 +131,12 @@ def text(source, words):
                  message={"type": "text", "id": "1", "quoteToken": "q", "text": words})
 
 
-def post(client, *events, secret=SECRET, signature=None):
+def post(client, *events, secret=SECRET, signature=None, url=None):
     body = json.dumps({"destination": "Ubot", "events": list(events)})
     if signature is None:
         signature = base64.b64encode(hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest()).decode()
     headers = {"HTTP_X_LINE_SIGNATURE": signature} if signature else {}
-    return client.post(reverse("line-webhook"), body, content_type="application/json", **headers)
+    return client.post(url or reverse("line-webhook"), body, content_type="application/json", **headers)
 
 
 def link(user, line_id, **channels) -> MessagingProfile:
@@ -427,3 +428,30 @@ def test_staff_find_every_message_in_the_admin(client, superuser, users):
     client.force_login(superuser)
     page = client.get(reverse("admin:units_message_changelist") + "?status=fallback").content.decode()
     assert "Uchatchai" in page and "ส่งทางอีเมลแทน" in page
+
+
+def test_a_supervising_unit_runs_its_own_account_for_the_units_below(client, users, line_api, settings,
+                                                                     django_capture_on_commit_callbacks):
+    settings.LINE_CHANNELS = {"mpd-4": {"secret": DIVISION_SECRET, "token": DIVISION_TOKEN, "basic_id": "@mpd4"}}
+    client.force_login(users["responsible"])  # สน.บึงกุ่ม, below บก.น.4
+    assert "https://line.me/R/ti/p/@mpd4" in client.get(reverse("line-settings")).content.decode()
+    client.force_login(users["other-responsible"])  # ตม.จว.บึงกาฬ: the national account
+    assert "https://line.me/R/ti/p/@itaportal" in client.get(reverse("line-settings")).content.decode()
+
+    code = LinkCode.issue(users["responsible"])
+    division = reverse("line-webhook-unit", args=["mpd-4"])
+    assert post(client, text(user_source("Uchatchai"), code.code), url=division).status_code == 401  # national secret
+    assert post(client, text(user_source("Uchatchai"), code.code), url=division, secret=DIVISION_SECRET).status_code == 200
+    assert post(client, text(user_source("U"), "x"), url=reverse("line-webhook-unit", args=["mpd-9"])).status_code == 404
+    profile = MessagingProfile.objects.get(user=users["responsible"])
+    assert (profile.line_user_id, profile.account) == ("Uchatchai", "mpd-4")
+    with django_capture_on_commit_callbacks(execute=True):
+        messaging.deliver(users["responsible"], DEADLINE, "ใกล้ครบกำหนด", "", "https://x/", key="div-1")
+    (push,) = line_api.pushes("Uchatchai")
+    assert push["headers"]["Authorization"] == f"Bearer {DIVISION_TOKEN}"
+    assert line_api.received[0]["headers"]["Authorization"] == f"Bearer {DIVISION_TOKEN}"  # the reply, too
+    # blocking the national account does not unlink a link made on the division's
+    post(client, event("unfollow", user_source("Uchatchai")))
+    assert MessagingProfile.objects.get(user=users["responsible"]).linked
+    post(client, event("unfollow", user_source("Uchatchai")), url=division, secret=DIVISION_SECRET)
+    assert not MessagingProfile.objects.get(user=users["responsible"]).linked

@@ -26,20 +26,21 @@ log = logging.getLogger(__name__)
 
 @csrf_exempt  # LINE's servers post here; the signature with the channel secret stands for the token
 @require_POST
-def webhook(request):
-    if not line.enabled():
+def webhook(request, account=""):
+    """/line/webhook/ for the national account, /line/webhook/<slug>/ for a supervising unit's own."""
+    if line.channel(account) is None:
         raise Http404
     signature = request.headers.get("X-Line-Signature", "")
     if not signature:
         return HttpResponseBadRequest("missing signature")
     try:
-        events = line.parse(request.body.decode("utf-8"), signature)
+        events = line.parse(request.body.decode("utf-8"), signature, account)
     except line.InvalidSignatureError:
         return HttpResponse("invalid signature", status=401)
     except (UnicodeDecodeError, ValueError, TypeError, KeyError, json.JSONDecodeError):
         return HttpResponseBadRequest("malformed body")
     for event in events:
-        line_links.handle(event)
+        line_links.handle(event, account)
     return HttpResponse("OK")
 
 
@@ -93,10 +94,21 @@ def settings_page(request):
     group_codes = {c.unit_id: c for c in LinkCode.objects.valid().filter(user=request.user, unit__isnull=False)}
     units = [(unit, getattr(unit, "line_group", None) if _has_group(unit) else None, group_codes.get(unit.pk))
              for unit in _admin_units(request.user)]
+    account = line.channel_for_unit(_home_unit(request.user))
     return render(request, "units/line_settings.html", {
         "profile": profile, "form": form, "code": code, "units": units,
-        "add_friend_url": line.add_friend_url(), "qr": _qr(line.add_friend_url()),
+        "add_friend_url": account.add_friend_url if account else "",
+        "qr": _qr(account.add_friend_url if account else ""),
     })
+
+
+def _home_unit(user):
+    """The unit whose Official Account the person adds: where they serve, else where they hold a role."""
+    officer = getattr(user, "officer", None)
+    if officer is not None:
+        return officer.unit
+    role = Role.objects.filter(user=user).select_related("unit").order_by("unit__path").first()
+    return role.unit if role else None
 
 
 def _has_group(unit) -> bool:

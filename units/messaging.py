@@ -46,20 +46,22 @@ def deliver(users, kind: str, subject: str, body: str, url: str = "", key: str |
     users = list({u.pk: u for u in users}.values())
     key = key or f"once:{uuid.uuid4().hex}"
     profiles = {p.user_id: p for p in MessagingProfile.objects.filter(user__in=users)}
-    line_on = line.enabled()
+    accounts = line.channels()
     now = timezone.now()
     by_email, by_line = [], []
     for user in users:
         profile = profiles.get(user.pk)
         channel = profile.channel(kind) if profile else EMAIL
-        on_line = line_on and profile is not None and profile.linked and channel in (LINE, BOTH)
+        on_line = (profile is not None and profile.linked and profile.account in accounts
+                   and channel in (LINE, BOTH))
         if channel in (EMAIL, BOTH) or not on_line:
             if user.email:
                 by_email.append(user)
         if on_line:
             quiet = profile.quiet_until(now)
             by_line.append(Message(
-                key=key, channel=LINE, kind=kind, user=user, to=profile.line_user_id, subject=subject[:300],
+                key=key, channel=LINE, kind=kind, user=user, to=profile.line_user_id, account=profile.account,
+                subject=subject[:300],
                 text=line_text(subject, url, text), url=url, status=Message.HELD if quiet else Message.QUEUED,
                 not_before=quiet, fallback="" if channel == BOTH else body))
     return len(set(_email(by_email, kind, subject, body, url, key)) | set(_queue_line(by_line, key)))
@@ -67,12 +69,11 @@ def deliver(users, kind: str, subject: str, body: str, url: str = "", key: str |
 
 def deliver_group(unit, kind: str, subject: str, url: str = "", key: str | None = None, text: str = "") -> int:
     """The unit's LINE group, if it has one (its members get their own messages besides)."""
-    if not line.enabled():
-        return 0
     group = LineGroup.objects.filter(unit=unit).first()
-    if group is None:
+    if group is None or line.channel(group.account) is None:
         return 0
     message = Message(key=key or f"once:{uuid.uuid4().hex}", channel=LINE, kind=kind, unit=unit, to=group.group_id,
+                      account=group.account,
                       subject=subject[:300], text=line_text(subject, url, text), url=url)
     return len(_queue_line([message], message.key))
 
@@ -125,11 +126,11 @@ def send_line(ids: list[int], final: bool = False) -> int:
             if message is None:  # sent already, held for quiet hours, or another worker has it
                 continue
             message.attempts += 1
-            if not line.enabled():
+            if line.channel(message.account) is None:
                 _fall_back(message, "LINE is not configured")
                 continue
             try:
-                line.push(message.to, message.text, message.key)
+                line.push(message.to, message.text, message.key, message.account)
             except line.LineError as error:
                 message.error = str(error)[:300]
                 if error.transient and not final:

@@ -31,6 +31,7 @@ class MessagingProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messaging")
     line_user_id = models.CharField(_("LINE user ID"), max_length=64, null=True, blank=True, unique=True)
+    account = models.CharField(_("LINE account"), max_length=60, blank=True, default="")  # the channel that linked it
     linked_at = models.DateTimeField(_("linked"), null=True, blank=True)
     channels = models.JSONField(_("channel per kind"), default=dict, blank=True)  # {kind: email|line|both}
     quiet_from = models.TimeField(_("quiet from"), null=True, blank=True)
@@ -69,6 +70,7 @@ class LineGroup(models.Model):
 
     unit = models.OneToOneField("units.Unit", on_delete=models.CASCADE, related_name="line_group")
     group_id = models.CharField(_("LINE group ID"), max_length=64, unique=True)
+    account = models.CharField(_("LINE account"), max_length=60, blank=True, default="")
     linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     linked_at = models.DateTimeField(_("linked"), auto_now_add=True)
 
@@ -117,6 +119,7 @@ class Message(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     to = models.CharField(max_length=254)  # the e-mail address or the LINE user / group ID at the time
+    account = models.CharField(max_length=60, blank=True, default="")  # LINE: the channel to push through
     subject = models.CharField(max_length=300)
     text = models.TextField()  # what goes out on this channel (LINE: short, with the link)
     fallback = models.TextField(blank=True)  # the e-mail body if LINE fails ("" when e-mail went too)
