@@ -245,6 +245,24 @@ def test_a_unit_admin_links_the_units_group_and_others_may_not(client, users, st
     assert not LineGroup.objects.exists()
 
 
+def test_each_person_chooses_the_channel_per_kind_and_quiet_hours(client, users, station, line_api):
+    client.force_login(users["controller"])
+    data = {**{f"kind_{kind}": LINE for kind, _label in KIND_CHOICES}, "kind_digest": EMAIL,
+            "quiet_from": "22:00", "quiet_to": ""}
+    assert "กรุณาระบุทั้งเวลาเริ่ม" in client.post(reverse("line-settings"), data).content.decode()
+    data["quiet_to"] = "06:00"
+    assert client.post(reverse("line-settings"), data).status_code == 302
+    profile = MessagingProfile.objects.get(user=users["controller"])
+    assert profile.channel(DIGEST) == EMAIL and profile.channel(RETURNED) == LINE
+    assert (profile.quiet_from, profile.quiet_to) == (datetime.time(22, 0), datetime.time(6, 0))
+    assert client.post(reverse("line-group-unlink", args=[station.slug])).status_code == 404  # not its admin
+    LineGroup.objects.create(unit=station, group_id="Cbuengkum")
+    client.force_login(users["admin"])
+    assert 'data-line-group="sn-buengkum"' in client.get(reverse("line-settings")).content.decode()
+    client.post(reverse("line-group-unlink", args=[station.slug]))
+    assert not LineGroup.objects.exists()
+
+
 # --- what is sent where -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kind", [k for k, _label in KIND_CHOICES])

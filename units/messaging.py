@@ -122,7 +122,7 @@ def send_line(ids: list[int], final: bool = False) -> int:
         started = time.monotonic()
         with transaction.atomic():
             message = (Message.objects.select_for_update(skip_locked=True)
-                       .filter(pk=pk, channel=LINE, status__in=[Message.QUEUED, Message.FAILED]).first())
+                       .filter(pk=pk, channel=LINE, status=Message.QUEUED).first())
             if message is None:  # sent already, held for quiet hours, or another worker has it
                 continue
             message.attempts += 1
@@ -133,9 +133,8 @@ def send_line(ids: list[int], final: bool = False) -> int:
                 line.push(message.to, message.text, message.key, message.account)
             except line.LineError as error:
                 message.error = str(error)[:300]
-                if error.transient and not final:
-                    message.status = Message.FAILED
-                    message.save(update_fields=["status", "error", "attempts"])
+                if error.transient and not final:  # stays queued, for the task's retry
+                    message.save(update_fields=["error", "attempts"])
                     retry = RetryLater(list(ids[position:]), error.retry_after)
                 else:
                     _fall_back(message, message.error)
