@@ -40,9 +40,11 @@ class LineError(Exception):
     `retry_after` is the API's own advice in seconds, when it gave one."""
 
     def __init__(self, message: str, status: int | None = None, retry_after: int | None = None):
-        super().__init__(message)
-        self.status = status
-        self.retry_after = retry_after
+        super().__init__(message, status, retry_after)  # every argument, so that it pickles
+        self.message, self.status, self.retry_after = message, status, retry_after
+
+    def __str__(self):
+        return self.message
 
     @property
     def transient(self) -> bool:

@@ -7,6 +7,7 @@ E-mail goes out at once (the callers already run in Celery jobs, after the commi
 queued and pushed by `units.tasks.send_line_messages` in batches, paced within the API's rate limit,
 retried on 429/5xx, and sent by e-mail instead once the retries are spent."""
 
+import datetime
 import logging
 import time
 import uuid
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from units import enqueue, line
-from units.messaging_models import BOTH, EMAIL, LINE, LineGroup, Message, MessagingProfile
+from units.messaging_models import BOTH, EMAIL, LINE, LineGroup, LinkCode, Message, MessagingProfile
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +27,12 @@ class RetryLater(Exception):
     """The API asked to wait (429) or failed (5xx): these messages go again later."""
 
     def __init__(self, ids: list[int], retry_after: int | None):
-        super().__init__(f"{len(ids)} LINE messages to retry")
+        super().__init__(ids, retry_after)  # the arguments, so that it pickles (Celery keeps it)
         self.ids = ids
         self.retry_after = retry_after
+
+    def __str__(self):
+        return f"{len(self.ids)} LINE messages to retry"
 
 
 def line_text(subject: str, url: str, text: str = "") -> str:
@@ -164,8 +168,10 @@ def _fall_back(message: Message, reason: str) -> None:
 
 
 def release_held(now=None) -> int:
-    """Queue the messages whose quiet hours are over, and those queued long ago whose job was lost."""
+    """Queue the messages whose quiet hours are over, and those queued long ago whose job was lost;
+    forget linking codes expired a day ago."""
     now = now or timezone.now()
+    LinkCode.objects.filter(expires_at__lt=now - datetime.timedelta(days=1)).delete()
     held = Message.objects.filter(channel=LINE, status=Message.HELD, not_before__lte=now)
     ids = list(held.values_list("pk", flat=True)[:5000])
     Message.objects.filter(pk__in=ids).update(status=Message.QUEUED)
