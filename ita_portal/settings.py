@@ -5,6 +5,7 @@ in-process). Production: DEBUG=false plus SECRET_KEY, ALLOWED_HOSTS, DATABASE_UR
 it passes `manage.py check --deploy`.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "units.context_processors.line_enabled",
             ],
             "builtins": ["ita_portal.templatetags.thai"],
         },
@@ -290,6 +292,29 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oit_items.tasks.freeze_due_records",
         "schedule": crontab(hour=0, minute=40),
     },
+}
+
+# LINE Messaging API (issue 23): the unit's Official Account. Without the secret and the token the
+# LINE parts are hidden and every message goes by e-mail. Register https://<site>/line/webhook/ as
+# the channel's webhook URL.
+LINE_CHANNEL_SECRET = env("LINE_CHANNEL_SECRET", default="")
+LINE_CHANNEL_ACCESS_TOKEN = env("LINE_CHANNEL_ACCESS_TOKEN", default="")
+LINE_BOT_BASIC_ID = env("LINE_BOT_BASIC_ID", default="")  # "@123abcde": the add-friend link and its QR code
+# Supervising units that run their own Official Account, as JSON: {"<unit slug>": {"secret": ..., "token":
+# ..., "basic_id": "@..."}}; each serves the units below it, its webhook is /line/webhook/<unit slug>/.
+LINE_CHANNELS = env.json("LINE_CHANNELS", default={})
+LINE_API_HOST = env("LINE_API_HOST", default="https://api.line.me")
+LINE_MAX_PER_SECOND = env.int("LINE_MAX_PER_SECOND", default=200)  # per worker; the API allows 2,000/s
+LINE_REQUEUE_AFTER = datetime.timedelta(minutes=env.int("LINE_REQUEUE_AFTER_MINUTES", default=15))
+# Reminders before each monthly and item deadline: days before, and on the day it becomes overdue.
+DEADLINE_REMINDER_DAYS = (7, 1)
+CELERY_BEAT_SCHEDULE["deadline-reminders"] = {
+    "task": "oit_items.tasks.send_deadline_reminders",
+    "schedule": crontab(hour=env.int("DIGEST_HOUR", default=7), minute=5),
+}
+CELERY_BEAT_SCHEDULE["line-release"] = {  # quiet hours over, jobs lost
+    "task": "units.tasks.release_line_messages",
+    "schedule": 300.0,
 }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

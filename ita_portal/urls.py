@@ -7,7 +7,7 @@ from ita_portal import views as portal_views
 from oit_items.assessment import urls as assessment_urls
 from oit_items.channels import urls as channel_urls
 from oit_items.public import home as public_home
-from units import password_reset, two_factor
+from units import line_views, password_reset, two_factor
 from units import urls as unit_urls
 
 admin.site.site_header = _("ITA Portal administration")
@@ -26,6 +26,13 @@ urlpatterns = [
     path("account/2fa/setup/", two_factor.setup, name="two-factor-setup"),
     path("account/2fa/verify/", two_factor.verify, name="two-factor-verify"),
     path("account/2fa/codes/", two_factor.recovery_codes, name="two-factor-codes"),
+    path("account/notifications/", line_views.settings_page, name="line-settings"),
+    path("account/notifications/code/", line_views.issue_code, name="line-code"),
+    path("account/notifications/unlink/", line_views.unlink, name="line-unlink"),
+    path("account/notifications/group/<slug:slug>/code/", line_views.issue_group_code, name="line-group-code"),
+    path("account/notifications/group/<slug:slug>/unlink/", line_views.unlink_group, name="line-group-unlink"),
+    path("line/webhook/", line_views.webhook, name="line-webhook"),
+    path("line/webhook/<slug:account>/", line_views.webhook, name="line-webhook-unit"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/<str:language>/", portal_views.switch_language, name="switch-language"),
     path("healthz/", portal_views.healthz, name="healthz"),

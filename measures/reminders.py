@@ -1,4 +1,4 @@
-"""E-mail reminders: every morning, the officers linked to a calendar phase, measure or activity
+"""Reminders (by e-mail or LINE, as each person chose): every morning, the officers linked to a calendar phase, measure or activity
 due within MEASURES_REMINDER_DAYS days get one e-mail per unit listing them; where nobody is
 linked, the unit's admins and commander get it. One e-mail per recipient, unit and day."""
 
@@ -6,7 +6,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +15,8 @@ from ita_portal.lib import thaidate
 from ita_portal.lib.site import site_url
 from measures.models import MeasurePlan, ReminderSent
 from measures.schedule import deadlines
+from units import messaging
+from units.messaging_models import DEADLINE
 from units.models import Role
 
 DEFAULT_DAYS = 7  # remind during the week before a deadline
@@ -87,4 +88,4 @@ def _send(plan, user, items, today) -> None:
     with translation.override("th"):
         subject = render_to_string("measures/email/reminder_subject.txt", context).strip()
         body = render_to_string("measures/email/reminder_body.txt", context)
-    send_mail(subject, body, None, [user.email])
+    messaging.deliver(user, DEADLINE, subject, body, url, key=f"measures:{plan.unit_id}:{today.isoformat()}")

@@ -7,7 +7,7 @@ from django.utils import timezone
 from ita_portal.lib.queue import enqueue
 from oit_items.assessment import freezing, scores
 from oit_items.assessment.models import ItapRecord
-from oit_items.evidence import notifications, readiness
+from oit_items.evidence import deadline_reminders, notifications, readiness
 from oit_items.public import search
 from oit_items.rulebook import fiscal_year
 from oit_items.rulebook.loading import framework_added
@@ -31,7 +31,7 @@ def ensure_current_fiscal_year(self) -> list[int]:
 
 @shared_task(bind=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=5)
 def notify_transition(self, period_id: int, action: str, actor_id: int, comment: str) -> int:
-    return notifications.send_transition_mail(period_id, action, actor_id, comment)
+    return notifications.send_transition_mail(period_id, action, actor_id, comment, key=self.request.id)
 
 
 @shared_task(bind=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=3)
@@ -115,3 +115,19 @@ def freeze_itap_records(self, fiscal_year: int, unit_ids: list[int]) -> int:
     """Freeze these units' year as submitted to ITAP (a unit frozen already is left as it is). Returns
     the units frozen now."""
     return len(freezing.freeze_many(unit_ids, fiscal_year, ItapRecord.DEADLINE).frozen)
+
+
+@shared_task(bind=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=3)
+def send_deadline_reminders(self, day: str | None = None) -> int:
+    """Beat runs it every morning: one task per publishing unit. Returns the units queued."""
+    today = day or timezone.localdate().isoformat()
+    unit_ids = deadline_reminders.unit_ids()
+    for unit_id in unit_ids:
+        enqueue("oit_items.tasks.send_unit_deadline_reminders", unit_id, today)
+    return len(unit_ids)
+
+
+@shared_task(bind=True, autoretry_for=(OSError, OperationalError), retry_backoff=True, max_retries=3)
+def send_unit_deadline_reminders(self, unit_id: int, day: str) -> int:
+    """One unit's reminders before its deadlines; a second run the same day sends nothing again."""
+    return deadline_reminders.send_for_unit(unit_id, datetime.date.fromisoformat(day))

@@ -13,6 +13,7 @@ from ita_portal.lib.models import PendingTask
 from measures import reminders, schedule
 from measures.models import Measure, MeasurePlan, ReminderSent
 from measures.tasks import send_reminders
+from units import messaging
 
 FY = 2567
 D = datetime.date
@@ -116,7 +117,7 @@ def test_a_failed_send_can_be_retried(db, settings, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("smtp down")
 
-    monkeypatch.setattr(reminders, "send_mail", broken)
+    monkeypatch.setattr(messaging, "send_mail", broken)  # every message goes out through units.messaging
     with pytest.raises(OSError):
         reminders.send(D(2024, 4, 25))
     assert not ReminderSent.objects.exists()

@@ -3,7 +3,7 @@ from django.db import models
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from units.models import LineOfWork, Officer, Role, Unit, UnitType
+from units.models import LineOfWork, Message, Officer, Role, Unit, UnitType
 
 
 class LineOfWorkInline(admin.TabularInline):
@@ -60,3 +60,17 @@ class RoleAdmin(admin.ModelAdmin):
     list_filter = ("role", "unit__unit_type")
     search_fields = ("user__username", "unit__name_th", "unit__slug")
     autocomplete_fields = ["user", "unit"]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """Every message sent (or not): what happened to a reminder an officer says never came."""
+
+    list_display = ("created_at", "channel", "kind", "to", "subject", "status", "attempts", "sent_at")
+    list_filter = ("status", "channel", "kind")
+    search_fields = ("to", "key", "subject")
+    readonly_fields = [f.name for f in Message._meta.fields]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False

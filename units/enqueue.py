@@ -4,6 +4,7 @@ it needs is committed, and kept for the sweeper when the broker is down."""
 from ita_portal.lib.queue import enqueue
 
 CHUNK = 500  # invitations per task: a national import sends thousands
+LINE_BATCH = 100  # LINE messages per task: a batch paced within the rate limit takes about a second
 
 
 def invitations(invitation_ids, resend: bool = False) -> None:
@@ -18,3 +19,9 @@ def import_check(batch_id: int) -> None:
 
 def import_apply(batch_id: int) -> None:
     enqueue("units.tasks.apply_import", batch_id)
+
+
+def line_messages(message_ids) -> None:
+    ids = sorted(message_ids)
+    for start in range(0, len(ids), LINE_BATCH):
+        enqueue("units.tasks.send_line_messages", ids[start:start + LINE_BATCH])

@@ -263,4 +263,5 @@ class Role(models.Model):
     UNIT_ROLES = (ADMIN, RESPONSIBLE, CONTROLLER, COMMANDER, VIEWER)  # what a unit's own admin may grant
 
 
+from units.messaging_models import LineGroup, LinkCode, Message, MessagingProfile  # noqa: E402,F401 (models of this app)
 from units.onboarding_models import ImportBatch, Invitation  # noqa: E402,F401 (models of this app)

@@ -1,11 +1,11 @@
-"""E-mail: returned items to the responsible officers, submitted and checked items to the
-controllers and the commander, and a daily digest of what is due, overdue or waiting."""
+"""Returned items to the responsible officers, submitted and checked items to the controllers and
+the commander, and a daily digest of what is due, overdue or waiting — by e-mail or LINE, as each
+person chose (units.messaging); the unit's LINE group gets the unit's daily summary."""
 
 import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -15,6 +15,8 @@ from ita_portal.lib.queue import enqueue
 from ita_portal.lib.site import site_url
 from oit_items.evidence import workspace
 from oit_items.evidence.models import Assignment, ItemPeriod
+from units import messaging
+from units.messaging_models import DIGEST, RETURNED, WAITING
 from units.models import Role, Unit
 
 NOTIFIED_ACTIONS = ("submit", "check", "return", "takedown")
@@ -31,19 +33,23 @@ def _emails(users) -> list[str]:
 
 
 def recipients_for(period: ItemPeriod, action: str) -> list[str]:
+    return _emails(recipient_users(period, action))
+
+
+def recipient_users(period: ItemPeriod, action: str) -> list:
     assignment = Assignment.objects.filter(unit=period.unit, item=period.item).prefetch_related(
         "responsible__user", "controllers__user").first()
     User = get_user_model()
     commanders = User.objects.filter(unit_roles__unit=period.unit, unit_roles__role=Role.COMMANDER)
     if action in ("return", "takedown"):  # the officers who correct it
-        return _emails(o.user for o in (assignment.responsible.all() if assignment else []) if o.user)
+        return [o.user for o in (assignment.responsible.all() if assignment else []) if o.user]
     if action == "submit":
         controllers = [o.user for o in (assignment.controllers.all() if assignment else []) if o.user]
         if not controllers:
             controllers = list(User.objects.filter(unit_roles__unit=period.unit, unit_roles__role=Role.CONTROLLER))
-        return _emails(controllers + list(commanders))
+        return controllers + list(commanders)
     if action == "check":
-        return _emails(commanders)
+        return list(commanders)
     return []
 
 
@@ -52,17 +58,20 @@ def item_url(period: ItemPeriod) -> str:
     return site_url() + path
 
 
-def send_transition_mail(period_id: int, action: str, actor_id: int, comment: str) -> int:
+def send_transition_mail(period_id: int, action: str, actor_id: int, comment: str, key: str | None = None) -> int:
+    """`key` names this transition (the job's id): a retried job tells nobody twice."""
     period = ItemPeriod.objects.select_related("unit", "item__framework").get(pk=period_id)
-    to = recipients_for(period, action)
-    if not to:
+    users = recipient_users(period, action)
+    if not users:
         return 0
     actor = get_user_model().objects.filter(pk=actor_id).first()
     with translation.override("th"):
         context = {"period": period, "action": action, "actor": actor, "comment": comment, "url": item_url(period)}
         subject = render_to_string("oit_items/email/transition_subject.txt", context).strip()
         body = render_to_string("oit_items/email/transition_body.txt", context)
-    return send_mail(subject, body, None, to)
+        text = f"{subject}\n{comment}".strip() if action in ("return", "takedown") and comment else ""
+    kind = RETURNED if action in ("return", "takedown") else WAITING
+    return messaging.deliver(users, kind, subject, body, context["url"], key=key and f"transition:{key}", text=text)
 
 
 def digest_unit_ids() -> list[int]:
@@ -91,16 +100,31 @@ def send_unit_digest(unit_id: int, today: datetime.date) -> int:
         lines = _digest_lines(space, roles.get(user.pk, set()), getattr(getattr(user, "officer", None), "pk", None))
         # One digest per officer, unit and day, even if the job is retried or run twice.
         if lines and cache.add(f"digest-sent:{user.pk}:{unit.pk}:{today.isoformat()}", 1, 60 * 60 * 36):
-            sent += _send_digest(user, unit, fiscal_year, lines)
+            sent += _send_digest(user, unit, fiscal_year, lines, today)
+    _send_unit_summary(space, unit, fiscal_year, today)
     return sent
 
 
-def _send_digest(user, unit, fiscal_year, lines) -> int:
+def _send_digest(user, unit, fiscal_year, lines, today) -> int:
     url = site_url() + reverse("workspace", args=[unit.slug, fiscal_year])
     with translation.override("th"):
         body = render_to_string("oit_items/email/digest_body.txt", {"unit": unit, "lines": lines, "user": user, "url": url})
         subject = render_to_string("oit_items/email/digest_subject.txt", {"unit": unit, "count": len(lines)}).strip()
-    return send_mail(subject, body, None, [user.email])
+    # The message key backs the cache's once-a-day guard, which a cache outage would lose.
+    return messaging.deliver(user, DIGEST, subject, body, url, key=f"digest:{unit.pk}:{today.isoformat()}")
+
+
+def _send_unit_summary(space, unit, fiscal_year, today) -> int:
+    """The unit's LINE group (if linked): how many items are overdue, due within a week, waiting."""
+    cells = [cell for row in space.rows for cell in row.cells]
+    counts = {"overdue": sum(c.overdue for c in cells), "due": sum(c.due_soon and not c.overdue for c in cells),
+              "waiting": sum(c.state in (ItemPeriod.SUBMITTED, ItemPeriod.CHECKED) for c in cells)}
+    if not any(counts.values()):
+        return 0
+    url = site_url() + reverse("workspace", args=[unit.slug, fiscal_year])
+    with translation.override("th"):
+        subject = render_to_string("oit_items/line/unit_summary.txt", {"unit": unit, **counts}).strip()
+    return messaging.deliver_group(unit, DIGEST, subject, url, key=f"unit-summary:{unit.pk}:{today.isoformat()}")
 
 
 def _digest_lines(space, roles, officer_id) -> list:

@@ -1,12 +1,12 @@
-""""Remind the lagging units": from an overview, one e-mail to the admins of each unit below
-with overdue items — or of each unit whose predicted score is heading below the pass mark — at
-most once per unit and day. One Celery task per unit (fan-out). The e-mail names the overdue items
-and, where the unit's stored score is below its pass mark, the items an assessor would not find."""
+""""Remind the lagging units": from an overview, one message to the admins of each unit below
+with overdue items — or of each unit whose predicted score is heading below the pass mark — (e-mail or
+LINE, as each chose) and one to the unit's LINE group, at most once per unit and day. One Celery task
+per unit (fan-out). The message names the overdue items and, where the unit's stored score is below
+its pass mark, the items an assessor would not find."""
 
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +18,8 @@ from oit_items.assessment.models import HASNT, ItemVerdict, UnitScore
 from oit_items.evidence import workspace
 from oit_items.overview.figures import PASSES
 from oit_items.overview.models import Reminder
+from units import messaging
+from units.messaging_models import REMINDER
 from units.models import Role, Unit
 
 
@@ -48,10 +50,14 @@ def request(tree, root: Unit, user, today: datetime.date, targets=None) -> tuple
 
 
 def recipients(unit) -> list[str]:
+    return sorted({u.email for u in recipient_users(unit)})
+
+
+def recipient_users(unit) -> list:
     """The unit's admins; where it has none with an e-mail, its commander."""
     users = get_user_model().objects.filter(unit_roles__unit=unit, is_active=True).exclude(email="")
     for role in (Role.ADMIN, Role.COMMANDER):
-        found = sorted({u.email for u in users.filter(unit_roles__role=role)})
+        found = list(users.filter(unit_roles__role=role).distinct().order_by("email"))
         if found:
             return found
     return []
@@ -67,7 +73,7 @@ def send(reminder_id: int) -> int:
     space = workspace.build(unit, reminder.fiscal_year, today=reminder.day, assignments={})
     overdue = [cell for row in space.rows for cell in row.cells if cell.overdue]
     score, missing = below_pass_mark(unit, reminder.fiscal_year)
-    to = recipients(unit)
+    to = recipient_users(unit)
     if (overdue or score) and to:
         url = site_url() + reverse("workspace", args=[unit.slug, reminder.fiscal_year])
         context = {"unit": unit, "cells": overdue, "url": url, "fiscal_year": reminder.fiscal_year,
@@ -75,7 +81,9 @@ def send(reminder_id: int) -> int:
         with translation.override("th"):
             subject = render_to_string("overview/email/reminder_subject.txt", context).strip()
             body = render_to_string("overview/email/reminder_body.txt", context)
-        send_mail(subject, body, None, to)
+        key = f"lagging:{reminder.pk}"
+        messaging.deliver(to, REMINDER, subject, body, url, key=key)
+        messaging.deliver_group(unit, REMINDER, subject, url, key=key)
     reminder.sent_at = timezone.now()
     reminder.recipients = len(to) if overdue or score else 0
     reminder.save(update_fields=["sent_at", "recipients"])

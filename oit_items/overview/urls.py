@@ -1,6 +1,6 @@
 from django.urls import path
 
-from oit_items.overview import appeals, views
+from oit_items.overview import appeals, line_links, views
 
 base = "units/<slug:slug>/overview/"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path(base + "<int:fiscal_year>/export.<str:fmt>", views.export, name="overview-export"),
     path(base + "<int:fiscal_year>/remind/", views.remind, name="overview-remind"),
     path(base + "<int:fiscal_year>/appeals/", appeals.appeals, name="overview-appeals"),
+    path(base + "line/", line_links.panel, name="overview-line"),
 ]
