@@ -29,7 +29,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def load(port: int, path: str, seconds: float, concurrency: int) -> tuple[float, float]:
+def load(port: int, path: str, seconds: float, concurrency: int, headers=None, expect=200) -> tuple[float, float]:
     """Requests per second and median latency (ms) of `path` under `concurrency` keep-alive clients."""
     deadline = time.monotonic() + seconds
     latencies, errors = [], []
@@ -38,10 +38,10 @@ def load(port: int, path: str, seconds: float, concurrency: int) -> tuple[float,
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         while time.monotonic() < deadline:
             start = time.perf_counter()
-            connection.request("GET", path, headers={"Host": "127.0.0.1"})
+            connection.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
             response = connection.getresponse()
             response.read()
-            if response.status != 200:
+            if response.status != expect:
                 errors.append(response.status)
             latencies.append(time.perf_counter() - start)
         connection.close()
@@ -104,17 +104,36 @@ class Command(BaseCommand):
         raise CommandError("gunicorn did not start")
 
     def _measure(self, port, seconds, rounds, concurrency, workers):
-        for path in (BASELINE, ITEM):
-            load(port, path, 1, concurrency)  # warm-up: imports, caches
-        results = {BASELINE: [], ITEM: []}
+        etag = self._etag(port, ITEM)
+        # (label, path, extra headers, expected status): the item page beside the cached home, the sitemap
+        # index and a conditional GET of the item (a 304), all against the smallest view.
+        pages = [("minimal view /healthz/", BASELINE, None, 200), (f"public item {ITEM}", ITEM, None, 200),
+                 ("portal home /", "/", None, 200), ("sitemap index /sitemap.xml", "/sitemap.xml", None, 200),
+                 (f"conditional GET {ITEM} (304)", ITEM, {"If-None-Match": etag}, 304)]
+        for _label, path, headers, expect in pages:
+            load(port, path, 1, concurrency, headers, expect)  # warm-up: imports, caches
+        results = {label: [] for label, *_rest in pages}
         for _ in range(rounds):
-            for path in (BASELINE, ITEM):
-                results[path].append(load(port, path, seconds, concurrency))
-        base = statistics.median(r[0] for r in results[BASELINE])
-        item = statistics.median(r[0] for r in results[ITEM])
+            for label, path, headers, expect in pages:
+                results[label].append(load(port, path, seconds, concurrency, headers, expect))
+        base = statistics.median(r[0] for r in results[pages[0][0]])
         self.stdout.write(f"public page benchmark: gunicorn {workers} workers, {concurrency} clients, "
-                          f"{rounds} rounds x {seconds:.0f} s, medians")
-        for label, path, rps in (("minimal view /healthz/", BASELINE, base), (f"public item {ITEM}", ITEM, item)):
-            latency = statistics.median(r[1] for r in results[path])
-            self.stdout.write(f"  {label:40s} {rps:8.0f} req/s   median latency {latency:6.1f} ms")
+                          f"{rounds} rounds x {seconds:.0f} s, medians, CONN_MAX_AGE={settings.DATABASES['default']['CONN_MAX_AGE']}")
+        for label, *_rest in pages:
+            rps = statistics.median(r[0] for r in results[label])
+            latency = statistics.median(r[1] for r in results[label])
+            self.stdout.write(f"  {label:48s} {rps:8.0f} req/s   median latency {latency:6.1f} ms   {rps / base:5.2f}× /healthz/")
+        item = statistics.median(r[0] for r in results[pages[1][0]])
         self.stdout.write(f"  ratio item/minimal: {item / base:.2f} (aim: at least 0.50)")
+
+    @staticmethod
+    def _etag(port, path) -> str:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        etag = response.getheader("ETag")
+        if not etag:
+            raise CommandError(f"{path} gave no ETag")
+        return etag
