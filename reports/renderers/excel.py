@@ -44,6 +44,10 @@ HEADER_FILL, GROUP_FILL = PatternFill("solid", fgColor="E8E8E8"), PatternFill("s
 TITLE_PT, HEADING_PT = 16, 15
 CELL_PADDING_PT = 2  # above and below the text of a row
 WRAP_PADDING_PT = 4  # left and right of the text of a cell, as spreadsheets draw it
+# Rows are measured as if a twentieth narrower: a spreadsheet breaks Thai with its own dictionary (no
+# zero-width spaces in cell values, which a clerk edits and filters), so its lines may come out a
+# little longer than ours, and a row too low would hide its last line.
+WRAP_SAFETY = 0.95
 MAX_SHEET_TITLE = 31
 MAX_ROW_PT = 409  # the tallest row Excel allows
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
@@ -124,7 +128,7 @@ class _Writer:
             cell.fill = fill
         if len(self.widths) > 1:
             self.sheet.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=len(self.widths))
-        lines = layout.line_count(value, sum(self.widths) - WRAP_PADDING_PT, size, bold)
+        lines = layout.line_count(value, sum(self.widths) * WRAP_SAFETY - WRAP_PADDING_PT, size, bold)
         self._height(self.row, lines, size)
         self.row += 1
 
@@ -195,7 +199,7 @@ class _Writer:
     def _lines(self, texts: list[str], bold: bool = False, span: int = 1) -> int:
         widths = [sum(self.widths[:span])] + self.widths[span:] if span > 1 else self.widths
         texts = texts[:1] + texts[span:] if span > 1 else texts
-        return max((layout.line_count(t, w - WRAP_PADDING_PT, self.size, bold) for t, w in zip(texts, widths) if t),
+        return max((layout.line_count(t, w * WRAP_SAFETY - WRAP_PADDING_PT, self.size, bold) for t, w in zip(texts, widths) if t),
                    default=1)
 
     def _row(self, values, columns, bold: bool = False, span: int = 1) -> None:

@@ -105,7 +105,9 @@ def _blocks(document: doc.Document) -> list[dict]:
         elif isinstance(block, doc.Table):
             blocks.append(_table(block, document.landscape))
         elif isinstance(block, doc.Image):
-            blocks.append(_image(block, document.landscape))
+            if not blocks or blocks[-1]["type"] != "figures":  # pictures in a row flow side by side
+                blocks.append({"type": "figures", "images": []})
+            blocks[-1]["images"].append(_image(block, document.landscape))
         elif isinstance(block, doc.Signatures):
             blocks.append({"type": "signatures", "signers": block.signers})
     return blocks
