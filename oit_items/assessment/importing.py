@@ -23,9 +23,9 @@ from oit_items.assessment.permissions import may_enter
 from oit_items.assessment.results import EntryRefused, parse_verdict, planned_values
 from oit_items.rulebook.models import Item
 from units.models import Unit
-from units.onboarding.columns import Column, Sheet, header, labels_in_every_language
+from units.onboarding.columns import Column, Sheet, header
 from units.onboarding.outcome import CREATE, REFUSE, UNCHANGED, UPDATE, RowResult
-from units.onboarding.reader import FileProblem
+from units.onboarding.reader import FileProblem, header_map
 
 SHEET = Sheet("assessment", gettext_lazy("Assessment results"), (
     Column("unit", gettext_lazy("Unit code"), gettext_lazy("The unit's code in the portal, e.g. sn-buengkum."), True),
@@ -97,16 +97,7 @@ def _table(rows, source: str) -> list[tuple[int, dict]]:
     first = next(rows, None)
     if first is None:
         raise FileProblem(_("%(source)s is empty.") % {"source": source})
-    known = {label: c.key for c in SHEET.columns for label in labels_in_every_language(c)}
-    mapping = {}
-    for index, title in enumerate(first):
-        key = known.get(_cell(title).lower())
-        if key and key not in mapping.values():
-            mapping[index] = key
-    missing = [c for c in SHEET.columns if c.required and c.key not in mapping.values()]
-    if missing:
-        raise FileProblem(_("%(source)s: the required column(s) %(columns)s are missing from the first row.")
-                          % {"source": source, "columns": ", ".join(f"“{header(c)}”" for c in missing)})
+    mapping = header_map(SHEET, list(first), source)
     found = []
     for number, cells in enumerate(rows, start=2):
         values = {key: _cell(cells[index]) if index < len(cells) else "" for index, key in mapping.items()}

@@ -40,7 +40,7 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _header_map(sheet: Sheet, header: list[str], source: str) -> dict[int, str]:
+def header_map(sheet: Sheet, header: list[str], source: str) -> dict[int, str]:
     """Column index → column key; refuses a sheet that lacks a required column."""
     known = {label: column.key for column in sheet.columns for label in labels_in_every_language(column)}
     mapping = {}
@@ -61,7 +61,7 @@ def _table(sheet: Sheet, rows, source: str) -> Table:
     header = next(rows, None)
     if header is None:
         raise FileProblem(_("%(source)s is empty.") % {"source": source})
-    mapping = _header_map(sheet, list(header), source)
+    mapping = header_map(sheet, list(header), source)
     table = Table(sheet, source)
     for number, cells in enumerate(rows, start=2):
         values = {key: _text(cells[index]) if index < len(cells) else "" for index, key in mapping.items()}
