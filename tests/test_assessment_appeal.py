@@ -6,7 +6,6 @@ and who may not for every page."""
 import csv
 import datetime
 import io
-import shutil
 
 import docx
 import pytest
@@ -33,8 +32,7 @@ from oit_items.rulebook.models import Framework, Item
 from reports import jobs
 from reports.appeal import KIND
 from reports.models import RenderJob
-from tests.conftest import IN_CI
-from tests.pdf_engines import pdfium_pages, poppler_pages
+from tests.pdf_engines import pdfium_pages, pdfjs_pages
 
 FY = 2567
 PAGE = "/staff/units/sn-buengkum/ita/2567/assessment/"
@@ -378,7 +376,9 @@ def test_the_appeal_document_renders_through_the_pipeline(client, users, station
     assert pdf.startswith(b"%PDF")
     word = b"".join(client.get(f"/staff/units/sn-buengkum/reports/{FY}/appeal/file.docx").streaming_content)
     document = docx.Document(io.BytesIO(word))
-    text = "\n".join([p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells])
+    # Word cells carry zero-width spaces between Thai words (where a line may break): not part of the text.
+    text = "\n".join([p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells]
+                      ).replace("\u200b", "")
     flat = "".join(text.split())
     assert "รายงานเดือนมีนาคม ๒๕๖๗ อยู่ในไฟล์เดิมหน้า ๓" in text and HASH_A in flat and HASH_B in flat
     assert "20 มิถุนายน 2567" in text and "ไม่พบรายงานเดือนมีนาคม" in text
@@ -388,8 +388,9 @@ def test_the_appeal_document_renders_through_the_pipeline(client, users, station
     reader = PdfReader(io.BytesIO(pdf))
     fonts = {str(f.get_object()["/BaseFont"]).split("+")[-1] for f in reader.pages[0]["/Resources"]["/Font"].values()}
     assert fonts and all(name.startswith("ITA-Laksaman") for name in fonts), fonts  # and embedded in the PDF
-    # poppler where pdftotext is installed (and always under CI, where its absence fails)
-    for engine in [pdfium_pages] + ([poppler_pages] if shutil.which("pdftotext") or IN_CI else []):
+    # The browsers' engines (PDFium: Chrome, Edge; pdf.js: Firefox). Poppler misplaces a word-final Thai mark in
+    # table cells since the cells break between words: a known defect, test_documents_print.py (strict xfail).
+    for engine in (pdfium_pages, pdfjs_pages):
         flat = "".join("".join(engine(pdf)).split())
         for expected in ("O7", "ไม่พบรายงานเดือนมีนาคม", "รายงานเดือนมีนาคม๒๕๖๗อยู่ในไฟล์เดิมหน้า๓", HASH_A, HASH_B,
                          "20มิถุนายน2567", "portal.example/u/sn-buengkum/ita/2567/o7/", "ปีงบประมาณพ.ศ.2567"):
