@@ -19,7 +19,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal.lib import thaidate
-from oit_items.assessment.models import HAS, AssessedItem, UnitScore
+from oit_items.assessment.models import HAS, AssessedItem, ItapRecord, UnitScore
 from oit_items.evidence.models import ItemReadiness
 from oit_items.evidence.readiness import items_by_type_and_year
 from units.models import Unit
@@ -120,6 +120,7 @@ class Tree:
     years: list            # fiscal years with a framework, newest first
     items: dict            # unit type id -> [Item] of the fiscal year
     trend_years: list = field(default_factory=list)  # the earlier years beside this one, newest first
+    frozen: int = 0        # units below with their record as submitted to ITAP frozen, this year
 
     def below(self) -> list[Figures]:
         return [f for f in self.by_id.values() if f is not self.root]
@@ -175,10 +176,11 @@ def _leaf(figures, n_items, n_first_overdue, row) -> None:
     figures.units_overdue = int(figures.overdue > 0)
 
 
-def stored_scores(root, years) -> tuple[dict, dict]:
-    """The subtree's stored scores of these fiscal years, in ONE query (a union of two aggregates):
-    {(unit id, year): (predicted score, pass mark)} from `UnitScore`, and {(unit id, year): (points
-    of the items the assessors finally found, items with a final verdict)} from `AssessedItem`."""
+def stored_scores(root, years, fiscal_year=None) -> tuple[dict, dict, int]:
+    """The subtree's stored scores of these fiscal years, in ONE query (a union of three aggregates):
+    {(unit id, year): (predicted score, pass mark)} from `UnitScore`, {(unit id, year): (points
+    of the items the assessors finally found, items with a final verdict)} from `AssessedItem`, and how
+    many units' records of `fiscal_year` are frozen (`ItapRecord`)."""
     points = Coalesce(Cast(KeyTextTransform("points", "item__scoring"), IntegerField()), 1)
     predicted = (UnitScore.objects.filter(unit__path__startswith=root.path, fiscal_year__in=years).order_by()
                  .annotate(uid=F("unit_id"), year=F("fiscal_year"), kind=Value("p", output_field=CharField()),
@@ -190,10 +192,18 @@ def stored_scores(root, years) -> tuple[dict, dict]:
                        a=Cast(Coalesce(Sum(points, filter=Q(final=HAS)), 0), DecimalField(max_digits=7, decimal_places=2)),
                        b=Cast(Count("id"), DecimalField(max_digits=7, decimal_places=2)))
              .values_list("uid", "year", "kind", "a", "b"))
-    scores, finals = {}, {}
-    for unit_id, year, kind, a, b in predicted.union(final, all=True):
-        (scores if kind == "p" else finals)[(unit_id, year)] = (a, b)
-    return scores, finals
+    decimal = DecimalField(max_digits=7, decimal_places=2)
+    frozen = (ItapRecord.objects.filter(unit__path__startswith=root.path, fiscal_year=fiscal_year).order_by()
+              .values("fiscal_year").annotate(uid=Value(0), year=F("fiscal_year"), kind=Value("r", output_field=CharField()),
+                                              a=Cast(Count("id"), decimal), b=Cast(Value(0), decimal))
+              .values_list("uid", "year", "kind", "a", "b"))
+    scores, finals, frozen_units = {}, {}, 0
+    for unit_id, year, kind, a, b in predicted.union(final, frozen, all=True):
+        if kind == "r":
+            frozen_units = int(a)
+        else:
+            (scores if kind == "p" else finals)[(unit_id, year)] = (a, b)
+    return scores, finals, frozen_units
 
 
 def _final(finals, total_points, unit_id, type_id, year) -> Decimal | None:
@@ -237,7 +247,7 @@ def tree(root: Unit, fiscal_year: int | None = None, today: datetime.date | None
     first_overdue = {type_id: sum(item_first_due(i) < today for i in found) for type_id, found in items.items()}
     stored = stored_by_unit(root, [i.pk for found in items.values() for i in found], today)
     trend_years = [year for year in years if year < fiscal_year][:TREND_YEARS]
-    scores, finals = stored_scores(root, [fiscal_year, *trend_years])
+    scores, finals, frozen = stored_scores(root, [fiscal_year, *trend_years], fiscal_year)
     total_points = {(type_id, year): sum(i.points for i in found) for (type_id, year), found in all_items.items()
                     if year == fiscal_year or year in trend_years}
     pass_marks = {type_id: Decimal(str(found[0].framework.pass_mark)) for type_id, found in items.items() if found}
@@ -253,7 +263,7 @@ def tree(root: Unit, fiscal_year: int | None = None, today: datetime.date | None
             _score_leaf(figures, fiscal_year, trend_years, scores, finals, total_points, pass_marks)
     _roll_up(by_id[root.pk])
     ancestors = [u for u in units if not u["path"].startswith(root.path)]
-    return Tree(by_id[root.pk], fiscal_year, by_id, ancestors, years, items, trend_years)
+    return Tree(by_id[root.pk], fiscal_year, by_id, ancestors, years, items, trend_years, frozen)
 
 
 def _roll_up(figures: Figures) -> None:

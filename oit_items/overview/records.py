@@ -1,9 +1,7 @@
-"""How many units under a supervisor have their record as submitted to ITAP frozen (one query)."""
-
-from oit_items.assessment.models import ItapRecord
+"""How many units under a supervisor have their record as submitted to ITAP frozen: counted with the
+stored scores, in the same query (figures.stored_scores)."""
 
 
 def progress(unit, tree) -> dict:
     """{"frozen": N, "units": M}: frozen records of the year under `unit`, of its publishing units."""
-    frozen = ItapRecord.objects.filter(fiscal_year=tree.fiscal_year, unit__path__startswith=unit.path).count()
-    return {"frozen": frozen, "units": tree.root.units}
+    return {"frozen": tree.frozen, "units": tree.root.units}

@@ -176,7 +176,16 @@ class Command(BaseCommand):
 
         client = Client()
         if username:
-            client.force_login(get_user_model().objects.get(username=username))
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            user = get_user_model().objects.get(username=username)
+            client.force_login(user)
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            if device is not None:  # the second factor, presented as on the server
+                session = client.session
+                session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+                session.save()
         client.get(path)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
