@@ -18,7 +18,7 @@ def stored():
                                    item_period__month__month=10, kind=Evidence.FILE, removed_at=None).count()
 
 
-def start_three_uploads(browser, live_server, tmp_path, width):
+def start_three_uploads(browser, live_server, tmp_path, width, last=None):
     context = browser.new_context(viewport={"width": width, "height": 844}, locale="th-TH")
     page = context.new_page()
     page.set_default_timeout(20000)
@@ -32,6 +32,8 @@ def start_three_uploads(browser, live_server, tmp_path, width):
         path = tmp_path / f"รายงาน ต.ค.66 ฉบับที่ {n}.pdf"
         path.write_bytes(make_pdf(1, marker=f"file {n}"))
         files.append(str(path))
+    if last:
+        files[-1] = str(last)
     october = page.locator("section#m10")
     october.locator("summary", has_text="อัปโหลดไฟล์").click()
     october.locator("input[name=files]").set_input_files(files)
@@ -81,4 +83,19 @@ def test_closing_the_tab_mid_upload_asks_first(browser, live_server, committed_d
     assert asked == ["beforeunload"] and not page.is_closed()
     page.locator("section#m10 .list-group-item a", has_text="รายงาน ต.ค.66 ฉบับที่").nth(2).wait_for()
     assert stored() == before + 3
+    context.close()
+
+
+def test_a_refused_file_keeps_the_user_here_with_the_reason(browser, live_server, committed_demo, tmp_path):
+    before = stored()
+    notes = tmp_path / "บันทึก.txt"
+    notes.write_text("ไม่ใช่ไฟล์ที่รับ")
+    context, page = start_three_uploads(browser, live_server, tmp_path, 1280, last=notes)
+    tap_my_work(page, 1280)
+    notice = page.locator(".upload-leaving")
+    notice.wait_for()
+    notice.locator(".leave-now").wait_for(state="detached")  # every file answered, one refused
+    assert "มีไฟล์ที่อัปโหลดไม่สำเร็จ" in notice.inner_text()
+    assert "/ita/2567/o7/" in page.url and stored() == before + 2
+    assert page.locator("section#m10 .upload-progress .text-danger").count() == 1
     context.close()
