@@ -99,3 +99,16 @@ def test_a_refused_file_keeps_the_user_here_with_the_reason(browser, live_server
     assert "/ita/2567/o7/" in page.url and stored() == before + 2
     assert page.locator("section#m10 .upload-progress .text-danger").count() == 1
     context.close()
+
+
+def test_logging_out_mid_upload_waits_too(browser, live_server, committed_demo, tmp_path):
+    """A form elsewhere on the page (here "log out") is held like a link, then sent as pressed."""
+    before = stored()
+    context, page = start_three_uploads(browser, live_server, tmp_path, 1280)
+    page.locator("nav form button", has_text="ออกจากระบบ").click()
+    page.locator(".upload-leaving").wait_for()
+    page.wait_for_url(lambda url: "/ita/2567/o7/" not in url)
+    assert stored() == before + 3
+    page.goto(live_server.url + ITEM)
+    assert "/login/" in page.url  # logged out indeed
+    context.close()

@@ -59,7 +59,8 @@
     if (!busy() || form.classList.contains("upload-form")) { return; }
     event.preventDefault();
     event.stopImmediatePropagation();
-    then = function () { HTMLFormElement.prototype.submit.call(form); };
+    var submitter = event.submitter || null;  // its name and value (the workflow's action) go with it
+    then = function () { form.requestSubmit(submitter); };
     showNotice();
   }, true);
 
