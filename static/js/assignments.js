@@ -61,8 +61,9 @@
   });
 
   var kind = bulk.querySelector("select[name=items]"), ticked = form.querySelector("[data-ticked]");
-  function countTicks() {  // the bulk form sits above the table: say how many are ticked, link up to it
+  function countTicks() {  // the bulk form sits above the table, folded: open it, say how many are ticked, link up to it
     var n = form.querySelectorAll("input[name=chosen]:checked").length;
+    if (n) { bulk.closest("details").open = true; }
     ticked.hidden = !n;
     ticked.textContent = ticked.dataset.template.replace("{n}", n);
   }
