@@ -102,7 +102,11 @@ def test_national_rollout_journey(browser, live_server, transactional_db, tmp_pa
     chaiyakorn = Officer.objects.get(key="bk-chaiyakorn")
     page.goto(live_server.url + "/staff/units/sn-buengkum/")
     page.click(f"text=การมอบหมายงาน {year}")
-    page.select_option(f"select[name=responsible-{o7.pk}]", [str(chaiyakorn.pk)])
+    picker = page.locator("#assign-form tr[data-item=O7] .officer-picker").first  # O7's responsible officers
+    picker.locator("summary").click()
+    for box in picker.locator("input:checked").all():
+        box.uncheck()
+    picker.locator(f"input[value='{chaiyakorn.pk}']").check()
     page.click("button:has-text('บันทึกการมอบหมายงาน')")
     page.wait_for_selector("text=บันทึกการมอบหมายงานแล้ว")
 

@@ -21,12 +21,12 @@ class BulkForm(forms.Form):
     ALL, MONTHLY, YEARLY, CHOSEN = "all", "monthly", "yearly", "chosen"
     items = forms.ChoiceField(label=gettext_lazy("Items"), choices=[
         (ALL, gettext_lazy("every item")), (MONTHLY, gettext_lazy("every monthly item")),
-        (YEARLY, gettext_lazy("every whole-year item")), (CHOSEN, gettext_lazy("the items ticked below"))])
+        (YEARLY, gettext_lazy("every whole-year item")), (CHOSEN, gettext_lazy("the items ticked in the table"))])
     officer = forms.ModelChoiceField(label=gettext_lazy("Officer"), queryset=Officer.objects.none())
     relation = forms.ChoiceField(label=gettext_lazy("As"), choices=[
         ("responsible", gettext_lazy("Responsible officer (ผู้รับผิดชอบ)")), ("controllers", gettext_lazy("Controller (ผู้ควบคุม)"))])
     replace = forms.BooleanField(label=gettext_lazy("Replace the officers there now (otherwise add)"), required=False)
-    chosen = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
+    chosen = forms.MultipleChoiceField(required=False)  # the ticks in the table's first column
 
     def __init__(self, *args, officers, items, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,11 +42,12 @@ class BulkForm(forms.Form):
 
 
 def _field(officers, current):
-    """A multiple choice of the unit's serving officers, and those assigned now even if retired."""
+    """The unit's serving officers, and those assigned now even if retired, as checkboxes: a tap
+    adds or removes one officer and never drops the others (a native multiple select did)."""
     choices = [(o.pk, o.display_name if o.is_active else _("%(name)s (no longer serving)") % {"name": o.display_name})
                for o in officers if o.is_active or o.pk in current]
     return forms.TypedMultipleChoiceField(choices=choices, coerce=int, required=False,
-                                          widget=forms.SelectMultiple(attrs={"size": 5, "class": "form-select form-select-sm"}))
+                                          widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
 
 
 class AssignmentsForm(forms.Form):
@@ -61,14 +62,15 @@ class AssignmentsForm(forms.Form):
                 self.fields[name] = _field(officers, current)
                 self.initial[name] = sorted(current)
 
-    def rows(self):
-        """(item, responsible field, controllers field, who holds each now) — the names show above
-        the lists, which a phone shows only when opened."""
+    def rows(self, query="", ticked=frozenset()):
+        """One row per item: its two pickers, who holds each relation now (shown on the closed
+        picker), whether the search hides it, whether it is ticked for a bulk assignment."""
         rows = []
         for item in self.items:
             assignment = self.assignments.get(item.pk)
-            now = {r: ", ".join(o.display_name for o in getattr(assignment, r).all()) if assignment else "" for r in RELATIONS}
-            rows.append((item, self[f"responsible-{item.pk}"], self[f"controllers-{item.pk}"], now))
+            now = {r: [o.display_name for o in getattr(assignment, r).all()] if assignment else [] for r in RELATIONS}
+            rows.append({"item": item, "responsible": self[f"responsible-{item.pk}"], "controllers": self[f"controllers-{item.pk}"],
+                         "now": now, "hidden": not matches(query, item, now), "ticked": str(item.pk) in ticked})
         return rows
 
     @transaction.atomic
@@ -78,6 +80,15 @@ class AssignmentsForm(forms.Form):
             wanted = {relation: set(self.cleaned_data[f"{relation}-{item.pk}"]) for relation in RELATIONS}
             changed += set_officers(unit, item, self.assignments, wanted)
         return changed
+
+
+def matches(query: str, item, now: dict) -> bool:
+    """The search: an officer's name (any part) among those assigned, or the item's code."""
+    query = query.strip().casefold()
+    if not query:
+        return True
+    names = [name.casefold() for relation in RELATIONS for name in now[relation]]
+    return item.code.casefold() == query or any(query in name for name in names)
 
 
 def set_officers(unit, item, assignments, wanted: dict) -> int:
@@ -112,9 +123,13 @@ def assignments(request, slug, fiscal_year):
         done = _bulk(bulk, unit, items, current) if bulk_posted else (form.save(unit) if form.is_valid() else None)
         if done is not None:
             messages.success(request, _("Assignments saved: %(count)s items changed.") % {"count": done})
-            return redirect("assignments", slug=unit.slug, fiscal_year=fiscal_year)
+            return redirect(request.get_full_path())  # the same search stays on
         messages.error(request, _("Nothing was saved: correct the fields marked below."))
-    context = {"unit": unit, "access": access, "fiscal_year": fiscal_year, "form": form, "bulk": bulk}
+    query = request.GET.get("q", "")
+    rows = form.rows(query, ticked=set(bulk.data.getlist("chosen")) if bulk_posted else frozenset())
+    context = {"unit": unit, "access": access, "fiscal_year": fiscal_year, "form": form, "bulk": bulk, "rows": rows,
+               "query": query, "shown_text": _("Showing {shown} of {all} items.").format(
+                   shown=sum(not row["hidden"] for row in rows), all=len(rows))}
     return render(request, "units/assignments.html", context, status=400 if request.method == "POST" else 200)
 
 

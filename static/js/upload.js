@@ -1,7 +1,69 @@
 // Uploads each chosen or dropped file with its own progress bar (XMLHttpRequest reports upload
 // progress; fetch does not). Without JavaScript the form posts all files at once and still works.
+// Leaving the page would abort the files not yet sent, so while any wait or are in flight a link
+// or another form on the page waits for them (a notice offers to stay or to leave now), and
+// closing or reloading the tab asks the browser's own question. Nothing is lost without a word.
 (function () {
   "use strict";
+  var pending = 0, then = null, notice = null;
+  var first = document.querySelector("form.upload-form");
+  var texts = first ? first.dataset : {};
+
+  function closeNotice() { if (notice) { notice.remove(); notice = null; } }
+  function showNotice() {
+    if (!notice) {
+      notice = document.createElement("div");
+      notice.className = "alert alert-warning shadow upload-leaving position-fixed bottom-0 start-0 end-0 m-2";
+      notice.style.zIndex = 1080;
+      notice.setAttribute("role", "alert");
+      notice.innerHTML = '<p class="mb-2 words"></p><button type="button" class="btn btn-sm btn-primary me-2 mb-1 stay"></button><button type="button" class="btn btn-sm btn-outline-danger mb-1 leave-now"></button>';
+      notice.querySelector(".stay").textContent = texts.stay || "Stay on this page";
+      notice.querySelector(".leave-now").textContent = texts.leaveNow || "Leave now";
+      notice.querySelector(".stay").addEventListener("click", function () { then = null; closeNotice(); });
+      notice.querySelector(".leave-now").addEventListener("click", function () {
+        var go = then; then = null; pending = 0; closeNotice(); if (go) { go(); }
+      });
+      document.body.appendChild(notice);
+      notice.querySelector(".stay").focus();
+    }
+    notice.querySelector(".words").textContent = (texts.inFlight || "{n} file(s) still uploading.").replace("{n}", pending);
+  }
+  // Called when every file of a batch has answered: go where the user asked to go meanwhile, or
+  // reload to list the new files; after a failure stay, its reason is shown by the file's bar.
+  function finished(allOk, reload) {
+    var go = then;
+    if (busy()) { return; }
+    then = null;
+    if (allOk) { closeNotice(); if (go) { go(); } else { reload(); } return; }
+    if (notice) {
+      notice.querySelector(".words").textContent = texts.someFailed || "Some files were not uploaded.";
+      var now = notice.querySelector(".leave-now"); if (now) { now.remove(); }
+    }
+  }
+  function busy() { return pending > 0; }
+
+  window.addEventListener("beforeunload", function (event) {
+    if (busy()) { event.preventDefault(); event.returnValue = ""; }
+  });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href]");
+    if (!busy() || !link || event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+    if (link.target === "_blank" || link.hasAttribute("download") || link.origin !== window.location.origin) { return; }
+    if (link.pathname === window.location.pathname && link.search === window.location.search && link.hash) { return; }
+    event.preventDefault();
+    then = function () { window.location.href = link.href; };
+    showNotice();
+  }, true);
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!busy() || form.classList.contains("upload-form")) { return; }
+    event.preventDefault();
+    event.stopImmediatePropagation();
+    var submitter = event.submitter || null;  // its name and value (the workflow's action) go with it
+    then = function () { form.requestSubmit(submitter); };
+    showNotice();
+  }, true);
+
   function bar(name) {
     var wrap = document.createElement("div");
     wrap.className = "mb-2 small";
@@ -9,6 +71,7 @@
     wrap.querySelector(".file-name").textContent = name;
     return wrap;
   }
+  // Sends one file; the caller has counted it in `pending`, and it is uncounted when it answers.
   function send(form, file, area, again) {
     return new Promise(function (resolve) {
       var row = bar(file.name), fill = row.querySelector(".progress-bar");
@@ -18,6 +81,7 @@
       data.append("files", file, file.name);
       if (again) { data.append("allow_duplicate", "1"); }
       var xhr = new XMLHttpRequest();
+      function done(ok) { pending = Math.max(0, pending - 1); if (notice && busy()) { showNotice(); } resolve(ok); }
       xhr.open("POST", form.action);
       xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
       xhr.upload.onprogress = function (e) {
@@ -38,13 +102,14 @@
           button.className = "btn btn-sm btn-outline-warning ms-2 upload-again";
           button.textContent = form.dataset.duplicateAgain || "Upload it anyway";
           button.addEventListener("click", function () {
-            send(form, file, area, row).then(function (sent) { if (sent) { window.location.reload(); } });
+            pending += 1;
+            send(form, file, area, row).then(function (sent) { finished(sent, function () { window.location.reload(); }); });
           });
           row.querySelector(".result").appendChild(button);
         }
-        resolve(ok);
+        done(ok);
       };
-      xhr.onerror = function () { row.querySelector(".result").textContent = form.dataset.networkError || "Network error"; resolve(false); };
+      xhr.onerror = function () { row.querySelector(".result").textContent = form.dataset.networkError || "Network error"; done(false); };
       xhr.send(data);
     });
   }
@@ -63,12 +128,16 @@
     input.addEventListener("change", function () { take(input.files); });
     if (camera) camera.addEventListener("change", function () { take(camera.files); });
     form.addEventListener("submit", function (e) {
+      if (form.dataset.sending === "1") { e.preventDefault(); return; }  // a second press sends nothing twice
       if (!chosen.length || !window.FormData) return;  // let the browser post the form itself
       e.preventDefault();
       input.required = false;
       area.innerHTML = "";
-      chosen.reduce(function (p, f) { return p.then(function (all) { return send(form, f, area).then(function (ok) { return all && ok; }); }); }, Promise.resolve(true))
-        .then(function (allOk) { if (allOk) { window.location.hash = form.closest("section").id; window.location.reload(); } });
+      var batch = chosen;
+      form.dataset.sending = "1";
+      pending += batch.length;  // counted before the first is sent: the queue is in flight too
+      batch.reduce(function (p, f) { return p.then(function (all) { return send(form, f, area).then(function (ok) { return all && ok; }); }); }, Promise.resolve(true))
+        .then(function (allOk) { form.dataset.sending = ""; finished(allOk, function () { window.location.hash = form.closest("section").id; window.location.reload(); }); });
     });
   });
 })();
