@@ -168,7 +168,8 @@ def package(dataset, items) -> dict:
     who = datasets.contact(unit)
     extras = {"fiscal_year": str(year), "unit_type": unit.unit_type.code,
               "landing_page": catalogue.absolute(reverse("public-index", args=[unit.slug, year])),
-              "contact_url": who.url}
+              "contact_url": who.url,
+              "dcat": catalogue.absolute(reverse("dcat-dataset", args=[unit.slug, year]))}
     return {
         "id": name, "name": name, "title": datasets.title(unit, year), "notes": datasets.notes(unit, year),
         "type": "dataset", "state": "active", "private": False, "isopen": True,
