@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
+from ita_portal.lib.site import site_url
 from oit_items.public import catalogue, datasets
 from oit_items.public import ckan_search as search
 from oit_items.public.ckan_search import NotFound, SearchQueryError, ValidationError
@@ -195,8 +196,6 @@ def packages(found) -> list[dict]:
 @action
 def status_show(params):
     """The site and the CKAN API generation it answers."""
-    from ita_portal.lib.site import site_url
-
     return {"site_title": "ITA Portal", "site_description": settings.OPEN_DATA_DESCRIPTION, "site_url": site_url(),
             "ckan_version": CKAN_VERSION, "error_emails_to": None, "locale_default": settings.LANGUAGE_CODE,
             "extensions": ["ita_portal", "thai_gdc", "dcat"]}
