@@ -36,7 +36,8 @@ def portal(live_server, committed_demo):
     from oit_items.demo.evidence import publish_all
 
     publish_all(2567)  # real approvals: the datasets have something published and a modified time
-    return ckanapi.RemoteCKAN(live_server.url, user_agent="ita-portal-tests")
+    with ckanapi.RemoteCKAN(live_server.url, user_agent="ita-portal-tests") as ckan:
+        yield ckan  # closed after: a kept-alive connection would hold the served thread's database session
 
 
 def test_ckanapi_against_a_served_portal(portal, live_server):
@@ -96,9 +97,11 @@ def datasets_through_ckanapi(portal, live_server):
     with pytest.raises(ckanapi.SearchQueryError):
         portal.action.package_search(fq="secret_field:1")
 
-    by_get = ckanapi.RemoteCKAN(live_server.url, get_only=True)
-    by_get.base_url = "api/3/action/"  # CKAN's versioned address too
-    assert by_get.action.package_search(fq="organization:imm-buengkan")["results"][0]["organization"]["name"] == "imm-buengkan"
+    with ckanapi.RemoteCKAN(live_server.url, get_only=True) as by_get:
+        by_get.base_url = "api/3/action/"  # CKAN's versioned address too
+        found = by_get.action.package_search(fq="organization:imm-buengkan -fiscal_year:2567")["results"]
+    assert found and {p["organization"]["name"] for p in found} == {"imm-buengkan"}
+    assert "imm-buengkan-oit-2567" not in {p["name"] for p in found}
 
 
 def organisations_through_ckanapi(portal):
