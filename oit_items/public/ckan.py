@@ -130,10 +130,10 @@ def ancestors_of(units) -> dict:
     return {u["pk"]: u for u in Unit.objects.filter(pk__in=ids).values("pk", "slug", "name_th")}
 
 
-def _resource(package_id, key, position, name, path, kind, created, modified) -> dict:
+def _resource(package_id, key, position, name, url, kind, created, modified) -> dict:
     media = {"HTML": "text/html", "JSON": "application/json", "CSV": "text/csv"}[kind]
     return {"id": f"{package_id}-{key}", "package_id": package_id, "name": name, "description": "",
-            "url": catalogue.absolute(path), "format": kind, "mimetype": media, "position": position,
+            "url": url, "format": kind, "mimetype": media, "position": position,
             "created": created, "last_modified": modified, "state": "active", "url_type": None,
             "resource_type": None, "size": None, "hash": ""}
 
@@ -143,11 +143,14 @@ def resources(dataset, items, package_id, created, modified) -> list[dict]:
     Addresses are reversed once per kind and filled in, not once per item (a page of 1,000 datasets)."""
     slug, year = dataset.slug, dataset.fiscal_year
     found = [
-        ("json", "ข้อมูลทุกข้อ (JSON)", reverse("api-unit", args=[slug, year]), "JSON"),
-        ("items-csv", "ทุกข้อทุกงวดพร้อมสถานะ (CSV)", reverse("api-unit-csv", args=[slug, year]), "CSV"),
-        ("evidence-csv", "หลักฐานที่เผยแพร่แล้ว (evidence.csv)", reverse("api-unit-evidence-csv", args=[slug, year]), "CSV"),
+        ("json", "ข้อมูลทุกข้อ (JSON)", catalogue.absolute(reverse("api-unit", args=[slug, year])), "JSON"),
+        ("items-csv", "ทุกข้อทุกงวดพร้อมสถานะ (CSV)", catalogue.absolute(reverse("api-unit-csv", args=[slug, year])),
+         "CSV"),
+        ("evidence-csv", "หลักฐานที่เผยแพร่แล้ว (evidence.csv)",
+         catalogue.absolute(reverse("api-unit-evidence-csv", args=[slug, year])), "CSV"),
     ]
-    templates = [(name, suffix, kind, reverse(name, args=[slug, year, "__code__"]))
+    # Item codes are ASCII ("o7"): filled into an address already absolute and percent-encoded.
+    templates = [(name, suffix, kind, catalogue.absolute(reverse(name, args=[slug, year, "__code__"])))
                  for name, suffix, kind in (("public-item", "", "HTML"), ("api-item", " (JSON)", "JSON"),
                                             ("api-item-csv", " (CSV)", "CSV"))]
     for item in items:
@@ -155,8 +158,8 @@ def resources(dataset, items, package_id, created, modified) -> list[dict]:
         for _name, suffix, kind, template in templates:
             found.append((f"{code}-{kind.lower()}", f"{item.code} {item.title_th}{suffix}",
                           template.replace("__code__", code), kind))
-    return [_resource(package_id, key, position, name, path, kind, created, modified)
-            for position, (key, name, path, kind) in enumerate(found)]
+    return [_resource(package_id, key, position, name, url, kind, created, modified)
+            for position, (key, name, url, kind) in enumerate(found)]
 
 
 def package(dataset, items) -> dict:
