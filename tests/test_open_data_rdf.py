@@ -38,7 +38,7 @@ def conforms(graph) -> tuple[bool, str]:
     return ok, text
 
 
-def test_a_dataset_in_three_serialisations_by_suffix_and_by_accept(client, approved_o7):
+def test_a_dataset_in_three_serialisations_by_suffix_and_by_accept(client, approved_o7, settings):
     graphs = {}
     for suffix, (media, rdf_format) in FORMATS.items():
         by_suffix = client.get(f"{DOCUMENT}.{suffix}")
@@ -70,6 +70,8 @@ def test_a_dataset_in_three_serialisations_by_suffix_and_by_accept(client, appro
         assert client.get(str(graph.value(distribution, DCAT.downloadURL)).removeprefix(SITE)).status_code == 200
     assert client.get(DOCUMENT).get("Content-Type").startswith("text/turtle")  # no preference: Turtle
     assert client.get(DOCUMENT + ".n3").status_code == 404
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # IRIs are names: the same for a reader of English
+    assert isomorphic(parsed(client.get(DOCUMENT + ".ttl"), "turtle"), graph)
 
 
 def test_json_addresses_send_rdf_clients_to_the_rdf(client, db):

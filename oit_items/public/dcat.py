@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Max
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
@@ -146,6 +147,15 @@ def add_dataset(graph, dataset, items) -> URIRef:
     return node
 
 
+def thai_addresses(build):
+    """IRIs are names: the Thai pages' addresses whatever language the client reads in."""
+    def built():
+        with translation.override(settings.LANGUAGE_CODE):
+            return build()
+
+    return built
+
+
 def _serialised(graph, suffix) -> HttpResponse:
     rdf_format, media = FORMATS[suffix]
     options = {"context": JSON_LD_CONTEXT, "auto_compact": True} if suffix == "jsonld" else {}
@@ -182,7 +192,7 @@ def dataset_rdf(request, slug, fiscal_year, fmt=None):
 
     args = cache_args(slug)
     args["current"] = f"{args['current']}|{suffix}"
-    return _varies(publication.cached(request, slug, build, **args), fmt)
+    return _varies(publication.cached(request, slug, thai_addresses(build), **args), fmt)
 
 
 def _page_url(suffix, fmt, page) -> URIRef:
@@ -241,7 +251,7 @@ def catalogue_rdf(request, fmt=None):
 
     stamps = pagecache.combined(publication.stamp_all(), requirements_stamp())
     current = f"{stamps}|{Unit.objects.filter(unit_type__publishes_oit=True).count()}|{suffix}|{page}"
-    return _varies(publication.cached(request, "*catalogue", build, current=current), fmt)
+    return _varies(publication.cached(request, "*catalogue", thai_addresses(build), current=current), fmt)
 
 
 def see_other(suffix, name, args=()) -> HttpResponseRedirect:
