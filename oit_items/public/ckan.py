@@ -174,6 +174,7 @@ def package(dataset, items) -> dict:
               "landing_page": catalogue.absolute(reverse("public-index", args=[unit.slug, year])),
               "contact_url": who.url,
               "dcat": catalogue.absolute(reverse("dcat-dataset", args=[unit.slug, year]))}
+    found = resources(dataset, items, name, created, modified)
     return {
         "id": name, "name": name, "title": datasets.title(unit, year), "notes": datasets.notes(unit, year),
         "type": "dataset", "state": "active", "private": False, "isopen": True,
@@ -184,7 +185,7 @@ def package(dataset, items) -> dict:
         "tags": [{"name": tag, "display_name": tag, "state": "active", "vocabulary_id": None} for tag in tags],
         "num_tags": len(tags), "groups": [], "relationships_as_object": [], "relationships_as_subject": [],
         "extras": [{"key": key, "value": value} for key, value in extras.items()],
-        "resources": resources(dataset, items, name, created, modified), "num_resources": len(items) * 3 + 3,
+        "resources": found, "num_resources": len(found),
         **datasets.thai_gdc(unit, year, items, dataset.created, dataset.modified),
     }
 
