@@ -10,12 +10,17 @@ import pytest
 from pyshacl import validate
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from oit_items.public.opendata import SCHEMAS
 from tests.test_open_data_ckan import expected_names
 
+# rdflib's own JSON-LD parser still builds a ConjunctiveGraph inside (rdflib 7.6).
+pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
 SHAPE = Graph().parse(SCHEMAS / "dcat-shape.ttl")
+# Plain namespaces: pytest looks at every name of the module, and rdflib's closed ones warn at that.
+DCAT, DCTERMS = Namespace("http://www.w3.org/ns/dcat#"), Namespace("http://purl.org/dc/terms/")
+FOAF, RDF = Namespace("http://xmlns.com/foaf/0.1/"), Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 THAI = URIRef("http://publications.europa.eu/resource/authority/language/THA")
