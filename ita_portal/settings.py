@@ -391,6 +391,15 @@ OPEN_DATA_LICENSE = env("OPEN_DATA_LICENSE", default="https://creativecommons.or
 OPEN_DATA_DESCRIPTION = env("OPEN_DATA_DESCRIPTION", default=(
     "ข้อมูลสาธารณะตามแบบตรวจการเปิดเผยข้อมูลสาธารณะ (OIT) ของหน่วยงานที่เผยแพร่ในระบบนี้ เฉพาะข้อมูลที่ได้รับอนุมัติแล้ว / "
     "The OIT disclosures of the units publishing here; approved evidence only."))
+# The CKAN-compatible API and DCAT: who answers for the data where a unit has no e-mail of its own
+# (empty: the unit's page for questions is the only contact), the access conditions the national
+# catalogue's thai_gdc metadata asks for, and how many datasets a page of the RDF catalogue holds.
+OPEN_DATA_CONTACT_EMAIL = env("OPEN_DATA_CONTACT_EMAIL", default="")
+OPEN_DATA_ACCESSIBLE_CONDITION = env("OPEN_DATA_ACCESSIBLE_CONDITION", default=(
+    "เปิดเผยต่อสาธารณะโดยไม่ต้องลงทะเบียน ใช้ได้ตามสัญญาอนุญาตที่ระบุ เฉพาะหลักฐานที่ผู้บังคับบัญชาอนุมัติแล้ว "
+    "ข้อมูลส่วนบุคคลที่ถอดออกตาม PDPA ไม่รวมอยู่ / Open to anyone without registration under the stated licence; "
+    "approved evidence only, without what was taken down under the PDPA."))
+OPEN_DATA_PAGE_SIZE = env.int("OPEN_DATA_PAGE_SIZE", default=100)
 # Behind a reverse proxy that sets X-Forwarded-For, take the client address from it (audit log,
 # rate limits, login throttling). The header is believed only from the proxies named in
 # TRUSTED_PROXIES (their addresses): the client is the right-most address in it that is not one of

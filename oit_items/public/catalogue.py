@@ -18,7 +18,9 @@ from oit_items.public import item as public_item
 from oit_items.public.sitemaps import years_by_type
 from units.models import Unit
 
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 CONTEXT = {
+    "@version": 1.1,  # for media_type's own context: "text/csv" reads as the IANA type's IRI
     "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "title": "dct:title", "description": "dct:description", "identifier": "dct:identifier",
@@ -29,7 +31,8 @@ CONTEXT = {
     "language": "dct:language", "datasets": "dcat:dataset", "distributions": "dcat:distribution",
     "landing_page": {"@id": "dcat:landingPage", "@type": "@id"},
     "download_url": {"@id": "dcat:downloadURL", "@type": "@id"},
-    "media_type": "dcat:mediaType", "conforms_to": {"@id": "dct:conformsTo", "@type": "@id"},
+    "access_url": {"@id": "dcat:accessURL", "@type": "@id"},
+    "media_type": {"@id": "dcat:mediaType", "@type": "@vocab", "@context": {"@vocab": IANA_MEDIA_TYPES}}, "conforms_to": {"@id": "dct:conformsTo", "@type": "@id"},
 }
 
 
@@ -50,7 +53,8 @@ def publisher(unit) -> dict:
 
 
 def _distribution(path: str, media_type: str, schema: bool = False) -> dict:
-    found = {"@type": "dcat:Distribution", "download_url": absolute(path), "media_type": media_type}
+    found = {"@type": "dcat:Distribution", "access_url": absolute(path), "download_url": absolute(path),
+             "media_type": media_type}
     if schema:
         found["conforms_to"] = absolute(reverse("api-schema"))
     return found
@@ -63,6 +67,7 @@ def dataset(unit, fiscal_year: int, item=None, periods=None, modified=None) -> d
         title = f"{unit.name_th} · OIT {fiscal_year}"
         page, json_path, csv_path = (reverse("public-index", args=args), reverse("api-unit", args=args),
                                      reverse("api-unit-csv", args=args))
+        extra = [_distribution(reverse("api-unit-evidence-csv", args=args), "text/csv")]
         modified = modified or unit.published_at
     else:
         code = item.code.lower()
@@ -70,12 +75,14 @@ def dataset(unit, fiscal_year: int, item=None, periods=None, modified=None) -> d
         page, json_path, csv_path = (reverse("public-item", args=[*args, code]), reverse("api-item", args=[*args, code]),
                                      reverse("api-item-csv", args=[*args, code]))
         modified = modified or public_item.latest_approval(periods)
+        extra = []
     return {
         "@context": CONTEXT, "@type": "dcat:Dataset", "@id": absolute(page), "title": title,
         "identifier": f"{unit.slug}/{fiscal_year}" + (f"/{item.code}" if item else ""),
         "landing_page": absolute(page), "publisher": publisher(unit), "license": licence(), "modified": iso(modified),
         "language": "th",
-        "distributions": [_distribution(json_path, "application/json", schema=True), _distribution(csv_path, "text/csv")],
+        "distributions": [_distribution(json_path, "application/json", schema=True), _distribution(csv_path, "text/csv"),
+                          *extra],
     }
 
 

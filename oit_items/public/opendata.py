@@ -14,11 +14,12 @@ from pathlib import Path
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.encoding import iri_to_uri
 
 from ita_portal.lib import pagecache
 from oit_items.channels import stats
-from oit_items.public import catalogue, publication
+from oit_items.public import catalogue, dcat, publication
 from oit_items.public import item as public_item
 from oit_items.public.publication import cache_args, requirements_stamp, shows_statistics
 from oit_items.public.records import item_or_404, published_by_month
@@ -77,9 +78,32 @@ def _item_data(unit, item, periods) -> dict:
     return data
 
 
+def data_context() -> dict:
+    """The JSON of a unit-year or an item is JSON-LD too: its keys mapped onto Dublin Core, DCAT and
+    FOAF where those have the term, onto the schema's own vocabulary (@vocab) otherwise."""
+    return {
+        "@version": 1.1, "@vocab": catalogue.absolute(reverse("api-schema")) + "#",
+        "dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/", "foaf": "http://xmlns.com/foaf/0.1/",
+        "xsd": "http://www.w3.org/2001/XMLSchema#", "prov": "http://www.w3.org/ns/prov#", "schema": "https://schema.org/",
+        "$schema": {"@id": "dct:conformsTo", "@type": "@id"}, "license": {"@id": "dct:license", "@type": "@id"},
+        "publisher": "dct:publisher", "name": "foaf:name", "url": {"@id": "schema:url", "@type": "@id"},
+        "modified": {"@id": "dct:modified", "@type": "xsd:dateTime"},
+        "generated_at": {"@id": "prov:generatedAtTime", "@type": "xsd:dateTime"},
+        "approved_at": {"@type": "xsd:dateTime"}, "about_date": {"@id": "dct:date", "@type": "xsd:date"},
+        "title_th": {"@id": "dct:title", "@language": "th"}, "title_en": {"@id": "dct:title", "@language": "en"},
+        "name_th": {"@id": "foaf:name", "@language": "th"}, "name_en": {"@id": "foaf:name", "@language": "en"},
+        "guidance_th": {"@id": "dct:description", "@language": "th"},
+        "guidance_en": {"@id": "dct:description", "@language": "en"},
+        "title": "dct:title", "description": "dct:description", "language": "dct:language", "code": "dct:identifier",
+        "items": "dct:hasPart", "item": "dct:hasPart",
+    }
+
+
 def unit_data(unit, fiscal_year, items) -> dict:
     published = published_by_month(unit, items)
     return {
+        "@context": data_context(), "@type": "dcat:Dataset",
+        "@id": catalogue.absolute(reverse("public-index", args=[unit.slug, fiscal_year])),
         "$schema": catalogue.absolute(reverse("api-schema")),
         "unit": {"slug": unit.slug, "name_th": unit.name_th, "name_en": unit.name_en,
                  "url": catalogue.absolute(reverse("public-unit", args=[unit.slug]))},
@@ -107,11 +131,18 @@ def _unit_and_items(slug, fiscal_year):
 
 
 def unit_json(request, slug, fiscal_year):
+    """The unit-year's data; a client asking for RDF (Accept) is sent to its DCAT description."""
+    suffix = dcat.prefers_rdf(request)
+    if suffix:
+        return dcat.see_other(suffix, "dcat-dataset-format", [slug, fiscal_year])
+
     def build():
         unit, items = _unit_and_items(slug, fiscal_year)
         return _json(unit_data(unit, fiscal_year, items))
 
-    return publication.cached(request, slug, build, **cache_args(slug, statistics=True))
+    response = publication.cached(request, slug, build, **cache_args(slug, statistics=True))
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 def item_json(request, slug, fiscal_year, code):
@@ -195,7 +226,12 @@ def item_csv(request, slug, fiscal_year, code):
 
 
 def catalogue_json(request):
-    """/api/v1/: every publishing unit with its level, parent and fiscal years; a dataset per year."""
+    """/api/v1/: every publishing unit with its level, parent and fiscal years; a dataset per year.
+    A client asking for RDF (Accept) is sent to the DCAT catalogue."""
+    suffix = dcat.prefers_rdf(request)
+    if suffix:
+        return dcat.see_other(suffix, "dcat-catalogue-format")
+
     def build():
         return _json(catalogue.catalogue())
 
@@ -203,7 +239,9 @@ def catalogue_json(request):
 
     stamps = pagecache.combined(publication.stamp_all(), requirements_stamp())  # a new fiscal year, too
     current = f"{stamps}|{Unit.objects.filter(unit_type__publishes_oit=True).count()}"
-    return publication.cached(request, "*catalogue", build, current=current)
+    response = publication.cached(request, "*catalogue", build, current=current)
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 def schema(request):

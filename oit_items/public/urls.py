@@ -1,7 +1,7 @@
 from django.urls import path
 
 from oit_items.assessment import itap
-from oit_items.public import compare, opendata, sitemaps
+from oit_items.public import ckan, compare, dcat, opendata, sitemaps
 from oit_items.public import pages as public
 
 unit_year = "units/<slug:slug>/ita/<int:fiscal_year>/"
@@ -21,11 +21,19 @@ urlpatterns = [
     path("api/v1/", opendata.catalogue_json, name="api-catalogue"),
     path("api/v1/schema/unit-ita.json", opendata.schema, name="api-schema"),
     path("api/v1/schema/catalogue.json", opendata.catalogue_schema, name="api-catalogue-schema"),
+    path("api/v1/catalog", dcat.catalogue_rdf, name="dcat-catalogue"),
+    path("api/v1/catalog.<str:fmt>", dcat.catalogue_rdf, name="dcat-catalogue-format"),
     path("api/v1/" + unit_year, opendata.unit_json, name="api-unit"),
+    path("api/v1/" + unit_year + "dataset", dcat.dataset_rdf, name="dcat-dataset"),
+    path("api/v1/" + unit_year + "dataset.<str:fmt>", dcat.dataset_rdf, name="dcat-dataset-format"),
     path("api/v1/" + unit_year + "items.csv", opendata.unit_csv, name="api-unit-csv"),
     path("api/v1/" + unit_year + "evidence.csv", opendata.unit_evidence_csv, name="api-unit-evidence-csv"),
     path("api/v1/" + unit_year + "<str:code>/", opendata.item_json, name="api-item"),
     path("api/v1/" + unit_year + "<str:code>/evidence.csv", opendata.item_csv, name="api-item-csv"),
+    # CKAN's Action API where CKAN serves it (ckanapi.RemoteCKAN posts to /api/action/<name>).
+    path("api/3", ckan.api_version, name="ckan-api"),
+    path("api/3/action/<str:name>", ckan.dispatch, name="ckan-action"),
+    path("api/action/<str:name>", ckan.dispatch, name="ckan-action-unversioned"),
     path("sitemap.xml", sitemaps.index, name="sitemap"),
     path("sitemaps/<slug:slug>-<int:fiscal_year>.xml", sitemaps.part, name="sitemap-part"),
     path("robots.txt", sitemaps.robots, name="robots"),
