@@ -32,6 +32,16 @@ def _page(client, path):
     return response, response.content.decode()
 
 
+@pytest.mark.parametrize("path", PAGES)
+def test_english_at_its_own_address_thai_unchanged(client, approved_o7, path):
+    thai, thai_body = _page(client, path)
+    english, english_body = _page(client, "/en" + path)
+    assert '<html lang="th">' in thai_body and thai["Content-Language"] == "th"
+    assert '<html lang="en">' in english_body and english["Content-Language"] == "en"
+    assert "เข้าสู่ระบบ" in thai_body and "Log in" in english_body and "เข้าสู่ระบบ" not in english_body
+    assert thai_body.count("<h1") == 1 and english_body.count("<h1") == 1  # the unit finder too
+
+
 @pytest.mark.parametrize("path", ["/en/api/v1/", "/en/sitemap.xml", "/en/robots.txt", "/en/healthz/",
                                   "/en/u/sn-buengkum/files/1/", "/en/lang/th/", "/en/line/webhook/"])
 def test_machine_addresses_have_no_english_copy(client, db, path):
@@ -66,6 +76,35 @@ def test_a_reader_who_chose_english_is_sent_from_thai_addresses(client, approved
     assert client.get("/en" + ITEM).status_code == 200  # an English address is always English
 
 
+def test_thai_names_are_marked_thai_on_english_pages_only(client, approved_o7):
+    english = _page(client, "/en" + ITEM)[1]
+    assert '<span lang="th">รายงานผลการปฏิบัติราชการ ต.ค.66</span>' in english  # an evidence name
+    assert "Bueng Kum Metropolitan Police Station" in english
+    thai = _page(client, ITEM)[1]
+    assert "รายงานผลการปฏิบัติราชการ ต.ค.66" in thai and thai.count(' lang="th"') == 1  # <html> only
+    unit = _page(client, "/en" + UNIT)[1]
+    assert '<h1 class="h3 mb-1">Bueng Kum Metropolitan Police Station</h1>' in unit
+    assert '<p class="lead text-muted mb-0" lang="th">สถานีตำรวจนครบาลบึงกุ่ม</p>' in unit
+
+
+def test_bureaus_and_divisions_by_their_english_names(client, approved_o7):
+    english = _page(client, "/en/")[1]
+    for name in ("Metropolitan Police Bureau", "Metropolitan Police Division 4", "Immigration Bureau", "Bueng Kum MPS"):
+        assert name in english
+    assert "กองบัญชาการตำรวจนครบาล" not in english and "สน.บึงกุ่ม" not in english
+    thai = _page(client, "/")[1]
+    assert "กองบัญชาการตำรวจนครบาล" in thai and "Metropolitan Police Bureau" not in thai
+    found = _page(client, "/en/units/?q=บึงกุ่ม")[1]
+    assert "Bueng Kum Metropolitan Police Station" in found and "Metropolitan Police Division 4" in found
+
+
+def test_a_unit_without_an_english_name_keeps_its_thai_one_marked(client, approved_o7, station):
+    type(station).objects.filter(pk=station.pk).update(name_en="")
+    unit = _page(client, "/en" + UNIT)[1]
+    assert '<h1 class="h3 mb-1"><span lang="th">สถานีตำรวจนครบาลบึงกุ่ม</span></h1>' in unit
+    assert "<title>สถานีตำรวจนครบาลบึงกุ่ม</title>" in unit  # no markup inside <title>
+
+
 def test_each_language_is_cached_under_its_own_key(client, approved_o7, django_assert_num_queries):
     thai, english = _page(client, ITEM)[1], _page(client, "/en" + ITEM)[1]
     keys = [k for k in cache._cache if "public-page" in k]
@@ -74,6 +113,14 @@ def test_each_language_is_cached_under_its_own_key(client, approved_o7, django_a
         assert client.get(ITEM).content.decode() == thai
         assert client.get("/en" + ITEM).content.decode() == english
     assert '<html lang="en">' in english and '<html lang="th">' in thai
+
+
+def test_time_elements_carry_a_valid_datetime(client, approved_o7):
+    for path in (UNIT, INDEX, ITEM, "/en" + ITEM):
+        stamps = re.findall(r'<time datetime="([^"]+)">', _page(client, path)[1])
+        assert stamps, path
+        # The HTML standard's global date and time: at most three digits of fractional seconds.
+        assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00", s) for s in stamps), stamps
 
 
 def test_staff_pages_under_en_still_need_a_login_and_the_right_unit(client, users, approved_o7):
