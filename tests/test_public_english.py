@@ -115,6 +115,25 @@ def test_each_language_is_cached_under_its_own_key(client, approved_o7, django_a
     assert '<html lang="en">' in english and '<html lang="th">' in thai
 
 
+def _description(body):
+    found = re.findall(r'<meta name="description" content="([^"]*)">', body)
+    assert len(found) == 1
+    return found[0]
+
+
+def test_each_page_describes_its_content(client, approved_o7):
+    home, unit, index, item = (_description(_page(client, p)[1]) for p in ("/", UNIT, INDEX, ITEM))
+    assert len({home, unit, index, item}) == 4 and all(20 < len(d) <= 300 for d in (home, unit, index, item))
+    assert "สถานีตำรวจนครบาลบึงกุ่ม" in unit and "2567" in unit
+    assert "สถานีตำรวจนครบาลบึงกุ่ม" in index and "2567" in index
+    assert item.startswith("O7 ") and "สถานีตำรวจนครบาลบึงกุ่ม" in item and "\n" not in item
+    english = _description(_page(client, "/en" + ITEM)[1])
+    assert english.startswith("O7 ") and "Bueng Kum Metropolitan Police Station" in english and "<" not in english
+    assert "units" in _description(_page(client, "/en/")[1])
+    track = _description(_page(client, "/u/sn-buengkum/complaints/track/")[1])
+    assert "สถานีตำรวจนครบาลบึงกุ่ม" in track and track != home
+
+
 def test_time_elements_carry_a_valid_datetime(client, approved_o7):
     for path in (UNIT, INDEX, ITEM, "/en" + ITEM):
         stamps = re.findall(r'<time datetime="([^"]+)">', _page(client, path)[1])
