@@ -35,6 +35,11 @@ class ThaiFirstLocaleMiddleware(LocaleMiddleware):
                 return response
         return None
 
+    def process_response(self, request, response):
+        # Django's would add `Vary: Accept-Language`, splitting shared caches by a header the portal ignores.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
 
 # Browsers write a file name into multipart/form-data with these characters percent-encoded (the
 # HTML standard's rule: `"` as %22, CR as %0D, LF as %0A) and nothing else, so `ใบเสร็จ "ก".pdf`

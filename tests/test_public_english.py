@@ -37,6 +37,7 @@ def test_english_at_its_own_address_thai_unchanged(client, approved_o7, path):
     thai, thai_body = _page(client, path)
     english, english_body = _page(client, "/en" + path)
     assert '<html lang="th">' in thai_body and thai["Content-Language"] == "th"
+    assert "Accept-Language" not in thai.get("Vary", "")  # the language is in the address, never the browser's
     assert '<html lang="en">' in english_body and english["Content-Language"] == "en"
     assert "เข้าสู่ระบบ" in thai_body and "Log in" in english_body and "เข้าสู่ระบบ" not in english_body
     assert thai_body.count("<h1") == 1 and english_body.count("<h1") == 1  # the unit finder too
