@@ -1,26 +1,44 @@
 import re
 
 from django.conf import settings
+from django.http import HttpResponseRedirect
 from django.http.multipartparser import MultiPartParser
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
+from ita_portal.lib import languages
 from ita_portal.lib.site import serving
 
 
 class ThaiFirstLocaleMiddleware(LocaleMiddleware):
-    """Thai unless the user chose otherwise with the language switcher (cookie).
+    """The language of a page is in its address: Thai unprefixed, English under /en/
+    (ita_portal.lib.languages) — never the browser's Accept-Language, which is English on most
+    office machines while the portal is Thai first.
 
-    Django's own middleware would follow the browser's Accept-Language, which is English on
-    most office machines; the portal is Thai first.
-    """
+    A reader who chose English with the switcher (its cookie) and follows a Thai address of a page
+    (a link in an e-mail, a bookmark) is sent to the English one; a form sent to a Thai address is
+    answered in Thai rather than lost to a redirect."""
 
     def process_request(self, request):
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in dict(settings.LANGUAGES):
-            language = settings.LANGUAGE_CODE
+        language = languages.language_of(request.path_info)
         translation.activate(language)
         request.LANGUAGE_CODE = language
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen != language and chosen in dict(settings.LANGUAGES) and language == settings.LANGUAGE_CODE \
+                and request.method in ("GET", "HEAD"):
+            target = languages.translated(request.get_full_path(), chosen)
+            if target:
+                response = HttpResponseRedirect(target)
+                patch_vary_headers(response, ("Cookie",))
+                response["Cache-Control"] = "private, no-cache"
+                return response
+        return None
+
+    def process_response(self, request, response):
+        # Django's would add `Vary: Accept-Language`, splitting shared caches by a header the portal ignores.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 # Browsers write a file name into multipart/form-data with these characters percent-encoded (the

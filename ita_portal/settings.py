@@ -105,7 +105,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "units.context_processors.line_enabled",
             ],
-            "builtins": ["ita_portal.templatetags.thai"],
+            "builtins": ["ita_portal.templatetags.thai", "ita_portal.templatetags.languages"],
         },
     },
 ]

@@ -5,16 +5,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from ita_portal import health
+from ita_portal.lib import languages
 
 
 def switch_language(request, language):
-    """A plain link switches language and stays on the same page. A GET (not Django's POST
-    set_language) so that public pages carry no per-visitor CSRF token and can be cached."""
+    """A plain link switches language and goes to the same page at the other language's address
+    (ita_portal.lib.languages); the choice is remembered for the Thai addresses followed later. A GET
+    (not Django's POST set_language) so that public pages carry no per-visitor CSRF token and can be cached."""
     target = request.GET.get("next", "/")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         target = "/"
-    response = HttpResponseRedirect(target)
-    if language in dict(settings.LANGUAGES):
+    known = language in dict(settings.LANGUAGES)
+    response = HttpResponseRedirect((known and languages.translated(target, language)) or target)
+    if known:
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax",
                             secure=settings.SESSION_COOKIE_SECURE)
     return response

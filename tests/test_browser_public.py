@@ -40,4 +40,4 @@ def test_public_o7_page_after_approval(live_server, committed_demo, users, stati
     phone.click("nav button[data-bs-toggle=collapse]")
     phone.click("a:has-text('English')")
     phone.wait_for_load_state("networkidle")
-    assert phone.url.endswith("/u/sn-buengkum/ita/2567/o7/") and "October 2023" in phone.inner_text("main")
+    assert phone.url.endswith("/en/u/sn-buengkum/ita/2567/o7/") and "October 2023" in phone.inner_text("main")

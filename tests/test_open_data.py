@@ -141,7 +141,9 @@ def test_sitemap_lists_every_public_page(client, db):
     assert "rtp" not in index
     police = client.get("/sitemaps/sn-buengkum-2567.xml").content.decode()
     immigration = client.get("/sitemaps/imm-buengkan-2567.xml").content.decode()
-    assert police.count("/u/sn-buengkum/ita/2567/o") == 25 and immigration.count("/u/imm-buengkan/ita/2567/o") == 24
+    assert police.count("<loc>http://testserver/u/sn-buengkum/ita/2567/o") == 25
+    assert police.count("<loc>http://testserver/en/u/sn-buengkum/ita/2567/o") == 25  # each item in English too
+    assert immigration.count("<url>") == 2 * (24 + 1)  # the items and the index, in Thai and in English
     newest = thaidate.fiscal_year(timezone.localdate())  # the newest year's part also lists the unit's pages
     police = client.get(f"/sitemaps/sn-buengkum-{newest}.xml").content.decode()
     for page in ("/u/sn-buengkum/", "/u/sn-buengkum/questions/", "/u/sn-buengkum/complaints/new/",

@@ -64,8 +64,7 @@ def test_approval_changes_the_etag_and_the_page(client, users, station, o7, appr
 
 def test_languages_have_their_own_etag(client, approved_o7):
     thai = client.get(ITEM)
-    client.cookies["django_language"] = "en"
-    english = client.get(ITEM, HTTP_IF_NONE_MATCH=thai["ETag"])
+    english = client.get("/en" + ITEM, HTTP_IF_NONE_MATCH=thai["ETag"])
     assert english.status_code == 200 and english["ETag"] != thai["ETag"]
 
 
@@ -96,6 +95,23 @@ def test_sitemap_index_parts_and_robots(client, users, station, o7, approved_o7)
     fresh = client.get("/sitemaps/sn-buengkum-2567.xml", HTTP_IF_NONE_MATCH=part["ETag"])
     assert fresh.status_code == 200 and fresh["ETag"] != part["ETag"]
     assert client.get("/sitemap.xml", HTTP_IF_NONE_MATCH=index["ETag"]).status_code == 200
+
+
+def test_sitemap_parts_list_both_languages_with_their_alternates(client, approved_o7):
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ET.fromstring(client.get("/sitemaps/sn-buengkum-2567.xml").content)
+    urls = {u.find("s:loc", ns).text: {(link.get("hreflang"), link.get("href")) for link in u.findall("x:link", ns)}
+            for u in root.findall("s:url", ns)}
+    site, item = "http://testserver", "/u/sn-buengkum/ita/2567/o7/"
+    alternates = {("th", site + item), ("en", site + "/en" + item), ("x-default", site + item)}
+    assert urls[site + item] == alternates and urls[site + "/en" + item] == alternates
+    thai = [loc for loc in urls if not loc.startswith(site + "/en/")]
+    assert len(urls) == 2 * len(thai) and all(site + "/en" + loc[len(site):] in urls for loc in thai)
+    assert client.get("/sitemaps/sn-buengkum-2567.xml", HTTP_COOKIE="django_language=en").status_code == 200
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /en/staff/" in robots and "Disallow: /en/login/" in robots
 
 
 def test_home_lists_units_by_level_with_links_and_is_cached(client, db, django_assert_num_queries):

@@ -73,8 +73,8 @@ def test_item_page_advertises_its_open_data(client, approved_o7):
 
 
 def test_english_beside_thai(client, approved_o7):
-    client.get("/lang/en/", {"next": ITEM})
-    body = client.get(ITEM).content.decode()
+    assert client.get("/lang/en/", {"next": ITEM})["Location"] == "/en" + ITEM
+    body = client.get("/en" + ITEM).content.decode()
     assert '<html lang="en">' in body and "Monthly" in body and "October 2023" in body
     # The requirements in English: guidance and sub-requirements.
     assert "What this item requires" in body and "Published both as PDF and as Word" in body

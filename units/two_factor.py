@@ -29,6 +29,7 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ita_portal.lib import languages
 from units.models import Role
 
 ENROLLED, REQUIRED = "2fa_enrolled", "2fa_required"
@@ -76,6 +77,7 @@ def _required_now(request, user) -> bool:
 
 
 def _exempt(path: str) -> bool:
+    path = languages.without_prefix(path)  # /en/account/2fa/ as /account/2fa/
     return any(path.startswith(prefix) for prefix in settings.TWO_FACTOR_EXEMPT_PATHS)
 
 

@@ -12,13 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ita_portal.lib import thaidate
+from ita_portal.lib import languages, thaidate
 from ita_portal.lib.site import site_url
 from oit_items.assessment import freezing
 from oit_items.assessment.models import FrozenItem, ItapRecord
@@ -148,7 +148,8 @@ def qr_code(request, slug, fmt):
     unit = get_public_unit(slug)
     path = request.GET.get("path", reverse("public-unit", args=[slug]))
     try:
-        match = resolve(path)
+        with translation.override(languages.language_of(path)):  # an English page's channels: /en/u/…
+            match = resolve(path)
     except Resolver404:
         raise Http404
     if match.url_name not in PUBLIC_PAGES or match.kwargs.get("slug") != slug or not _page_exists(unit, match):

@@ -35,7 +35,7 @@ def _sections(units) -> list[dict]:
 def home(request):
     def page():
         units = list(Unit.objects.order_by("path").values("id", "path", "parent_id", "slug", "name_th", "name_en",
-                                                          "short_name_th", "unit_type__publishes_oit"))
+                                                          "short_name_th", "short_name_en", "unit_type__publishes_oit"))
         sections = _sections(units)
         return render(request, "home.html", {"sections": sections, "count": sum(s["count"] for s in sections)})
 

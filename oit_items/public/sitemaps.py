@@ -3,7 +3,8 @@
 `/sitemap.xml` is an index with one part per unit and fiscal year (`/sitemaps/<unit>-<year>.xml`);
 a single file would pass the protocol's 50,000 URLs with the second fiscal year. Each part is a
 public page like the others: cached on the unit's publication stamp (so replaced on approval),
-with ETag and 304. The newest year's part also lists the unit's home and public channels.
+with ETag and 304. The newest year's part also lists the unit's home and public channels. Each page
+is listed in Thai and in English (`/en/…`), each naming the other as its `xhtml:link` alternate.
 `/robots.txt` points to the index.
 """
 
@@ -12,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.html import escape
 
-from ita_portal.lib import pagecache
+from ita_portal.lib import languages, pagecache
 from ita_portal.lib.site import site_url
 from oit_items.public import publication
 from oit_items.public.publication import cache_args, requirements_stamp
@@ -62,24 +63,35 @@ def part(request, slug, fiscal_year):
         years = years_by_type().get(unit.unit_type_id, []) if unit else []
         if fiscal_year not in years:
             raise Http404
-        paths = []
+        pages = []
         if fiscal_year == years[0]:
-            paths += [reverse(name, args=[slug]) for name in UNIT_PAGES]
-        paths.append(reverse("public-index", args=[slug, fiscal_year]))
+            pages += [(name, [slug]) for name in UNIT_PAGES]
+        pages.append(("public-index", [slug, fiscal_year]))
         codes = Item.objects.filter(framework__unit_type_id=unit.unit_type_id, framework__fiscal_year=fiscal_year,
                                     retired=False).order_by("number").values_list("code", flat=True)
-        paths += [reverse("public-item", args=[slug, fiscal_year, code.lower()]) for code in codes]
+        pages += [("public-item", [slug, fiscal_year, code.lower()]) for code in codes]
         lastmod = _lastmod(unit.published_at)
-        urls = "\n".join(f"<url><loc>{escape(site_url() + p)}</loc>{lastmod}</url>" for p in paths)
+        urls = "\n".join(_urls(languages.reversed_in_each(name, args), lastmod) for name, args in pages)
         body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-                f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}\n</urlset>\n')
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+                f'{urls}\n</urlset>\n')
         return HttpResponse(body, content_type=XML)
 
     return publication.cached(request, slug, build, **cache_args(slug))  # the items and years follow the frameworks
 
 
+def _urls(in_each: list[tuple[str, str]], lastmod: str) -> str:
+    """A page's `<url>` in every language, each naming all of them (and x-default, the Thai page) as
+    alternates, as the sitemap protocol's extension for languages asks."""
+    located = [(code, escape(site_url() + path)) for code, path in in_each]
+    links = "".join(f'<xhtml:link rel="alternate" hreflang="{code}" href="{loc}"/>'
+                    for code, loc in [*located, ("x-default", dict(located)[settings.LANGUAGE_CODE])])
+    return "\n".join(f"<url><loc>{loc}</loc>{lastmod}{links}</url>" for _code, loc in located)
+
+
 def robots(request):
-    lines = ["User-agent: *", "Disallow: /staff/", "Disallow: /admin/", "Disallow: /login/", "Allow: /",
+    lines = ["User-agent: *", "Disallow: /staff/", "Disallow: /en/staff/", "Disallow: /admin/", "Disallow: /login/",
+             "Disallow: /en/login/", "Allow: /",
              f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}"]
     response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"

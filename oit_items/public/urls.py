@@ -6,7 +6,8 @@ from oit_items.public import pages as public
 
 unit_year = "units/<slug:slug>/ita/<int:fiscal_year>/"
 
-urlpatterns = [
+# Pages, in every language (ita_portal/urls.py puts them under /en/ too).
+page_urlpatterns = [
     path("u/<slug:slug>/", public.unit_home, name="public-unit"),
     path("u/<slug:slug>/ita/<int:fiscal_year>/", public.ita_index, name="public-index"),
     path("u/<slug:slug>/ita/current/<slug:topic>/", public.ita_current_item, name="public-item-current"),
@@ -14,6 +15,10 @@ urlpatterns = [
     # Before the item page: its `<str:code>` must never get to read "compare" as a code.
     path("u/<slug:slug>/ita/<int:year_a>/compare/<int:year_b>/", compare.compare_years, name="public-compare"),
     path("u/<slug:slug>/ita/<int:fiscal_year>/<str:code>/", public.ita_item, name="public-item"),
+]
+
+# Files, open data and sitemaps: one address for every language.
+urlpatterns = [
     path("u/<slug:slug>/files/<int:pk>/", public.public_file, name="public-file"),
     path("u/<slug:slug>/files/<int:pk>/thumbnail.jpg", public.public_thumbnail, name="public-thumbnail"),
     path("u/<slug:slug>/emblem/", public.public_emblem, name="public-emblem"),
