@@ -83,6 +83,19 @@ def test_the_sample_file_is_what_the_demo_holds(db):
     assert check.summary["rows"] == 7 + 19 + 12
 
 
+def test_the_sample_notes_are_for_the_people_who_fill_it_in(db):
+    """The note column speaks Thai to a clerk; the developers' transcription notes live in units/data/README.md."""
+    import re
+
+    from units.demo import sample_files
+
+    notes = [v["note"] for t in reader.read(sample_files()).values() for _n, v in t.rows if v.get("note")]
+    assert len(notes) >= 20
+    for note in notes:
+        assert re.search("[\u0e00-\u0e7f]", note), note
+        assert not re.search(r"\b(seed|line|DOMAIN|OCR|the|of)\b", note), note
+
+
 def _sample_xlsx():
     from units.demo import sample_files
 
