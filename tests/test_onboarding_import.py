@@ -407,6 +407,10 @@ def test_command_dry_run_and_apply(db, tmp_path, capsys):
     call_command("import_units", *paths)
     assert "dry run" in capsys.readouterr().out and not Unit.objects.filter(slug="sn-bangchan").exists()
     call_command("import_units", *paths, "--apply", "--no-invitations")
+    (tmp_path / "spaced.csv").write_bytes(csv_file("spaced.csv", UNIT_HEADER, [
+        ["sn-bangchan", "", "police_station", "", "", "สน.บาง\u200bชัน"] + [""] * 7])[1])
+    call_command("import_units", str(tmp_path / "spaced.csv"))
+    assert "⚠ แถว 2, คอลัมน์ “ชื่อย่อ (ภาษาไทย)”" in capsys.readouterr().out
     assert Unit.objects.filter(slug="sn-bangchan").exists() and not Invitation.objects.exists()
     (tmp_path / "bad.csv").write_bytes(csv_file("bad.csv", USER_HEADER, [["bad user!", "rtp", "admin", "", "a@b.go.th"]])[1])
     with pytest.raises(CommandError, match="refused"):
