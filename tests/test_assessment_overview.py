@@ -96,7 +96,7 @@ def test_scores_counts_and_worst_first(client, users, four_stations):
     assert set(slugs(overview(client, users["division-supervisor"], outlook="zero"))) == {"s-zero", "s-none"}
     # The national overview adds them up by level: บช.น. counts these four; the immigration bureau's
     # one unit has no score.
-    national = overview(client, users["hq-supervisor"], "rtp")
+    national = overview(client, users["hq-supervisor"], "rtp", level=1, sort="tree")  # the "by bureau" view
     metro, immigration = row_of(national, "mpb"), row_of(national, "imm-bureau")
     assert (metro.units, metro.units_below, metro.units_zero) == (4, 3, 2)
     assert (immigration.units_below, immigration.units_zero, immigration.units_not_computed) == (1, 1, 1)
@@ -170,7 +170,7 @@ def test_export_has_the_score_the_years_before_and_the_contacts(client, users, f
     tree = figures.tree(Unit.objects.get(slug="mpd-4"), FY)
     with translation.override("th"):
         assert list(rows[0]) == exports.headers(tree)
-    assert len(rows[0]) == 23 + 2  # readiness and the admin (16), the commander, the score, one year before
+    assert len(rows[0]) == 23 + 2 + 2  # readiness and the admin (16), the commander, the score, one year before, the unit's own
     assert [r[1] for r in rows[1:]] == ["s-none", "s-zero", "sn-buengkum", "s-pass"]  # the page's sort
     bk = next(r for r in rows if r[1] == "sn-buengkum")
     assert "bk-admin" in bk[13]

@@ -3,6 +3,7 @@ the Excel; at desktop and phone size, in Thai (screenshots kept in the test's di
 
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -10,11 +11,18 @@ from openpyxl import load_workbook
 from tests.conftest import approve_period, log_in, make_pdf
 
 pytestmark = [pytest.mark.browser]
+SHOTS = Path("/work/helpers/shots-E")  # kept for a person to look at; the test's own directory otherwise
+
+
+def shot(page, tmp_path, name):
+    folder = SHOTS if SHOTS.parent.is_dir() else tmp_path
+    folder.mkdir(exist_ok=True)
+    page.screenshot(path=str(folder / name), full_page=True)
 
 
 @pytest.fixture
 def desktop(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="th-TH", accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="th-TH", accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
@@ -38,7 +46,22 @@ def test_headquarters_filter_sort_drill_down_and_download(live_server, some_prog
     assert page.url.endswith("/staff/work/")  # supervisors start on my work, which leads to their overview
     page.click("a:has-text('ภาพรวม · ')")
     assert "/staff/units/rtp/overview/" in page.url
-    assert page.locator("tr[data-unit]").count() == 2  # บช.น. and สตม.
+    # Whom to call today, on the first screen: the stations and units themselves, the most overdue
+    # first, each with its admin and commander.
+    assert page.locator("tr[data-unit]").count() == 2
+    assert set(page.locator("tr[data-unit]").evaluate_all("rows => rows.map(r => r.dataset.unit)")) == {
+        "sn-buengkum", "imm-buengkan"}
+    overdue = [int(v) for v in page.locator("td[data-overdue]").evaluate_all("cells => cells.map(c => c.dataset.overdue)")]
+    assert overdue == sorted(overdue, reverse=True) and overdue[0] > 0
+    assert "bk-admin" in page.inner_text("tr[data-unit=sn-buengkum] td[data-admins]")
+    assert page.locator("a[data-view=worst].active").count() == 1
+    for cell in ("td[data-overdue]", "td[data-admins]", "td[data-commanders]"):  # no scrolling to whom to call
+        box = page.locator(f"tr[data-unit=sn-buengkum] {cell}").bounding_box()
+        assert box and box["x"] + box["width"] <= 1280, (cell, box)
+    shot(page, tmp_path, "overview-national-default-1280.png")
+    page.click("a[data-view=levels]")  # the bureaus, one tap away
+    page.wait_for_load_state("networkidle")
+    assert page.locator("tr[data-unit]").count() == 2 and page.locator("tr[data-unit=mpb]").count() == 1
 
     page.check("input[name=overdue]")
     page.click("form[role=search] button")
@@ -50,16 +73,19 @@ def test_headquarters_filter_sort_drill_down_and_download(live_server, some_prog
     values = [int(v) for v in page.locator("td[data-readiness]").evaluate_all(
         "cells => cells.map(c => c.dataset.readiness).filter(v => v !== '')")]
     assert values == sorted(values)
-    page.screenshot(path=str(tmp_path / "overview-national-desktop.png"), full_page=True)
+    shot(page, tmp_path, "overview-national-filtered-1280.png")
 
     page.click("tr[data-unit=mpb] th a")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("tr[data-unit=sn-buengkum]").count() == 1  # a bureau opens on its stations too
+    page.click("a[data-view=levels]")
     page.wait_for_load_state("networkidle")
     page.click("tr[data-unit=mpd-4] th a")
     page.wait_for_load_state("networkidle")
     assert "/staff/units/mpd-4/overview/" in page.url
     crumbs = page.inner_text("nav[aria-label=breadcrumb]")
     assert "ตร." in crumbs and "บช.น." in crumbs and "บก.น.4" in crumbs
-    page.screenshot(path=str(tmp_path / "overview-division-desktop.png"), full_page=True)
+    shot(page, tmp_path, "overview-division-1280.png")
 
     with page.expect_download() as download_info:
         page.click("a[data-export=xlsx]")
@@ -74,17 +100,37 @@ def test_headquarters_filter_sort_drill_down_and_download(live_server, some_prog
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/staff/units/sn-buengkum/")
     assert "สถานีตำรวจนครบาลบึงกุ่ม" in page.inner_text("main")
+    page.goto(f"{live_server.url}/staff/units/rtp/overview/2567/heatmap/")
+    assert page.locator("span:has-text('ล้าหลังที่สุด'), .badge.text-bg-danger").count() >= 1
+    shot(page, tmp_path, "heatmap-1280.png")
 
 
 def test_the_overview_fits_a_phone(live_server, some_progress, phone, tmp_path):
+    from units.models import Officer, Unit
+
+    Officer.objects.filter(user__username="bk-commander").update(phone="081 234 5678")
+    Unit.objects.filter(slug="imm-buengkan").update(phone="042 491 000")
     log_in(phone, live_server.url, "hq-supervisor")
-    phone.goto(f"{live_server.url}/staff/units/mpd-4/overview/2567/")
+    phone.goto(f"{live_server.url}/staff/units/rtp/overview/2567/")
     phone.wait_for_load_state("networkidle")
     assert "ความพร้อม" in phone.inner_text("main")
-    # The page itself does not scroll sideways; only the wide table does, inside its frame.
+    # Each unit is a card: nothing scrolls sideways, and its overdue count and whom to call are on screen.
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    phone.screenshot(path=str(tmp_path / "overview-division-phone.png"), full_page=True)
+    for slug in ("sn-buengkum", "imm-buengkan"):
+        for cell in ("td[data-overdue]", "td[data-admins]", "td[data-commanders]", "td[data-score]"):
+            box = phone.locator(f"tr[data-unit={slug}] {cell}").bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (slug, cell, box)
+    label = phone.locator("tr[data-unit=sn-buengkum] td[data-overdue]").evaluate(
+        "cell => getComputedStyle(cell, '::before').content")
+    assert "เกินกำหนด" in label  # each value labelled on the card
+    assert phone.locator("tr[data-unit=sn-buengkum] a[href='tel:0812345678']").is_visible()
+    assert phone.locator("tr[data-unit=imm-buengkan] a[href='tel:042491000']").is_visible()
+    shot(phone, tmp_path, "overview-national-default-390.png")
+    phone.goto(f"{live_server.url}/staff/units/mpd-4/overview/2567/")
+    phone.wait_for_load_state("networkidle")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(phone, tmp_path, "overview-division-390.png")
     phone.goto(f"{live_server.url}/staff/units/rtp/overview/2567/heatmap/")
     phone.wait_for_load_state("networkidle")
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    phone.screenshot(path=str(tmp_path / "heatmap-phone.png"), full_page=True)
+    shot(phone, tmp_path, "heatmap-390.png")

@@ -207,7 +207,7 @@ def test_supervisors_start_on_their_overview(client, users, superuser):
 
 
 def test_national_overview_drills_down_the_tree(client, users):
-    response = page(client, users["hq-supervisor"])
+    response = page(client, users["hq-supervisor"], level=1, sort="tree")  # the "by bureau" view
     assert [r.unit["slug"] for r in response.context["page"]] == ["mpb", "imm-bureau"]  # the level below, tree order
     body = response.content.decode()
     assert reverse("overview-year", args=["mpb", 2567]) in body
@@ -216,6 +216,63 @@ def test_national_overview_drills_down_the_tree(client, users):
     assert reverse("unit-detail", args=["sn-buengkum"]) in division.content.decode()
     stations = page(client, users["hq-supervisor"], level=3)
     assert {r.unit["slug"] for r in stations.context["page"]} == {"sn-buengkum", "imm-buengkan"}
+
+
+def _worst_first(rows) -> bool:
+    keys = [(-r.overdue, r.score is not None, r.score or 0) for r in rows]
+    return keys == sorted(keys)
+
+
+def test_headquarters_open_on_the_stations_worst_first_with_whom_to_call(client, users, station, o7):
+    """Whom to call today: the publishing units, not the two bureaus, the most overdue first, each with
+    the phone and e-mail of its admin and commander and of the unit itself; the bureaus one tap away."""
+    from units.models import Officer, Role
+
+    approve_period(users, station, o7, OCT, pdf())
+    malee = Officer.objects.get(user=users["commander"])
+    Officer.objects.filter(pk=malee.pk).update(phone="081 234 5678", email="malee@police.go.th")
+    users["commander"].email = ""  # the officer's e-mail stands in for the login's
+    users["commander"].save()
+    Unit.objects.filter(slug="imm-buengkan").update(phone="042 491 000", email="buengkan@immigration.go.th")
+    assert Role.objects.filter(user=users["commander"], unit=station, role=Role.COMMANDER).exists()
+    response = page(client, users["hq-supervisor"])
+    rows = list(response.context["page"])
+    assert {r.unit["slug"] for r in rows} == {"sn-buengkum", "imm-buengkan"} and all(r.publishes for r in rows)
+    assert _worst_first(rows) and rows[0].overdue >= rows[-1].overdue
+    assert rows[0].overdue > 0  # FY2567 is past: every open period is overdue
+    body = response.content.decode()
+    assert 'href="tel:0812345678"' in body and "mailto:malee@police.go.th" in body and malee.display_name in body
+    assert "bk-admin" in body  # the admin (an account without an officer record: no phone)
+    assert 'href="tel:042491000"' in body and "mailto:buengkan@immigration.go.th" in body  # the unit's own
+    assert 'data-view="levels"' in body and "?level=1&amp;sort=tree" in body
+    assert 'class="nav-link active" aria-current="page" href="?" data-view="worst"' in body
+    bureaus = page(client, users["hq-supervisor"], level=1, sort="tree")
+    assert [r.unit["slug"] for r in bureaus.context["page"]] == ["mpb", "imm-bureau"]
+    # Ticking nothing in the filter form lists every level again; the sort stays as chosen.
+    every = page(client, users["hq-supervisor"], sort="worst", q="")
+    assert {"mpb", "mpd-4", "sn-buengkum"} <= {r.unit["slug"] for r in every.context["page"]}
+    assert _worst_first(every.context["page"])
+    # A division's supervisor opens on their stations the same way, and nothing outside their division.
+    division = page(client, users["division-supervisor"], "mpd-4")
+    assert [r.unit["slug"] for r in division.context["page"]] == ["sn-buengkum"]
+    assert 'data-view="levels"' not in division.content.decode()  # no level between a division and its stations
+
+
+def test_the_exports_list_the_stations_by_default(client, users, station, o7):
+    Unit.objects.filter(slug="sn-buengkum").update(phone="02 123 4567")
+    client.force_login(users["hq-supervisor"])
+    rows = list(load_workbook(io.BytesIO(client.get(url("overview-export", "rtp", "xlsx")).content)).active.iter_rows(values_only=True))
+    assert {r[1] for r in rows[1:]} == {"sn-buengkum", "imm-buengkan"}
+    overdue = [r[11] for r in rows[1:]]
+    assert overdue == sorted(overdue, reverse=True)  # worst first, as on the page
+    assert rows[0][-2:] == ("โทรศัพท์ของหน่วย", "อีเมลของหน่วย")
+    assert next(r for r in rows if r[1] == "sn-buengkum")[-2] == "02 123 4567"
+    lines = client.get(url("overview-export", "rtp", "csv")).content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 3 and not any(",mpb," in line for line in lines)
+    client.force_login(users["division-supervisor"])
+    lines = client.get(url("overview-export", "mpd-4", "csv")).content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 2 and "sn-buengkum" in lines[1]  # their subtree only
+    assert client.get(url("overview-export", "rtp", "csv")).status_code == 403
 
 
 def test_filter_search_and_sort(client, users, station, o7):
@@ -300,6 +357,36 @@ def test_heatmap_shows_items_by_unit_below(client, users, station, o7):
     national = client.get(url("overview-heatmap", "rtp"))
     assert {t.unit_type["th"] for t in national.context["tables"]} == {"สถานีตำรวจ", "หน่วยตรวจคนเข้าเมือง"} or \
         len(national.context["tables"]) == 2
+
+
+def test_heatmap_marks_what_is_overdue_today_not_what_is_due_later(client, users):
+    """Mid-December 2566: October's monthly periods were due on 28 November and are overdue; the
+    yearly items fall due on 30 April, so they lag nowhere yet however little is approved."""
+    from oit_items.overview import heatmap
+
+    rtp = Unit.objects.get(slug="rtp")
+    today = datetime.date(2023, 12, 15)
+    tables = heatmap.tables(rtp, figures.tree(rtp, 2567, today), today)
+    for table in tables:
+        marked = [r for r in table.rows if r.lags]
+        assert len(marked) == 3 and all(r.item.is_monthly and r.total.overdue > 0 for r in marked)
+        unmarked = [r.total.overdue for r in table.rows if not r.lags]
+        assert max(unmarked) <= min(r.total.overdue for r in marked)  # the most overdue
+        yearly = [r for r in table.rows if not r.item.is_monthly]
+        assert yearly and all(not r.lags and not r.due_yet and r.total.overdue == 0 for r in yearly)
+        assert all(r.first_due == datetime.date(2024, 4, 30) for r in yearly)
+    police = next(t for t in tables if t.unit_type["th"] == "สถานีตำรวจ")
+    overdue = {r.item.code for r in police.rows if r.total.overdue}
+    assert overdue == {"O7", "O11", "O14", "O15", "O17"}  # October's periods, due 28 November
+    assert {r.item.code for r in police.rows if r.lags} <= overdue
+    assert not {"O2", "O3", "O4"} & {r.item.code for r in police.rows if r.lags}
+    client.force_login(users["hq-supervisor"])
+    body = client.get(url("overview-heatmap", "rtp")).content.decode()  # FY2567 is past: everything is overdue
+    assert 'data-overdue-units="1"' in body and "เกินกำหนด 1 หน่วย" in body
+    # In June the yearly items are overdue too, at every unit that has not finished them.
+    june = datetime.date(2024, 6, 15)
+    police = next(t for t in heatmap.tables(rtp, figures.tree(rtp, 2567, june), june) if t.unit_type["th"] == "สถานีตำรวจ")
+    assert next(r for r in police.rows if r.item.code == "O2").due_yet
 
 
 def test_middle_levels_list_their_units_and_are_no_station(client, users):

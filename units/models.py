@@ -261,6 +261,7 @@ class Role(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.unit}"
 
     UNIT_ROLES = (ADMIN, RESPONSIBLE, CONTROLLER, COMMANDER, VIEWER)  # what a unit's own admin may grant
+    ITEM_ROLES = (RESPONSIBLE, CONTROLLER, COMMANDER, VIEWER)  # about a unit's own OIT items: a publishing unit's
 
 
 from units.messaging_models import LineGroup, LinkCode, Message, MessagingProfile  # noqa: E402,F401 (models of this app)

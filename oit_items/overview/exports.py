@@ -28,7 +28,7 @@ def headers(tree) -> list[str]:
             _("Last activity"), _("Unit admin"), _("E-mail"), _("Phone"), pgettext("assessment", "Commander"),
             _("Commander's e-mail"), _("Commander's phone"), pgettext("assessment", "Predicted score"),
             pgettext("assessment", "Pass mark"), pgettext("assessment", "Heading"), pgettext("assessment", "Final result"),
-            *earlier]
+            *earlier, _("Unit's phone"), _("Unit's e-mail")]
 
 
 def _people(people) -> list[str]:
@@ -55,7 +55,7 @@ def values(row, contacts, tree) -> list:
             row.ready, row.items, row.approved, row.waiting_check, row.waiting_approval, row.returned, row.overdue,
             last.replace(tzinfo=None) if last else None, *_people(people.get(Role.ADMIN, [])),
             *_people(people.get(Role.COMMANDER, [])), _number(row.score), _number(row.pass_mark), heading,
-            _number(row.final), *earlier]
+            _number(row.final), *earlier, row.unit["phone"], row.unit["email"]]
 
 
 def _filename(unit, tree, extension) -> str:
@@ -74,7 +74,7 @@ def xlsx_response(unit, tree, rows, contacts) -> HttpResponse:
         sheet.cell(row=number, column=13).number_format = "yyyy-mm-dd hh:mm"
     sheet.freeze_panes = "B2"
     widths = (40, 18, 22, 10, 12, 10, 8, 10, 12, 12, 10, 10, 18, 30, 30, 16, 30, 30, 16, 10, 10, 28, 10)
-    for number, width in enumerate(widths + (12,) * 2 * len(tree.trend_years), start=1):
+    for number, width in enumerate(widths + (12,) * 2 * len(tree.trend_years) + (16, 30), start=1):
         sheet.column_dimensions[get_column_letter(number)].width = width
     buffer = io.BytesIO()
     book.save(buffer)

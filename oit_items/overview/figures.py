@@ -28,7 +28,8 @@ from units.models import Unit
 BANDS = [("0", _("under 25%"), 0, 24), ("25", _("25–49%"), 25, 49), ("50", _("50–74%"), 50, 74),
          ("75", _("75–99%"), 75, 99), ("100", _("100%"), 100, 100)]
 UNIT_FIELDS = ("id", "path", "parent_id", "slug", "name_th", "name_en", "short_name_th", "unit_type_id",
-               "unit_type__level", "unit_type__publishes_oit", "unit_type__name_th", "unit_type__name_en")
+               "unit_type__level", "unit_type__publishes_oit", "unit_type__name_th", "unit_type__name_en",
+               "phone", "email")  # the unit's own contacts: whom to call when its admin left none
 COUNTS = ("items", "ready", "approved", "waiting_check", "waiting_approval", "returned", "overdue")
 SCORE_COUNTS = ("units_below", "units_zero", "units_not_computed", "score_total")
 TREND_YEARS = 2  # earlier fiscal years shown beside this one

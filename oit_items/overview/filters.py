@@ -15,6 +15,9 @@ from oit_items.overview.figures import BANDS, BELOW, NOT_COMPUTED, OUTLOOKS, PAS
 from units.models import Unit
 
 SORTS = {
+    # Whom to call first: the most items overdue today, then the lowest predicted score (a unit
+    # not computed before one at zero), then the lowest readiness. The overview's default.
+    "worst": (_("Worst first"), lambda f: (-f.overdue, f.score is not None, f.score or 0, f.readiness or 0)),
     "tree": (_("Tree order"), lambda f: f.unit["path"]),
     "name": (_("Name"), lambda f: f.unit["name_th"]),
     "readiness": (_("Readiness"), lambda f: (f.readiness is None, f.readiness or 0)),
@@ -29,7 +32,7 @@ SORTS = {
 # computed, "zero" those not computed (a unit without a score is never taken for one that passes).
 HEADING = {BELOW: {BELOW, ZERO, NOT_COMPUTED}, ZERO: {ZERO, NOT_COMPUTED}, NOT_COMPUTED: {NOT_COMPUTED}, PASSES: {PASSES}}
 SORT_CHOICES = [(key, label) for key, (label, _key) in SORTS.items()] + [
-    (f"-{key}", label) for key, (label, _key) in SORTS.items() if key != "tree"]
+    (f"-{key}", label) for key, (label, _key) in SORTS.items() if key not in ("tree", "worst")]
 
 
 class UnitsBelowFilter(django_filters.FilterSet):
@@ -42,6 +45,8 @@ class UnitsBelowFilter(django_filters.FilterSet):
                                        choices=[(code, label) for code, label, _low, _high in BANDS])
     outlook = django_filters.ChoiceFilter(method="heading", label=pgettext_lazy("assessment", "Predicted score"), choices=OUTLOOKS,
                                           empty_label=_("Any predicted score"))
+    publishes = django_filters.BooleanFilter(field_name="unit_type__publishes_oit", label=_("Only the units that publish (stations)"),
+                                             widget=forms.CheckboxInput, method="publishing")
     overdue = django_filters.BooleanFilter(method="with_overdue", label=_("Only units with overdue items"),
                                            widget=forms.CheckboxInput)
     sort = django_filters.ChoiceFilter(method="keep", label=_("Sort by"), choices=SORT_CHOICES, empty_label=None)
@@ -62,7 +67,8 @@ class UnitsBelowFilter(django_filters.FilterSet):
         self.filters["type"].extra["choices"] = sorted(types.items(), key=lambda kv: kv[1])
         self.filters["level"].extra["choices"] = [(level, " / ".join(sorted(names))) for level, names in sorted(levels.items())]
         for name, field in self.form.fields.items():  # Bootstrap's look, set once here
-            field.widget.attrs["class"] = {"q": "form-control form-control-sm", "overdue": "form-check-input"}.get(
+            field.widget.attrs["class"] = {"q": "form-control form-control-sm", "overdue": "form-check-input",
+                                           "publishes": "form-check-input"}.get(
                 name, "form-select form-select-sm")
 
     def search(self, queryset, name, value):
@@ -74,6 +80,9 @@ class UnitsBelowFilter(django_filters.FilterSet):
 
     def in_band(self, queryset, name, value):
         return queryset.filter(pk__in=[f.pk for f in self.tree.below() if f.band == value])
+
+    def publishing(self, queryset, name, value):
+        return queryset.filter(unit_type__publishes_oit=True) if value else queryset  # unticked: every level
 
     def with_overdue(self, queryset, name, value):
         if not value:

@@ -31,6 +31,8 @@ class Row:
     cells: list
     total: Cell
     lags: bool = False
+    first_due: object = None   # the item's first due date; shown while it is still ahead
+    due_yet: bool = True
 
 
 @dataclass
@@ -81,13 +83,20 @@ def tables(root, tree, today) -> list[Table]:
                 approved, rows, overdue = sums[(item.pk, column.pk)]
                 cells.append(Cell(approved, n * periods, overdue + (n - rows if first_overdue else 0)))
             total = Cell(sum(c.approved for c in cells), sum(c.expected for c in cells), sum(c.overdue for c in cells))
-            table.rows.append(Row(item, cells, total))
-        shares = [r.total.pct for r in table.rows if r.total.pct is not None]
-        average = sum(shares) / len(shares) if shares else 0
-        for row in sorted(table.rows, key=lambda r: r.total.pct if r.total.pct is not None else 101)[:3]:
-            row.lags = row.total.pct is not None and row.total.pct < average  # ties at 0% lag no more than others
+            table.rows.append(Row(item, cells, total, first_due=item_first_due(item), due_yet=first_overdue))
+        _mark_most_overdue(table.rows)
         result.append((sum(units[(type_id, c.pk)] for c in columns), table))
     return [table for _count, table in sorted(result, key=lambda pair: -pair[0])]  # the most units first
+
+
+def _mark_most_overdue(rows, marked=3) -> None:
+    """"Lags most": the three items overdue today at the most units, by each period's own due date;
+    among equals the lower share approved, then the longer overdue, then the framework's order. An
+    item not yet due lags nowhere, however little of it is approved."""
+    overdue = [r for r in rows if r.total.overdue > 0]
+    worst = sorted(overdue, key=lambda r: (-r.total.overdue, r.total.pct if r.total.pct is not None else 101, r.first_due))
+    for row in worst[:marked]:
+        row.lags = True
 
 
 def _type_name(tree, type_id) -> dict:

@@ -19,7 +19,7 @@ from units.models import Role, Unit
 from units.permissions import get_unit_for, supervised_units, unit_access
 
 PAGE_SIZE = 50
-FILTER_NAMES = ("q", "type", "level", "band", "outlook", "overdue", "sort")
+FILTER_NAMES = ("q", "type", "level", "band", "outlook", "overdue", "sort", "publishes")
 
 
 @login_required
@@ -41,10 +41,18 @@ def _tree(request, slug, fiscal_year):
 
 def _filtered(request, tree) -> UnitsBelowFilter:
     data = request.GET.copy()
-    if not any(name in data for name in FILTER_NAMES) and tree.root.children:
-        # First visit: the level right below (bureaus for the nation, stations for a division).
-        data["level"] = str(min(c.unit["unit_type__level"] for c in tree.root.children))
+    if not any(name in data for name in FILTER_NAMES):
+        # First visit (and the exports' default): whom to call today, i.e. the units that publish
+        # (stations, immigration units), worst first; the level right below is one tap away.
+        data["publishes"], data["sort"] = "on", "worst"
     return UnitsBelowFilter(data, tree=tree)
+
+
+def level_below(tree) -> int | None:
+    """The level right below the root when it is not the publishing units themselves (bureaus for
+    the nation): the "by bureau" view's filter; None for a division, whose children are stations."""
+    middle = [c.unit["unit_type__level"] for c in tree.root.children if not c.publishes]
+    return min(middle) if middle else None
 
 
 def breadcrumbs(user, tree) -> list[dict]:
@@ -83,7 +91,7 @@ def overview(request, slug, fiscal_year=None):
         "breadcrumbs": breadcrumbs(request.user, tree), "distribution": figures.distribution(tree),
         "months": figures.monthly_progress(unit, tree), "lagging": len(reminders.lagging(tree)),
         "failing": len(reminders.failing(tree)),
-        "sort": filterset.form.cleaned_data.get("sort") or "tree",
+        "sort": filterset.form.cleaned_data.get("sort") or "tree", "level_below": level_below(tree),
         "itap_records": records.progress(unit, tree),
     }
     return render(request, "overview/overview.html", context)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ita_portal.lib.thaidate import from_thai_digits
 from units.models import LineOfWork, Officer, Role, Unit, UnitType
+from units.onboarding import dependents
 from units.onboarding.columns import OFFICERS, UNITS, USERS
 from units.onboarding.outcome import CREATE, REFUSE, UNCHANGED, UPDATE, Planned, RowResult
 from units.onboarding.user_rows import check_user_row
@@ -37,11 +38,17 @@ class Row:
     def __getitem__(self, key):
         return self.values.get(key, "")
 
+    def _message(self, column_key, message, params) -> str:
+        return _("Row %(row)s, column “%(column)s”: %(problem)s") % {
+            "row": self.number, "column": self.sheet.column(column_key).label,
+            "problem": message % params if params else message}
+
     def refuse(self, column_key, message, **params):
-        column = self.sheet.column(column_key)
-        self.result.errors.append(_("Row %(row)s, column “%(column)s”: %(problem)s") % {
-            "row": self.number, "column": column.label, "problem": message % params if params else message})
+        self.result.errors.append(self._message(column_key, message, params))
         self.result.action = REFUSE
+
+    def warn(self, column_key, message, **params):
+        self.result.warnings.append(self._message(column_key, message, params))
 
     @property
     def refused(self):
@@ -65,6 +72,9 @@ class Check:
         self.users: dict[str, Planned] = {}
         self.roles: list[tuple[Planned, str, str]] = []  # (user, unit code, role) to grant
         self.invite: list[tuple[Planned, str]] = []  # (new user, unit code of their first role)
+        self.bad_units: dict[str, int] = {}  # unit codes refused for their form: {code: row}
+        self.user_rows: list[Row] = []
+        self.warnings: list[str] = list(getattr(tables, "warnings", []))  # about the file: sheets not read
 
     # -- reading what exists, in a fixed number of queries ------------------------------------
     def _rows(self, key):
@@ -123,7 +133,7 @@ class Check:
 
     def unit_type_of(self, code):
         if code in self.units:
-            return self.units[code].obj.unit_type
+            return getattr(self.units[code].obj, "unit_type", None)  # None: its row gave no known type
         unit = self.db_units.get(code)
         return unit.unit_type if unit else None
 
@@ -131,11 +141,11 @@ class Check:
     def run(self) -> "Check":
         self._load()
         for number, values in self._rows("units"):
-            self._unit(Row(UNITS, number, values, self._result("units", number, values.get("slug", ""))))
+            self._unit(self._row(UNITS, number, values, "slug"))
         for planned in self.units.values():
             self._unit_parent(planned)
         for number, values in self._rows("officers"):
-            self._officer(Row(OFFICERS, number, values, self._result("officers", number, values.get("key", ""))))
+            self._officer(self._row(OFFICERS, number, values, "key"))
         for planned in self.units.values():
             self._head(planned)
             self._may_change(planned, "slug", planned.obj.slug, _("you may not change unit %(value)s."))
@@ -143,24 +153,35 @@ class Check:
             self._may_change(planned, "unit", planned.parent, _("you may not change the officers of %(value)s."))
         seen_roles = {}
         for number, values in self._rows("users"):
-            self._user(Row(USERS, number, values, self._result("users", number, values.get("username", ""))), seen_roles)
+            self._user(self._row(USERS, number, values, "username"), seen_roles)
+        dependents.refuse_dependents(self)
         return self.finish()
 
-    def _result(self, sheet, number, key):
-        result = RowResult(sheet, number, key)
+    def _row(self, sheet, number, values, key_column) -> Row:
+        result = RowResult(sheet.key, number, values.get(key_column, ""))
         self.results.append(result)
-        return result
+        row = Row(sheet, number, values, result)
+        for column in self.tables[sheet.key].cleaned.get(number, []):
+            row.warn(column, _("invisible characters or repeated spaces were removed; it reads “%(value)s”."),
+                     value=values[column])
+        return row
 
     def _unit(self, row):
+        """Every problem of the row at once: a bad code does not hide a bad coordinate."""
         code = row["slug"]
+        bad = True
         if not CODE.fullmatch(code) or len(code) > 60:
-            return row.refuse("slug", _("“%(value)s” is not a unit code: use lower-case English letters, digits and hyphens (at most 60)."), value=code)
-        if code in self.units:
-            return row.refuse("slug", _("the unit code %(value)s is already used in row %(other)s."), value=code, other=self.units[code].result.row)
-        existing = self.db_units.get(code)
+            row.refuse("slug", _("“%(value)s” is not a unit code: use lower-case English letters, digits and hyphens (at most 60)."), value=code)
+            self.bad_units.setdefault(code, row.number)
+        elif code in self.units:
+            row.refuse("slug", _("the unit code %(value)s is already used in row %(other)s."), value=code, other=self.units[code].result.row)
+        else:
+            bad = False
+        existing = None if bad else self.db_units.get(code)
         unit = existing or Unit(slug=code)
         planned = Planned(row.result, unit, existing is None, parent=row["parent"], head=row["head"], row=row)
-        self.units[code] = planned
+        if not bad:
+            self.units[code] = planned
         unit_type = self.types.get(row["type"])
         if unit_type is None:
             row.refuse("type", _("unknown unit type “%(value)s”."), value=row["type"])
@@ -247,6 +268,8 @@ class Check:
             return
         parent_type = self.unit_type_of(code)
         if parent_type is None:
+            if dependents.given_but_refused(self, row, "parent", code):
+                return None
             return row.refuse("parent", _("no unit has the code “%(value)s” (neither in this file nor in the portal)."), value=code)
         if self._cycle(planned):
             return row.refuse("parent", _("the parent units of this row lead back to it."))
@@ -272,27 +295,33 @@ class Check:
 
     def _officer(self, row):
         key, code = row["key"], row["unit"]
+        bad = True
         if not KEY.fullmatch(key) or len(key) > 60:
-            return row.refuse("key", _("“%(value)s” is not an officer code: use English letters, digits and hyphens (at most 60)."), value=key)
-        if key in self.officers:
-            return row.refuse("key", _("the officer code %(value)s is already used in row %(other)s."), value=key, other=self.officers[key].result.row)
-        existing = self.db_officers.get(key)
+            row.refuse("key", _("“%(value)s” is not an officer code: use English letters, digits and hyphens (at most 60)."), value=key)
+        elif key in self.officers:
+            row.refuse("key", _("the officer code %(value)s is already used in row %(other)s."), value=key, other=self.officers[key].result.row)
+        else:
+            bad = False
+        existing = None if bad else self.db_officers.get(key)
         officer = existing or Officer(key=key)
         planned = Planned(row.result, officer, existing is None, parent=code, row=row)
-        self.officers[key] = planned
+        if not bad:
+            self.officers[key] = planned
         unit_type = self.unit_type_of(code)
         if unit_type is None:
-            return row.refuse("unit", _("no unit has the code “%(value)s” (neither in this file nor in the portal)."), value=code)
-        if existing and existing.unit.slug != code:
+            if not dependents.given_but_refused(self, row, "unit", code):
+                row.refuse("unit", _("no unit has the code “%(value)s” (neither in this file nor in the portal)."), value=code)
+        elif existing and existing.unit.slug != code:
             return row.refuse("unit", _("this officer serves in %(current)s; to move them, retire them there and add them here."), current=existing.unit.slug)
-        if existing is None and not self.manages(code):
-            return row.refuse("unit", _("you may not add officers to %(value)s."), value=code)
+        elif existing is None and not self.manages(code):
+            row.refuse("unit", _("you may not add officers to %(value)s."), value=code)
         for name in OFFICER_TEXT:
             self._text(row, planned, name, Officer)
         if not existing and not row["first_name"]:
             row.refuse("first_name", _("a new officer needs a first name."))
         self._rank(row, planned)
-        self._line_of_work(row, planned, unit_type)
+        if unit_type is not None:
+            self._line_of_work(row, planned, unit_type)
         self._email(row, planned, "email")
         if row["aliases"]:
             aliases = [a.strip() for a in re.split(r"[,;]", row["aliases"]) if a.strip()]
@@ -347,6 +376,7 @@ class Check:
         return self.db_officers.get(key)
 
     def _user(self, row, seen_roles):
+        self.user_rows.append(row)
         check_user_row(self, row, seen_roles)
 
     # -- the outcome -------------------------------------------------------------------------
@@ -363,7 +393,8 @@ class Check:
         for result in self.results:
             counts[result.action] += 1
             sheets.setdefault(result.sheet, {CREATE: 0, UPDATE: 0, UNCHANGED: 0, REFUSE: 0})[result.action] += 1
-        return {**counts, "sheets": sheets, "rows": len(self.results)}
+        warned = sum(1 for result in self.results if result.warnings)
+        return {**counts, "sheets": sheets, "rows": len(self.results), "warned": warned, "warnings": self.warnings}
 
     @property
     def refused(self) -> bool:

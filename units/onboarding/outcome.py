@@ -14,10 +14,11 @@ class RowResult:
     action: str = UNCHANGED
     changes: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # imported anyway, but the importer should know
 
     def as_json(self) -> dict:
         return {"sheet": self.sheet, "row": self.row, "key": self.key, "action": self.action,
-                "changes": self.changes, "errors": self.errors}
+                "changes": self.changes, "errors": self.errors, "warnings": self.warnings}
 
 
 @dataclass
@@ -32,5 +33,5 @@ class Planned:
     row: object = None
 
     def __post_init__(self):
-        if self.new:
+        if self.new and self.result.action != REFUSE:  # a row refused before its object was planned stays so
             self.result.action = CREATE

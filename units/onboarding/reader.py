@@ -8,6 +8,7 @@ columns) raise FileProblem with a Thai message naming the file, sheet and column
 import csv
 import datetime
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -25,6 +26,28 @@ class Table:
     sheet: Sheet
     source: str  # file (and sheet) name, for messages
     rows: list = field(default_factory=list)  # [(row number as the spreadsheet shows it, {key: text})]
+    cleaned: dict = field(default_factory=dict)  # {row number: [column keys whose text was tidied]}
+
+
+class Tables(dict):
+    """{sheet key: Table}, and what the file held that was not read (named in the dry run's report)."""
+
+    def __init__(self):
+        super().__init__()
+        self.warnings: list[str] = []
+
+
+# Characters a copy from a web page or a Word file leaves in Thai text: invisible in the cell, yet they
+# make "สน.บึงกุ่ม" and "สน.บึง​กุ่ม" two names (searches and the public page then miss one).
+INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+ODD_SPACES = re.compile("[\u00a0\u2007\u202f\u3000]")
+REPEATED_SPACES = re.compile("[ \t]{2,}")
+
+
+def tidy(text: str) -> str:
+    """Thai text as it is meant: no zero-width characters, plain single spaces."""
+    text = ODD_SPACES.sub(" ", INVISIBLE.sub("", text))
+    return REPEATED_SPACES.sub(" ", text).strip()
 
 
 def _text(value) -> str:
@@ -66,7 +89,11 @@ def _table(sheet: Sheet, rows, source: str) -> Table:
     for number, cells in enumerate(rows, start=2):
         values = {key: _text(cells[index]) if index < len(cells) else "" for index, key in mapping.items()}
         if any(value for key, value in values.items() if key != "note"):
-            table.rows.append((number, values))
+            tidied = {key: tidy(value) for key, value in values.items()}
+            changed = [key for key in values if key != "note" and tidied[key] != values[key]]
+            if changed:
+                table.cleaned[number] = changed
+            table.rows.append((number, tidied))
     return table
 
 
@@ -96,7 +123,17 @@ def _sheet_for_header(header: list[str]) -> Sheet | None:
     return None
 
 
-def read_xlsx(name: str, data: bytes) -> list[Table]:
+def _guide_titles() -> set[str]:
+    from django.utils import translation
+
+    titles = set()
+    for language in ("th", "en"):
+        with translation.override(language):
+            titles.add(str(_("How to fill in"))[:31].lower())
+    return titles
+
+
+def read_xlsx(name: str, data: bytes, warnings: list | None = None) -> list[Table]:
     from openpyxl import load_workbook
 
     try:
@@ -109,6 +146,9 @@ def read_xlsx(name: str, data: bytes) -> list[Table]:
             sheet = _sheet_for_title(ws.title)
             if sheet is not None:
                 tables.append(_table(sheet, ws.iter_rows(values_only=True), f"{name} › {ws.title}"))
+            elif warnings is not None and ws.title.strip().lower() not in _guide_titles():
+                warnings.append(_("%(name)s: the sheet “%(sheet)s” is not one of %(sheets)s and was not read.")
+                                % {"name": name, "sheet": ws.title, "sheets": ", ".join(f"“{s.title}”" for s in SHEETS)})
     finally:
         book.close()
     if not tables:
@@ -136,13 +176,13 @@ def read_csv(name: str, data: bytes) -> list[Table]:
     return [_table(sheet, rows, name)]
 
 
-def read(files) -> dict[str, Table]:
+def read(files) -> Tables:
     """[(name, bytes)] → {"units": Table, "officers": Table, "users": Table} (those present)."""
-    tables: dict[str, Table] = {}
+    tables = Tables()
     for name, data in files:
         lower = name.lower()
         if lower.endswith(".xlsx"):
-            found = read_xlsx(name, data)
+            found = read_xlsx(name, data, tables.warnings)
         elif lower.endswith((".csv", ".txt")):
             found = read_csv(name, data)
         else:

@@ -6,23 +6,30 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from units.models import Role
+from units.onboarding import dependents
 from units.onboarding.outcome import CREATE, Planned
 
 
 def check_user_row(check, row, seen_roles) -> None:
+    """Every problem of the row at once (a bad username does not hide an unknown role or unit)."""
     username, code = row["username"], row["unit"]
     try:
         UnicodeUsernameValidator()(username)
         if len(username) > 150:
             raise ValidationError("too long")
     except ValidationError:
-        return row.refuse("username", _("“%(value)s” is not a username: letters, digits and @ . + - _ only (at most 150)."), value=username)
+        row.refuse("username", _("“%(value)s” is not a username: letters, digits and @ . + - _ only (at most 150)."), value=username)
     role = check.role_names.get(row["role"].strip().lower())
     if role is None:
-        return row.refuse("role", _("unknown role “%(value)s”; one of %(roles)s."), value=row["role"],
-                          roles=", ".join(code for code, _label in Role.CHOICES))
-    if check.unit_type_of(code) is None:
-        return row.refuse("unit", _("no unit has the code “%(value)s” (neither in this file nor in the portal)."), value=code)
+        row.refuse("role", _("unknown role “%(value)s”; one of %(roles)s."), value=row["role"],
+                   roles=", ".join(code for code, _label in Role.CHOICES))
+    unit_type = check.unit_type_of(code)
+    if unit_type is None and not dependents.given_but_refused(check, row, "unit", code):
+        row.refuse("unit", _("no unit has the code “%(value)s” (neither in this file nor in the portal)."), value=code)
+    if role is not None and unit_type is not None:
+        _role_fits(row, role, unit_type)
+    if row.refused:
+        return
     if (username, code, role) in seen_roles:
         return row.refuse("role", _("the same login, unit and role are already in row %(other)s."), other=seen_roles[(username, code, role)])
     seen_roles[(username, code, role)] = row.number
@@ -44,6 +51,18 @@ def check_user_row(check, row, seen_roles) -> None:
         row.result.changes.append(str(row.sheet.column("role").label))
     if first and planned.new and not row.refused:
         check.invite.append((planned, code))
+
+
+def _role_fits(row, role, unit_type) -> None:
+    """A supervisor oversees the units below: a station has none (refused). The item roles work on a
+    unit's own OIT items: a bureau or division publishes none, so the role gives nothing to do (warned)."""
+    label = dict(Role.CHOICES)[role]
+    if role == Role.SUPERVISOR and unit_type.publishes_oit:
+        row.refuse("role", _("a %(type)s has no units below it to supervise; give “%(role)s” on the division or bureau above it."),
+                   type=unit_type, role=label)
+    elif role in Role.ITEM_ROLES and not unit_type.publishes_oit:
+        row.warn("role", _("a %(type)s publishes no OIT items of its own, so “%(role)s” gives nothing to do there; "
+                           "did you mean a station or unit below it?"), type=unit_type, role=label)
 
 
 def _officer(check, row, planned, username):

@@ -60,7 +60,9 @@ def batch_view(request, pk):
     batch = _batch_for(request, pk)
     refused = [r for r in batch.report if r["action"] == "refuse"]
     others = [r for r in batch.report if r["action"] != "refuse"]
+    warned = [r for r in others if r.get("warnings")]  # a refused row shows its warnings with its errors
     context = {"batch": batch, "refused": refused, "others": others[:SHOWN_ROWS], "hidden": max(0, len(others) - SHOWN_ROWS),
+               "warned": warned, "file_warnings": batch.summary.get("warnings", []) if batch.summary else [],
                "sheets": {s.key: s.title for s in columns.SHEETS}}
     template = "units/partials/import_batch.html" if request.headers.get("HX-Request") else "units/import_batch.html"
     return render(request, template, context)

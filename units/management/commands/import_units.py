@@ -43,7 +43,11 @@ class Command(BaseCommand):
                 continue
             detail = "; ".join(result.errors) or ", ".join(result.changes)
             self.stdout.write(f"{result.sheet} {result.row} {result.key}: {result.action} {detail}".rstrip())
+            for warning in result.warnings:
+                self.stdout.write(f"  ⚠ {warning}")
         summary = check.summary
+        for warning in summary["warnings"]:  # about the file: sheets not read
+            self.stdout.write(f"⚠ {warning}")
         self.stdout.write(f"rows={summary['rows']} create={summary['create']} update={summary['update']} "
                           f"unchanged={summary['unchanged']} refuse={summary['refuse']}")
         if check.refused:

@@ -203,14 +203,16 @@ class Command(BaseCommand):
         division = Unit.objects.filter(slug__startswith="pr-1-").order_by("path").first().slug
         self.stdout.write(f"\npages (median of {RUNS}, gunicorn production mode; queries counted in-process)")
         pages = [
-            ("overview: national (the bureaus)", "/staff/units/rtp/overview/2567/", hq, "hq-supervisor"),
+            ("overview: national, as it opens (1,564 units worst first)", "/staff/units/rtp/overview/2567/", hq,
+             "hq-supervisor"),
+            ("overview: national, by bureau", "/staff/units/rtp/overview/2567/?level=1&sort=tree", hq, "hq-supervisor"),
             ("overview: national, 1,564 units by readiness", "/staff/units/rtp/overview/2567/?level=3&sort=readiness",
              hq, "hq-supervisor"),
             ("overview: national, below the pass mark, worst first", "/staff/units/rtp/overview/2567/?outlook=below&sort=score",
              hq, "hq-supervisor"),
             (f"overview: one division ({division})", f"/staff/units/{division}/overview/2567/", hq, "hq-supervisor"),
             ("heatmap: national", "/staff/units/rtp/overview/2567/heatmap/", hq, "hq-supervisor"),
-            ("export: national stations, Excel", "/staff/units/rtp/overview/2567/export.xlsx?level=3", hq, "hq-supervisor"),
+            ("export: national stations, Excel (as it opens)", "/staff/units/rtp/overview/2567/export.xlsx", hq, "hq-supervisor"),
         ]
         for label, path, cookie, username in pages:
             ms, size = self._timed(path, cookie)
