@@ -283,6 +283,11 @@ def test_the_briefing_photos_close_the_measures_document_under_their_caption(db,
     assert document.blocks[-3].text.startswith("วันที่") and not any(isinstance(b, doc.Image) for b in before.blocks)
     pdf = render(document, "pdf")
     last = PdfReader(io.BytesIO(pdf)).pages[-1]
-    assert len(last.images) >= 1 and squash("ผกก. ชี้แจง") in squash(pdf_engines.pdfium_pages(pdf)[-1])
+    last_text = squash(pdf_engines.pdfium_pages(pdf)[-1])
+    assert len(last.images) >= 1 and squash("ผกก. ชี้แจง") in last_text
+    assert squash(document.blocks[-3].text) in last_text  # the caption and date on the photos' page
+    word = docx.Document(io.BytesIO(render(document, "docx")))
+    dated = [p for p in word.paragraphs if p.text.startswith("วันที่")][-1]
+    assert dated.text == document.blocks[-3].text and dated.paragraph_format.keep_with_next
     shapes = len(docx.Document(io.BytesIO(render(document, "docx"))).inline_shapes)
     assert shapes == len(docx.Document(io.BytesIO(render(before, "docx"))).inline_shapes) + 2

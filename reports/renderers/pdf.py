@@ -143,7 +143,8 @@ def _blocks(document: doc.Document) -> list[dict]:
         if isinstance(block, doc.Heading):
             blocks.append({"type": "heading", "text": block.text, "level": min(max(block.level, 2), 4)})
         elif isinstance(block, doc.Paragraph):
-            blocks.append({"type": "paragraph", "text": block.text, "align": block.align, "bold": block.bold})
+            blocks.append({"type": "paragraph", "text": block.text, "align": block.align, "bold": block.bold,
+                           "keep": block.keep_with_next})
         elif isinstance(block, doc.Table):
             blocks.append(_table(block, document.landscape))
         elif isinstance(block, doc.Image):
