@@ -177,11 +177,13 @@ def _briefing(plan, printer) -> list:
 
 
 def _briefing_caption(plan, printer) -> list:
-    blocks = _paragraphs(plan.briefing_title)
+    """The briefing's caption and date at the end, and its photos under them (the seed's last page)."""
+    photos = [doc.Image(photo_jpeg(photo), caption=photo.caption) for photo in plan.briefing_photos.for_document()]
+    blocks = _paragraphs(plan.briefing_title, keep_with_next=bool(photos))  # on the page of the photos
     if plan.briefing_date:
         place = f" ณ {plan.briefing_place}" if plan.briefing_place else ""
-        blocks.append(doc.Paragraph(f"วันที่ {printer.date(plan.briefing_date, 'full')}{place}"))
-    return blocks
+        blocks.append(doc.Paragraph(f"วันที่ {printer.date(plan.briefing_date, 'full')}{place}", keep_with_next=bool(photos)))
+    return blocks + photos
 
 
 def _analysis(plan) -> list:

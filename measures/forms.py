@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ita_portal.lib.forms import BuddhistDateField, MultipleFileField, MultipleFileInput
-from measures.models import Activity, CalendarPhase, Measure, MeasurePlan, SurveyQuota, Tracked
+from measures import briefing
+from measures.models import Activity, BriefingPhoto, CalendarPhase, Measure, MeasurePlan, SurveyQuota, Tracked
 from oit_items.rulebook.models import Item
 from units.models import LineOfWork, Officer
 
@@ -54,6 +55,27 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["briefing_chair_officer"].queryset = Officer.objects.filter(unit=unit, is_active=True)
         self.fields["briefing_chair_officer"].label_from_instance = lambda o: o.display_name
+        # The briefing's photos, after its caption (briefing_title): new ones to add, the plan's own to remove.
+        fields = list(self.fields.items())
+        at = [name for name, _field in fields].index("briefing_title") + 1
+        photos = self.instance.briefing_photos.all() if self.instance.pk else BriefingPhoto.objects.none()
+        extra = [("briefing_photos", PhotoField(label=_("Photos of the briefing (JPEG, PNG, WebP)"), required=False,
+                                                help_text=_("Printed under the briefing's caption at the end of the document."))),
+                 ("briefing_photo_caption", forms.CharField(label=_("Caption of the new photos"), max_length=300,
+                                                            required=False))]
+        if photos:
+            remove = forms.ModelMultipleChoiceField(label=_("Remove photos of the briefing"), queryset=photos,
+                                                    required=False, widget=forms.CheckboxSelectMultiple)
+            remove.label_from_instance = lambda p: f"{p.original_name} ({p.caption})" if p.caption else p.original_name
+            extra.append(("remove_briefing_photos", remove))
+        self.fields = dict(fields[:at] + extra + fields[at:])
+
+    def clean_briefing_photos(self):
+        photos = self.cleaned_data.get("briefing_photos") or []
+        kept = self.instance.briefing_photos.count() if self.instance.pk else 0
+        if kept + len(photos) > briefing.MAX_PHOTOS:
+            raise forms.ValidationError(_("At most %(count)d photos of the briefing.") % {"count": briefing.MAX_PHOTOS})
+        return photos
 
 
 class EitLinkForm(forms.ModelForm):

@@ -348,6 +348,37 @@ class ProgressPhoto(StoredFile):
         return self.caption or self.original_name
 
 
+def briefing_photo_path(instance, filename):
+    return f"measures/briefing/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class BriefingPhotoQuerySet(models.QuerySet):
+    def for_document(self):
+        return self.order_by("pk")
+
+
+class BriefingPhoto(StoredFile):
+    """A photo of the head's briefing, printed under its caption at the end of the O24 document (as
+    the seed has them); stored as validated (re-encoded, without metadata)."""
+
+    plan = models.ForeignKey(MeasurePlan, on_delete=models.CASCADE, related_name="briefing_photos")
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    file = models.FileField(upload_to=briefing_photo_path, max_length=200)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BriefingPhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "pk"]
+        verbose_name = _("briefing photo")
+        verbose_name_plural = _("briefing photos")
+
+    def __str__(self):
+        return self.caption or self.original_name
+
+
 class ReminderSent(models.Model):
     """One reminder e-mail per recipient, unit and day, however often the task runs."""
 

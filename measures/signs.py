@@ -165,7 +165,7 @@ def html(kind: str, plan: MeasurePlan) -> str:
 
 def render(kind: str, plan: MeasurePlan) -> bytes:
     HTML = weasyprint_html()  # reports.renderers.pdf also quietens WeasyPrint's logging
-    return thai_fonts.fix_to_unicode(HTML(string=html(kind, plan)).write_pdf())
+    return HTML(string=html(kind, plan)).write_pdf(finisher=thai_fonts.fix_to_unicode)
 
 
 def file_name(kind: str, plan: MeasurePlan) -> str:

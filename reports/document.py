@@ -107,6 +107,7 @@ class Paragraph:
     text: str
     align: str = "left"  # left, center, right
     bold: bool = False
+    keep_with_next: bool = False  # on the same page as what follows (a caption above its pictures)
 
 
 @dataclass

@@ -17,6 +17,7 @@ import pytest
 from reports import builders
 from reports import document as doc
 from reports.renderers import layout, render
+from reports.renderers import pdf as pdf_renderer
 from tests import pdf_engines
 from tests.conftest import require
 from tests.documents_support import MONTH, difficult_unit, long_text
@@ -113,6 +114,15 @@ def test_pdf_lines_break_only_between_words_in_every_engine():
         assert not split_words(lines, words), (engine, split_words(lines, words)[:5])
     text = " ".join(page_lines(pdf_engines.pdfium_pages(pdf)))
     assert "12,400.00" in text and "74,400.00" in text and "\u200b" not in text
+
+
+def test_a_cell_is_plain_text_with_spans_only_for_words_pango_would_break():
+    """Zero-width spaces between words; a nowrap span only round a word that Pango (libthai) would
+    break inside: a span per word made WeasyPrint lay out O7 three times slower."""
+    assert pdf_renderer.cell_html("ไปกรุงเทพมหานครและดื่มน้ำ 12,500.00 บาท\nบรรทัดสอง") == (
+        'ไป\u200b<span class="w">กรุงเทพมหานคร</span>\u200bและ\u200bดื่ม\u200bน้ำ 12,500.00 บาท<br>บรรทัด\u200bสอง')
+    html = pdf_renderer.html(long_rows_document(6))
+    assert html.count('<span class="w">') < html.count("\u200b") / 3
 
 
 def test_word_marks_word_boundaries_and_never_inside_numbers():
@@ -328,7 +338,10 @@ def test_the_skr1_beside_amounts_of_millions_breaks_no_word(media_root):
     assert all(amount in " ".join(lines) for amount in ("12,500,000.00", "12,350,000.00"))
 
 
-CELL_TEXT = "รายงานเดือนมีนาคม ๒๕๖๗ อยู่ในไฟล์เดิมหน้า ๓ ที่ส่ง อนุมัติโดย ผู้บังคับบัญชา"
+# Words ending in a mark before the next word (อยู่|ใน), in plain text and in nowrap spans (น้ำเต้าหู้|ใน,
+# which Pango would break inside).
+CELL_TEXT = ("รายงานเดือนมีนาคม ๒๕๖๗ อยู่ในไฟล์เดิมหน้า ๓ ที่ส่ง อนุมัติโดย ผู้บังคับบัญชา "
+             "ดื่มน้ำเต้าหู้ในตอนเช้า ช่วงอายุที่ห้วงทุกข์ในใจ พร้อมญาติไปกรุงเทพมหานคร")
 
 
 def _cell_pdf() -> bytes:
@@ -345,9 +358,8 @@ def test_table_cells_copy_out_exactly_in_the_browsers_engines():
         assert "".join(CELL_TEXT.split()) in "".join("".join(engine(pdf)).split()), engine.__name__
 
 
-@pytest.mark.xfail(strict=True, reason="known defect: poppler (pdftotext, evince) puts a word-final Thai mark after the "
-                   "next word's first letter (อยูใ่น) since each word of a cell is its own nowrap span; PDFium and "
-                   "pdf.js are right. Strict: this fails the day it is fixed, so that the mark is removed.")
 def test_table_cells_copy_out_exactly_in_poppler():
+    """poppler (pdftotext, evince) too: with a cell's words in one run of text (zero-width spaces
+    between them, not a <wbr> element and a span per word) its word-final marks stay in place."""
     pdf = _cell_pdf()
     assert "".join(CELL_TEXT.split()) in "".join("".join(pdf_engines.poppler_pages(pdf)).split())

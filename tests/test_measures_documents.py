@@ -13,6 +13,7 @@ from measures import documents, indicators, kinds, progress
 from measures.models import Measure, MeasurePlan
 from oit_items.evidence.models import Evidence, ItemPeriod
 from oit_items.rulebook.models import Item
+from reports import document as doc
 from reports import jobs
 from reports.models import RenderJob
 from reports.renderers import render
@@ -260,3 +261,33 @@ def test_the_report_on_the_measures_ends_with_the_heads_acknowledgement(db):
     assert [s.title for s in closing.signers] == ["ผู้รายงาน", "หัวหน้าหน่วย"] and "ทราบ" in closing.signers[1].note
     text = squash("".join(pdf_engines.poppler_pages(render(document, "pdf"))[-1:]))
     assert squash("ทราบ / สั่งการ") in text and squash("ผู้รายงาน") in text and squash("(ลงชื่อ)") in text
+
+
+def test_the_briefing_photos_close_the_measures_document_under_their_caption(db, media_root):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ita_portal.lib import stored
+    from measures.models import BriefingPhoto
+
+    plan = documents.plan_queryset().get(unit__slug="sn-buengkum", fiscal_year=FY)
+    before = documents.measures_document(plan)
+    with stored.atomic():
+        for checked in progress.validate_photos([SimpleUploadedFile(f"ประชุม {n}.jpg", jpeg()) for n in range(2)]):
+            photo = BriefingPhoto(plan=plan, caption="ผกก. ชี้แจง", original_name=checked.original_name,
+                                  extension=checked.extension, content_type=checked.content_type, sha256=checked.sha256)
+            stored.store(photo, checked, thumbnail_field=None)
+            photo.save()
+    document = documents.measures_document(documents.plan_queryset().get(pk=plan.pk))
+    images = [b for b in document.blocks if isinstance(b, doc.Image)]
+    assert len(images) == 2 and document.blocks[-2:] == images and images[0].caption == "ผกก. ชี้แจง"
+    assert document.blocks[-3].text.startswith("วันที่") and not any(isinstance(b, doc.Image) for b in before.blocks)
+    pdf = render(document, "pdf")
+    last = PdfReader(io.BytesIO(pdf)).pages[-1]
+    last_text = squash(pdf_engines.pdfium_pages(pdf)[-1])
+    assert len(last.images) >= 1 and squash("ผกก. ชี้แจง") in last_text
+    assert squash(document.blocks[-3].text) in last_text  # the caption and date on the photos' page
+    word = docx.Document(io.BytesIO(render(document, "docx")))
+    dated = [p for p in word.paragraphs if p.text.startswith("วันที่")][-1]
+    assert dated.text == document.blocks[-3].text and dated.paragraph_format.keep_with_next
+    shapes = len(docx.Document(io.BytesIO(render(document, "docx"))).inline_shapes)
+    assert shapes == len(docx.Document(io.BytesIO(render(before, "docx"))).inline_shapes) + 2

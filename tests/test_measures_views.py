@@ -182,3 +182,27 @@ def test_a_year_without_a_plan_gets_one_for_its_eit_address(client, users, other
     url = "/staff/units/imm-buengkan/measures/2590/eit-link/"
     assert client.post(url, {"eit_survey_url": SURVEY}).status_code == 302
     assert MeasurePlan.objects.get(unit=other_unit, fiscal_year=2590).eit_survey_url == SURVEY
+
+
+def test_the_briefing_photos_are_attached_on_the_plans_form_and_removed_there(client, users, plan, media_root,
+                                                                            django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.conftest import make_pdf
+    from tests.data.measures_files import jpeg
+
+    client.force_login(users["commander"])
+    data = {"title": plan.title, "print_calendar": "on", "briefing_photo_caption": "ผกก. ชี้แจงแก่เจ้าหน้าที่"}
+    photos = [SimpleUploadedFile("ประชุม 1.jpg", jpeg()), SimpleUploadedFile("ประชุม 2.png", jpeg(fmt="PNG"))]
+    assert client.post(BASE + "edit/", {**data, "briefing_photos": photos}).status_code == 302
+    stored = list(plan.briefing_photos.all())
+    assert [p.original_name for p in stored] == ["ประชุม 1.jpg", "ประชุม 2.png"]
+    assert all(p.caption == "ผกก. ชี้แจงแก่เจ้าหน้าที่" and "ประชุม" not in p.file.name for p in stored)
+    refused = client.post(BASE + "edit/", {**data, "briefing_photos": [SimpleUploadedFile("x.jpg", make_pdf())]})
+    assert refused.status_code == 400 and plan.briefing_photos.count() == 2  # checked by content, like any upload
+    page = client.get(BASE + "edit/").content.decode()
+    assert 'name="remove_briefing_photos"' in page and "ประชุม 1.jpg" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(BASE + "edit/", {**data, "remove_briefing_photos": [stored[0].pk]}).status_code == 302
+    assert list(plan.briefing_photos.all()) == stored[1:]
+    assert not stored[0].file.storage.exists(stored[0].file.name)  # the file goes with its row

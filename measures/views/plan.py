@@ -4,10 +4,12 @@ from django.db.models import Count, Max
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from ita_portal.lib.uploads import UploadRejected
+from measures import briefing, progress
 from measures.forms import PlanForm
 from measures.models import Measure, MeasurePlan
 from measures.permissions import get_unit_measures_for
-from measures.views.common import base_context, check_year, current_fiscal_year
+from measures.views.common import base_context, check_year, current_fiscal_year, refuse_unsafe_names
 from units.signals import unit_details_changed
 
 DEFAULT_TITLE = "มาตรการยกระดับคุณธรรมและความโปร่งใสภายในหน่วยงาน"  # the document's title, in Thai
@@ -50,9 +52,10 @@ def plan_edit(request, slug, fiscal_year):
     unit, rights = get_unit_measures_for(request.user, slug, "edit")
     plan = (MeasurePlan.objects.filter(unit=unit, fiscal_year=fiscal_year).first()
             or MeasurePlan(unit=unit, fiscal_year=fiscal_year, title=DEFAULT_TITLE))
-    form = PlanForm(request.POST or None, instance=plan, unit=unit)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    form = PlanForm(request.POST or None, request.FILES or None, instance=plan, unit=unit)
+    if request.method == "POST":
+        refuse_unsafe_names(request, form, "briefing_photos")
+    if request.method == "POST" and form.is_valid() and _saved(form):
         if "eit_survey_url" in form.changed_data:
             unit_details_changed.send(sender=type(unit), unit=unit)  # the unit's public home page shows the EIT survey address
         messages.success(request, _("Saved."))
@@ -60,3 +63,15 @@ def plan_edit(request, slug, fiscal_year):
     context = base_context(unit, plan if plan.pk else None, rights, fiscal_year, "plan")
     context.update(form=form, heading=_("Plan and document texts"))
     return render(request, "measures/form.html", context, status=400 if request.method == "POST" else 200)
+
+
+def _saved(form) -> bool:
+    """The plan with its briefing photos (each checked like any upload), or the form with the reason."""
+    data = form.cleaned_data
+    try:
+        photos = progress.validate_photos(data.get("briefing_photos") or [])
+        briefing.save_plan(form, photos, data.get("briefing_photo_caption", ""), data.get("remove_briefing_photos") or [])
+    except UploadRejected as rejected:  # StorageFailed too: nothing of the plan is kept, the form stays filled in
+        form.add_error("briefing_photos", rejected.message)
+        return False
+    return True

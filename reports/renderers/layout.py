@@ -10,9 +10,9 @@ as wide as its widest value; a text column is at least as wide as its longest wo
 by PyThaiNLP), so that lines break between words and a word is broken only when it is wider than a
 third of the page; the rest of the width goes to the columns that hold the most text.
 
-The same words are where lines may break in every format: the PDF keeps each word on one line
-(pdf.cell_html) and the Word file marks the boundaries with zero-width spaces (word.cell_text), so
-that Pango's libthai and LibreOffice's or Word's dictionaries, which cut some words differently
+The same words are where lines may break in every format: both the PDF (pdf.cell_html, which also
+keeps on one line each word Pango would break inside) and the Word file (word.cell_text) mark the
+boundaries with zero-width spaces, so that Pango's libthai and LibreOffice's or Word's dictionaries, which cut some words differently
 ("กรุงเทพมหา|นคร"), all break where PyThaiNLP does.
 """
 

@@ -4,6 +4,7 @@ tree, language, title), and PDF/A-2u for archiving (every font embedded, every g
 text, sRGB output intent, XMP metadata)."""
 
 import base64
+import functools
 import logging
 import re
 
@@ -39,26 +40,67 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+ZWSP = "\u200b"  # a break opportunity between two words; drawn as nothing, copied out as nothing
+
+
 def cell_html(text: str, width_pt: float | None = None, size_pt: float = 12, bold: bool = False) -> str:
     """A table cell's escaped text that breaks lines only between its words (layout.words: PyThaiNLP's
-    Thai words, numbers whole): each word is kept on one line and a break is allowed between two
-    words (<wbr>; WeasyPrint draws it as a zero-width space that copies out as nothing). A word
-    wider than the cell (width_pt) may still break inside, numbers never. Line breaks are kept."""
-    lines = []
+    Thai words, numbers whole). A zero-width space marks every boundary between two words, and the
+    few words that Pango (libthai) would itself break inside ("กรุงเทพ|มหา|นคร") are each kept on one
+    line by a nowrap span; the rest stays plain text, one run per line, which WeasyPrint lays out
+    several times faster than a span per word and which poppler reads in order. A word wider than
+    the cell (width_pt) may still break inside, numbers never. Line breaks are kept."""
     room = (width_pt - layout.PADDING_PT) if width_pt else None
-    for pieces in layout.break_pieces(text):
-        html, previous = [], " "
-        for piece in pieces:
-            if piece == " ":
-                html.append(" ")
-            else:
-                if previous != " ":
-                    html.append("<wbr>")
-                whole = any(ch.isdigit() for ch in piece) or room is None or layout.text_width(piece, size_pt, bold) <= room
-                html.append(f'<span class="{"w" if whole else "long"}">{escape(piece)}</span>')
-            previous = piece
-        lines.append("".join(html))
-    return mark_safe("<br>".join(lines))
+    return mark_safe("<br>".join(_line_html(tuple(pieces), room, size_pt, bold) for pieces in layout.break_pieces(text)))
+
+
+@functools.lru_cache(maxsize=8192)
+def _line_html(pieces: tuple[str, ...], room: float | None, size_pt: float, bold: bool) -> str:
+    tokens = []  # (piece index or None for a zero-width space, text)
+    for i, piece in enumerate(pieces):
+        if i and piece != " " and pieces[i - 1] != " ":
+            tokens.append((None, ZWSP))
+        tokens.append((i, piece))
+    keep = {i for i, piece in enumerate(pieces) if piece != " " and (
+        room is None or any(ch.isdigit() for ch in piece) or layout.text_width(piece, size_pt, bold) <= room)}
+    nowrap: set[int] = set()
+    while True:  # a span splits the text Pango analyses: look again at the runs beside a new span
+        found = {i for run in _runs(tokens, nowrap) for i in _broken_inside(run) if i in keep} - nowrap
+        if not found:
+            break
+        nowrap |= found
+    return "".join(f'<span class="w">{escape(text)}</span>' if i in nowrap else escape(text) for i, text in tokens)
+
+
+def _runs(tokens, nowrap):
+    """The stretches of plain text between the nowrap spans: each is one text box that Pango breaks."""
+    run = []
+    for token in tokens:
+        if token[0] in nowrap:
+            yield run
+            run = []
+        else:
+            run.append(token)
+    yield run
+
+
+def _broken_inside(run) -> list[int]:
+    """The pieces of a run of text inside which Pango finds a line-break opportunity."""
+    breaks, inside, offset = _pango_breaks("".join(text for _, text in run)), [], 0
+    for i, text in run:
+        if i is not None and any(offset < b < offset + len(text) for b in breaks):
+            inside.append(i)
+        offset += len(text)
+    return inside
+
+
+@functools.lru_cache(maxsize=8192)
+def _pango_breaks(text: str) -> tuple[int, ...]:
+    """Where Pango, as WeasyPrint lays out Thai text (lang th), may break a line of text."""
+    from weasyprint.text.line_break import get_log_attrs
+
+    attrs = get_log_attrs(text, "th")
+    return tuple(i for i in range(1, len(text)) if attrs[i].is_line_break)
 
 
 def _image(image: doc.Image, landscape: bool) -> dict:
@@ -101,7 +143,8 @@ def _blocks(document: doc.Document) -> list[dict]:
         if isinstance(block, doc.Heading):
             blocks.append({"type": "heading", "text": block.text, "level": min(max(block.level, 2), 4)})
         elif isinstance(block, doc.Paragraph):
-            blocks.append({"type": "paragraph", "text": block.text, "align": block.align, "bold": block.bold})
+            blocks.append({"type": "paragraph", "text": block.text, "align": block.align, "bold": block.bold,
+                           "keep": block.keep_with_next})
         elif isinstance(block, doc.Table):
             blocks.append(_table(block, document.landscape))
         elif isinstance(block, doc.Image):
@@ -152,6 +195,6 @@ def weasyprint_html():
 def render(document: doc.Document) -> bytes:
     HTML = weasyprint_html()
     # Tagged (a structure tree, the document's language and title shown as the window title) so
-    # that screen readers get headings, tables and their headers; fix_to_unicode keeps the tags.
-    pdf = HTML(string=html(document)).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
-    return thai_fonts.fix_to_unicode(pdf)
+    # that screen readers get headings, tables and their headers; the Thai font maps are fixed
+    # while the file is written (thai_fonts.fix_to_unicode), so the PDF/A file is WeasyPrint's own.
+    return HTML(string=html(document)).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, finisher=thai_fonts.fix_to_unicode)

@@ -15,14 +15,13 @@ So (a) a copy of Laksaman (the TLWG font metric-compatible with the government's
 one ligature glyph per "NIKHAHIT [tone] SARA AA" sequence that HarfBuzz produces, drawn with the
 same outlines: each ligature stands for exactly "[tone]ำ", and every glyph of the font for exactly
 one text. Ligatures are named as the Adobe Glyph List names ligatures (uni0E490E33.am3 is ้ำ), so
-(b) the ToUnicode map of those fonts in the finished PDF is rewritten from the glyph names alone,
+(b) the ToUnicode map of those fonts is rewritten from the glyph names alone, as the PDF is written,
 complete and non-empty. The patched fonts are built once per machine into a cache directory from
 the installed fonts-thai-tlwg files.
 """
 
 import functools
 import hashlib
-import io
 import logging
 import os
 import re
@@ -279,7 +278,7 @@ def glyph_texts(path: Path) -> dict[int, str]:
     return texts
 
 
-def _cmap_stream(mapping: dict[int, str]) -> bytes:
+def _cmap_lines(mapping: dict[int, str]) -> list[bytes]:
     lines = ["/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap",
              "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
              "/CMapName /Adobe-Identity-UCS def", "/CMapType 2 def",
@@ -291,39 +290,23 @@ def _cmap_stream(mapping: dict[int, str]) -> bytes:
         lines += [f"<{gid:04x}> <{text.encode('utf-16-be').hex()}>" for gid, text in batch]
         lines.append("endbfchar")
     lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
-    return "\n".join(lines).encode("ascii")
+    return [line.encode("ascii") for line in lines]
 
 
 _BFCHAR = re.compile(rb"<([0-9a-fA-F]{4})>\s*<([0-9a-fA-F]*)>")
 
 
-def _existing_map(font) -> dict[int, str]:
-    data = font["/ToUnicode"].get_object().get_data()
-    return {int(gid, 16): bytes.fromhex(text.decode()).decode("utf-16-be") for gid, text in _BFCHAR.findall(data)}
-
-
-def fix_to_unicode(pdf: bytes) -> bytes:
-    """Rewrite the ToUnicode maps of the patched fonts in a WeasyPrint PDF, glyph by glyph."""
+def fix_to_unicode(document, pdf) -> None:
+    """A WeasyPrint finisher (write_pdf(finisher=...)): the ToUnicode maps of the patched fonts
+    rewritten glyph by glyph, while WeasyPrint writes the file, before its PDF/A metadata and tags
+    are serialised; no second pass over the finished PDF (a pypdf rewrite cost a second an O7)."""
     fonts = patched_fonts()
-    if not fonts:
-        return pdf
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import NameObject, StreamObject
-
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    seen = set()
-    for page in writer.pages:
-        for ref in page.get("/Resources", {}).get("/Font", {}).values():
-            font = ref.get_object()
-            base = str(font.get("/BaseFont", ""))
-            key = getattr(ref, "idnum", id(font))
-            if key in seen or FAMILY.replace(" ", "-") not in base or "/ToUnicode" not in font:
-                continue
-            seen.add(key)
-            texts = glyph_texts(fonts["bold" if "Bold" in base else "regular"])
-            stream = StreamObject()
-            stream.set_data(_cmap_stream({gid: texts.get(gid, text) for gid, text in _existing_map(font).items()}))
-            font[NameObject("/ToUnicode")] = writer._add_object(stream)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    marker = FAMILY.replace(" ", "-").encode()
+    for font in list(pdf.objects) if fonts else []:
+        if not isinstance(font, dict) or "ToUnicode" not in font or marker not in bytes(font.get("BaseFont", b"")):
+            continue  # (a Type0 font's descendant CIDFont has the name but not the map)
+        stream = pdf.objects[int(font["ToUnicode"].split()[0])]
+        texts = glyph_texts(fonts["bold" if b"Bold" in font["BaseFont"] else "regular"])
+        drawn = {int(gid, 16): bytes.fromhex(text.decode()).decode("utf-16-be")
+                 for gid, text in _BFCHAR.findall(b"\n".join(stream.stream))}
+        stream.stream = _cmap_lines({gid: texts.get(gid, text) for gid, text in drawn.items()})

@@ -436,7 +436,7 @@ def render(document: doc.Document) -> bytes:
             heading = word.add_heading(level=min(max(block.level, 2), 4))
             _run(heading, block.text)
         elif isinstance(block, doc.Paragraph):
-            _paragraph(word, block.text, block.align, block.bold)
+            _paragraph(word, block.text, block.align, block.bold).paragraph_format.keep_with_next = block.keep_with_next or None
         elif isinstance(block, doc.Table):
             _table(word, block, usable_pt, document.landscape)
         elif isinstance(block, doc.Signatures):
