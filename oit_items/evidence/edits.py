@@ -152,7 +152,8 @@ def add_files(period: ItemPeriod, files: list[ValidatedFile], meta: dict, user, 
     with stored.atomic():
         # The period's lock makes two uploads of the same file take turns: the second sees the first.
         period = _locked_period(period)
-        _refuse_beside_none(period)
+        if files:  # adding nothing adds nothing beside a "none"
+            _refuse_beside_none(period)
         if not allow_duplicates and (found := duplicates(period, files)):
             raise Duplicate(found)
         created = []
