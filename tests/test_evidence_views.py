@@ -273,6 +273,7 @@ def test_a_month_declared_none_refuses_evidence_on_every_path(client, users, upl
     assert _declare_none(client, users["responsible"]).status_code == 302
     page = client.get(O15).content.decode()
     assert 'data-blocked="evidence"' in page and "ระบุว่าไม่มี" in page  # the card says why, no upload form there
+    assert f'action="{O15}m10/upload/"' not in page and f'action="{O15}m10/none/"' not in page
     response = upload_files(client, users["responsible"], [("สขร.1 ต.ค.66.pdf", make_pdf())], code="o15")
     assert response.status_code == 409 and "ลบการระบุว่าไม่มีก่อน" in response.content.decode()
     response = client.post(O15 + "m10/upload/", {"about_date": "31/10/2566", "language": "th",
