@@ -356,8 +356,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"client_errors_on_one_line": {"()": "ita_portal.lib.logs.ClientErrorsOnOneLine"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},  # one line per login is noise; lockouts still show
+    "loggers": {
+        "axes": {"level": "WARNING"},  # one line per login is noise; lockouts still show
+        "django.request": {"filters": ["client_errors_on_one_line"]},  # a 403 is one line; a 500 keeps its traceback
+    },
 }
 
 # Evidence uploads and deadlines.

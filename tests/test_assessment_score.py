@@ -242,12 +242,16 @@ def test_the_units_details_move_the_o5_verdict(client, users, station, django_ca
             period = workflow.transition(period, action, user, item_access(user, unit_access(user, station), assignment))
     assert stored(station, "O5").verdict == HASNT  # the demo unit has no contact details
     client.force_login(users["admin"])
-    response = client.post(reverse("unit-edit", args=[station.slug]), {
-        "name_th": station.name_th, "name_en": station.name_en, "short_name_th": station.short_name_th,
-        "short_name_en": station.short_name_en, "address": "ถนนนวมินทร์ เขตบึงกุ่ม", "phone": "02 123 4567",
-        "email": "sn@example.go.th", "latitude": "13.8", "longitude": "100.65", "website": "",
-        "links-TOTAL_FORMS": "0", "links-INITIAL_FORMS": "0"})
+    with django_capture_on_commit_callbacks() as queued:  # the score follows in a job after the commit
+        response = client.post(reverse("unit-edit", args=[station.slug]), {
+            "name_th": station.name_th, "name_en": station.name_en, "short_name_th": station.short_name_th,
+            "short_name_en": station.short_name_en, "address": "ถนนนวมินทร์ เขตบึงกุ่ม", "phone": "02 123 4567",
+            "email": "sn@example.go.th", "latitude": "13.8", "longitude": "100.65", "website": "",
+            "links-TOTAL_FORMS": "0", "links-INITIAL_FORMS": "0"})
     assert response.status_code == 302, response.content.decode()[:2000]
+    assert stored(station, "O5").verdict == HASNT  # not inside the save
+    for callback in queued:  # what the worker does: oit_items.tasks.refresh_unit_scores
+        callback()
     assert stored(station, "O5").verdict == HAS
 
 

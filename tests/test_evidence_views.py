@@ -1,15 +1,22 @@
+import datetime
 import io
 import urllib.parse
 import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from oit_items.evidence.models import Evidence, ItemPeriod, Revision
+from ita_portal.lib.uploads import validate_upload
+from oit_items.evidence import checks, workflow
+from oit_items.evidence import edits as evidence_service
+from oit_items.evidence.models import Assignment, Evidence, ItemPeriod, Revision
+from oit_items.evidence.permissions import item_access, period_of
 from tests.conftest import make_docx, make_pdf
 from tests.test_upload_validation import bilevel_png
 from units.models import Officer, Role
+from units.permissions import unit_access
 
 BASE = "/staff/units/sn-buengkum/ita/2567/o7/"
 
@@ -250,3 +257,68 @@ def test_item_page_queries_do_not_grow(client, users, upload_files, django_asser
     client.force_login(users["viewer"])
     with django_assert_num_queries(15):
         client.get(BASE)
+
+
+O15 = "/staff/units/sn-buengkum/ita/2567/o15/"
+
+
+def _declare_none(client, user):
+    client.force_login(user)
+    return client.post(O15 + "m10/none/", {"reason": "ไม่มีการจัดซื้อจัดจ้างในเดือนนี้", "about_date": "31/10/2566"})
+
+
+def test_a_month_declared_none_refuses_evidence_on_every_path(client, users, upload_files, media_root):
+    """A month cannot say "none" and hold a file or a link: the form, the JSON upload and the service
+    itself (imports, render jobs) refuse with the reason, and nothing is stored."""
+    assert _declare_none(client, users["responsible"]).status_code == 302
+    page = client.get(O15).content.decode()
+    assert 'data-blocked="evidence"' in page and "ระบุว่าไม่มี" in page  # the card says why, no upload form there
+    assert f'action="{O15}m10/upload/"' not in page and f'action="{O15}m10/none/"' not in page
+    response = upload_files(client, users["responsible"], [("สขร.1 ต.ค.66.pdf", make_pdf())], code="o15")
+    assert response.status_code == 409 and "ลบการระบุว่าไม่มีก่อน" in response.content.decode()
+    response = client.post(O15 + "m10/upload/", {"about_date": "31/10/2566", "language": "th",
+                                                  "files": [SimpleUploadedFile("a.pdf", make_pdf())]},
+                           headers={"accept": "application/json", "x-requested-with": "XMLHttpRequest"})
+    assert response.status_code == 409 and "ลบการระบุว่าไม่มีก่อน" in response.json()["errors"][0]
+    response = client.post(O15 + "m10/link/", {"url": "https://gprocurement.go.th", "title": "ประกาศ",
+                                               "about_date": "31/10/2566", "language": "th"})
+    assert response.status_code == 409 and "ลบการระบุว่าไม่มีก่อน" in response.content.decode()
+    period = ItemPeriod.objects.get(item__code="O15", month__month=10)
+    with pytest.raises(evidence_service.EvidenceError):
+        evidence_service.add_files(period, [validate_upload(SimpleUploadedFile("a.pdf", make_pdf()))],
+                                   {"about_date": period.month}, users["admin"])
+    assert list(period.evidence.values_list("kind", flat=True)) == ["none"] and stored_files(media_root) == []
+
+
+def test_evidence_first_then_none_is_refused_and_the_card_says_why(client, users):
+    client.force_login(users["responsible"])
+    client.post(O15 + "m10/link/", {"url": "https://gprocurement.go.th", "title": "ประกาศ", "about_date": "31/10/2566",
+                                    "language": "th"})
+    assert 'data-blocked="none"' in client.get(O15).content.decode()
+    response = _declare_none(client, users["responsible"])
+    assert response.status_code == 400 and "มีหลักฐานอยู่แล้ว" in response.content.decode()
+    assert list(ItemPeriod.objects.get(item__code="O15", month__month=10).evidence.values_list("kind", flat=True)) == ["link"]
+
+
+def test_a_month_already_holding_both_fails_its_check_and_cannot_be_submitted(client, users):
+    """Data from before the refusal: the check shows it on the card, and no step forward passes it."""
+    client.force_login(users["responsible"])
+    client.post(O15 + "m10/link/", {"url": "https://gprocurement.go.th", "title": "ประกาศ", "about_date": "31/10/2566",
+                                    "language": "th"})
+    period = ItemPeriod.objects.get(item__code="O15", month__month=10)
+    Evidence.objects.create(item_period=period, kind=Evidence.NONE, title="ไม่มี", reason="ไม่มี",
+                            about_date=datetime.date(2023, 10, 31), created_by=users["responsible"])
+    check = checks.evaluate(period.item, Evidence.objects.by_month(period.unit_id, period.item_id))
+    message = "ระบุว่าไม่มีแต่ก็มีหลักฐาน"
+    assert any(message in f.message for f in check.period(period.month).failures)
+    assert message in client.get(O15).content.decode()  # visible on the card before anyone submits
+    response = client.post(O15 + "m10/submit/", follow=True)
+    assert "ลบอย่างใดอย่างหนึ่งก่อน" in response.content.decode()
+    period.refresh_from_db()
+    assert period.state == ItemPeriod.DRAFT
+    # Nor can a controller pass it with a reason, whatever the state it reached.
+    ItemPeriod.objects.filter(pk=period.pk).update(state=ItemPeriod.SUBMITTED)
+    controller = users["controller"]
+    rights = item_access(controller, unit_access(controller, period.unit), Assignment.objects.get(unit=period.unit, item=period.item))
+    with pytest.raises(workflow.WorkflowError):
+        workflow.transition(period_of(period.unit, period.item, period.month), "check", controller, rights, override="ผ่าน")

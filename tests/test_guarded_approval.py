@@ -137,7 +137,7 @@ def test_bulk_approval_with_each_check_summary(client, users, station, o7, djang
     client.force_login(users["commander"])
     url = reverse("unit-approvals", args=["sn-buengkum"])
     client.get(url)
-    with django_assert_num_queries(7) as few:  # session, user, unit, roles, periods, officer, evidence
+    with django_assert_num_queries(8) as few:  # session, user, unit, roles, periods, officer, evidence, check events
         client.get(url)
     bad = checked(users, station, o7, NOV, [("พ.ย.pdf", make_pdf())])
     also = checked(users, station, o7, DEC, both(DEC))
@@ -228,3 +228,28 @@ def test_who_may_open_the_check_page(client, users, station, o7, upload_files, r
 def test_anonymous_is_sent_to_login(client, db):
     for url in (reverse("unit-approvals", args=["sn-buengkum"]), confirm_url()):
         assert client.get(url)["Location"].startswith("/login/")
+
+
+def test_the_approval_pages_show_how_the_controller_passed_each_period(client, users, station, o7, django_assert_num_queries):
+    """The commander reads the controller's comment and reason for passing failing checks where they
+    approve — the bulk page and the one-period review — not only in the item's history."""
+    failing = approve_period(users, station, o7, OCT, [("รายงาน.pdf", make_pdf())], publish=False)  # no Word file
+    passing = checked(users, station, o7, NOV, both(NOV))
+    reason = "ทดสอบ: ผ่านแม้ผลตรวจอัตโนมัติไม่ผ่าน"  # what approve_period's controller typed
+    client.force_login(users["commander"])
+    for url in (reverse("unit-approvals", args=["sn-buengkum"]), confirm_url("m10")):
+        body = client.get(url).content.decode()
+        assert "ตรวจสอบโดย" in body and "เหตุผลที่ให้ผ่านแม้ผลตรวจอัตโนมัติไม่ผ่าน" in body and reason in body, url
+        assert "ขาดไฟล์ Word ของเดือน ต.ค. 2566" in body  # what failed when the controller passed it
+    reviews = {r.period.pk: r for r in client.get(reverse("unit-approvals", args=["sn-buengkum"])).context["reviews"]}
+    assert reviews[failing.pk].checked.override == reason and reviews[passing.pk].checked.actor == users["controller"]
+    # A comment typed beside the override shows as the controller's comment, the override as the reason.
+    period = approve_period(users, station, o7, DEC, [("ธ.ค.pdf", make_pdf())], publish=False)
+    controller = users["controller"]
+    workflow.transition(period, "return", users["commander"], rights(users["commander"], station, o7), comment="แก้ไข")
+    workflow.transition(period, "submit", users["responsible"], rights(users["responsible"], station, o7))
+    workflow.transition(period, "check", controller, rights(controller, station, o7), comment="ตรวจเนื้อหาครบทุกหน้า",
+                        override="ไฟล์ Word ส่งตามภายหลัง")
+    body = client.get(confirm_url("m12")).content.decode()
+    assert "ความเห็นของผู้ควบคุม:" in body and "ตรวจเนื้อหาครบทุกหน้า" in body and "ไฟล์ Word ส่งตามภายหลัง" in body
+    assert reason not in body  # the earlier check, before the return, is not what was passed now

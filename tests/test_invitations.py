@@ -45,7 +45,7 @@ def test_the_link_sets_the_password_once(client, invited, settings):
     link = link_in(message)
     assert link.startswith(settings.SITE_URL)
     response = accept(client, link)
-    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    assert response.status_code == 302 and response["Location"] == reverse("my-work")  # where a login lands too
     user = get_user_model().objects.get(username="bk-new")
     assert user.check_password("Ch0ose-a-g00d-one")
     invited.refresh_from_db()
@@ -174,3 +174,10 @@ def test_commands_outside_a_request_follow_the_port_make_run_serves(tmp_path, de
         "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "localhost"}
     done = subprocess.run([sys.executable, "-c", SITE_URL_OF], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)
     assert done.stdout.strip() == expected, done.stderr[-1500:]
+
+
+def test_the_password_page_asks_to_confirm_the_new_password_not_an_old_one(client, invited):
+    """Fixed with the password reset (issue 19): the second field's help does not speak of an old password."""
+    response = client.get(path_of(link_in(mail.outbox[-1])), follow=True)
+    body = response.content.decode()
+    assert response.status_code == 200 and 'name="new_password2"' in body and "รหัสผ่านเดิม" not in body

@@ -2,6 +2,7 @@
 the formats each item requires, and the monthly schedule."""
 
 import datetime
+import time
 from decimal import Decimal
 from unittest import mock
 
@@ -246,3 +247,24 @@ def test_the_beat_runs_on_the_render_day():
     entry = settings.CELERY_BEAT_SCHEDULE["reports-previous-month"]
     assert entry["task"] == "reports.tasks.render_previous_month"
     assert entry["schedule"].day_of_month == {settings.REPORTS_RENDER_DAY} == {28}
+
+
+def test_producing_an_unchanged_month_again_makes_no_new_version(entered, station, django_capture_on_commit_callbacks):
+    """Every file of a render shows the same version: with the data unchanged, producing again gives
+    the same bytes in every format (Excel and Word too), so no file gets a version 2 beside a version 1."""
+    ask_for(entered, "procurement_summary", "m10", django_capture_on_commit_callbacks)
+    time.sleep(2.1)  # a ZIP entry's time has a two-second grain; Excel's created/modified, one second
+    ask_for(entered, "procurement_summary", "m10", django_capture_on_commit_callbacks)
+    files = current_files(station, "procurement_summary").select_related("current_revision")
+    assert sorted((e.current_revision.format, e.current_revision.number) for e in files) == [("pdf", 1), ("xlsx", 1)]
+    assert RenderJob.objects.get().attempts == 2
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+def test_office_files_are_the_same_bytes_whenever_rendered(fmt):
+    from reports.renderers import render
+    from tests.test_reports_document import sample
+
+    first = render(sample(), fmt)
+    time.sleep(2.1)
+    assert render(sample(), fmt) == first

@@ -136,3 +136,26 @@ def test_a_refusal_asked_through_htmx_answers_the_row_with_the_reason(client, us
     assert "ยังไม่ได้กำหนดที่อยู่แบบวัด EIT กรุณาบันทึกในหน้าแผนก่อน" in page and "data-refused" in page
     assert page.startswith("<li") and "<html" not in page  # the row htmx swaps in, not the whole page
     assert not RenderJob.objects.filter(unit=other_unit, kind=kinds.SIGN_EIT).exists()
+
+
+@pytest.mark.parametrize("role, linked", [
+    ("responsible", True), ("controller", True), ("commander", True), ("admin", True), ("viewer", True),
+    ("other-admin", False), ("hq-supervisor", False),
+])
+def test_my_work_links_to_the_monthly_reports_of_the_users_units(client, users, role, linked):
+    client.force_login(users[role])
+    response = client.get(reverse("my-work"))
+    page, year = response.content.decode(), response.context["work"].fiscal_year  # the current fiscal year
+    assert (f'href="/staff/units/sn-buengkum/reports/{year}/"' in page) == linked
+    if role == "other-admin":  # their own unit's reports instead
+        assert f'href="/staff/units/imm-buengkan/reports/{year}/"' in page
+
+
+@pytest.mark.parametrize("role", ["responsible", "viewer", "division-supervisor"])
+def test_the_report_items_pages_link_to_the_monthly_reports(client, users, role):
+    client.force_login(users[role])
+    for code, linked in (("o7", True), ("o11", True), ("o15", True), ("o1", False), ("o5", False)):
+        response = client.get(f"/staff/units/sn-buengkum/ita/2567/{code}/")
+        assert response.status_code == 200 and (f'href="{INDEX}"' in response.content.decode()) == linked, code
+    client.force_login(users["other-admin"])
+    assert client.get("/staff/units/sn-buengkum/ita/2567/o7/").status_code == 403

@@ -128,3 +128,24 @@ def test_assets_are_served_by_the_portal_not_a_cdn(db, client):
     assert external == []
     for path in BASE_DIR.glob("templates/**/*.html"):
         assert not re.search(r'(?:src|href)="(?:https?:)?//', path.read_text(encoding="utf-8")), path
+
+
+def test_a_403_is_logged_on_one_line_and_a_500_keeps_its_traceback(db, client, caplog):
+    """Every refused request printed a whole traceback on the console; a server error must still."""
+    import logging
+
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="bg-admin"))  # another unit's admin
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert client.get("/staff/units/sn-buengkum/ita/2567/").status_code == 403
+    [refused] = [r for r in caplog.records if r.name == "django.request"]
+    assert refused.levelname == "WARNING" and refused.exc_info is None and "Forbidden" in refused.getMessage()
+    assert "Traceback" not in caplog.text
+    caplog.clear()
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError as error:
+        logging.getLogger("django.request").error("Internal Server Error: /x/", exc_info=error, extra={"status_code": 500})
+    [failed] = caplog.records
+    assert failed.exc_info is not None and "Traceback" in caplog.text and "RuntimeError: a bug" in caplog.text

@@ -146,3 +146,42 @@ def test_nothing_public_nothing_to_take_down(client, users, station, o7):
     approve_period(users, station, o7, OCT, [("ก.pdf", make_pdf())], publish=False)
     client.force_login(users["commander"])
     assert client.get(URL).status_code == 404
+
+
+@pytest.mark.parametrize("who, cache_control", [("commander", "private, no-cache"), ("anonymous", "public, no-cache")])
+def test_a_file_taken_down_is_never_shown_again_from_a_cache(client, users, published, django_capture_on_commit_callbacks,
+                                                              who, cache_control):
+    """Fetch, take down, fetch again as the same browser would (with the ETag it kept): not the old
+    bytes. The answer may be kept but must be asked for again each time (no max-age), so a browser
+    that showed the photo a second ago asks, and hears 404."""
+    pdf = next(e for e in published.published if e["extension"] == "pdf")
+    file_url = reverse("public-file", args=["sn-buengkum", pdf["revision"]])
+    if who != "anonymous":
+        client.force_login(users[who])
+    first = client.get(file_url)
+    assert first.status_code == 200 and b"".join(first.streaming_content).startswith(b"%PDF")
+    assert first["Cache-Control"] == cache_control and "max-age" not in first["Cache-Control"] and first["ETag"]
+    again = client.get(file_url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304 and again["Cache-Control"] == cache_control  # unchanged: no bytes sent
+    client.force_login(users["commander"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {"reason": "PDPA", "scope": "files", "evidence": [pdf["evidence"]]})
+    if who == "anonymous":
+        client.logout()
+    after = client.get(file_url, headers={"if-none-match": first["ETag"]})
+    assert after.status_code == 404 and not getattr(after, "streaming", False)
+
+
+def test_a_replaced_emblem_is_not_served_from_a_cache(client, station):
+    from django.core.files.base import ContentFile
+
+    from tests.documents_support import png
+
+    station.emblem.save("emblem.png", ContentFile(png(40, 40, (200, 0, 0))))
+    url = reverse("public-emblem", args=[station.slug])
+    first = client.get(url)
+    old = b"".join(first.streaming_content)
+    assert first["Cache-Control"] == "public, no-cache" and client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    station.emblem.save("emblem.png", ContentFile(png(40, 40, (0, 0, 200))))
+    after = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert after.status_code == 200 and after["ETag"] != first["ETag"] and b"".join(after.streaming_content) != old

@@ -716,3 +716,15 @@ def test_dots_inside_a_thai_name_are_ordinary():
     """Thai abbreviations end in a dot, so "ต.ค..pdf" is a normal name, not a path."""
     result = validate_upload(upload("สขร.1 ประจำเดือน ต.ค..pdf", blank_pdf()))
     assert result.original_name == "สขร.1 ประจำเดือน ต.ค..pdf"
+
+
+def test_the_thai_reasons_space_the_file_kind_from_the_next_word():
+    """"เอกสาร PDFจริง" read as one word: the kind ends in Latin letters, so a space follows it."""
+    with pytest.raises(UploadRejected) as info:
+        validate_upload(upload("รายงาน.pdf", b"just some text, not a PDF at all\n" * 4))
+    with translation.override("th"):
+        assert "ไม่ใช่เอกสาร PDF จริง" in str(info.value)
+    with pytest.raises(UploadRejected) as info:
+        validate_upload(upload("รายงาน.docx", blank_pdf()))
+    with translation.override("th"):
+        assert "ไม่ใช่เอกสาร Word (.docx) ตามนามสกุล" in str(info.value)

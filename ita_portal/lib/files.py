@@ -14,7 +14,8 @@ Media URLs are never public: the view decides, then the bytes travel one of thes
 
 Where an object's URL cannot be signed, every mode falls back to streaming it.
 
-No code path assumes a local `.path`. A file that the database names but the storage does not
+Files that anyone may fetch (published evidence, emblems) are served with `revalidated`: kept by
+browsers and proxies, but asked for again on every use. No code path assumes a local `.path`. A file that the database names but the storage does not
 have answers 404 and is logged as an error (someone must restore it), never a 500.
 """
 
@@ -23,6 +24,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import content_disposition_header
 
 logger = logging.getLogger(__name__)
@@ -83,4 +85,27 @@ def serve(field_file, filename: str, content_type: str, as_attachment: bool = Tr
     response["Content-Disposition"] = disposition
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# A published file keeps its URL while what it may answer changes: a takedown makes it 404, a new
+# emblem replaces the old one under the same address. Kept for a while ("max-age"), a browser would
+# show a photo taken down a moment ago, so caches keep the bytes but ask first each time: an answer
+# of 304 (no bytes) while the ETag is the same, the new file or the 404 once not.
+REVALIDATE_PUBLIC = "public, no-cache"
+REVALIDATE_STAFF = "private, no-cache"  # a signed-in person's answer is theirs, never a shared cache's
+
+
+def revalidated(request, etag: str, field_file, filename: str, content_type: str, as_attachment: bool = True) -> HttpResponse:
+    """`serve`, with `etag` (the file's content hash) for conditional requests: a 304 while it is
+    unchanged, never reused without asking. Signed redirects keep `serve`'s "private, no-store"."""
+    tag = f'"{etag}"'
+    response = get_conditional_response(request, etag=tag)
+    if response is None:
+        response = serve(field_file, filename, content_type, as_attachment)
+        if response.status_code != 200:
+            return response
+    response["ETag"] = tag
+    response["Cache-Control"] = REVALIDATE_STAFF if request.user.is_authenticated else REVALIDATE_PUBLIC
+    patch_vary_headers(response, ("Cookie",))  # staff and public answers differ in Cache-Control
     return response

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from ita_portal.lib.http import client_ip
 from oit_items.evidence import checks, takedown, workflow
 from oit_items.evidence.forms import TakedownForm, TransitionForm
-from oit_items.evidence.models import Evidence, ItemPeriod
+from oit_items.evidence.models import AuditEvent, Evidence, ItemPeriod
 from oit_items.evidence.permissions import get_item_for, item_access
 from oit_items.evidence.views import back_to_item, month_of_slug
 from units.permissions import get_unit_for
@@ -38,6 +38,7 @@ class Review:
     changed: list = field(default_factory=list)
     kept: list = field(default_factory=list)
     withdrawn: list = field(default_factory=list)
+    checked: AuditEvent | None = None  # how the controller passed it: their comment, their override reason
 
     @property
     def failures(self) -> list:
@@ -56,13 +57,15 @@ def reviews_for(unit, periods) -> list[Review]:
     """Reviews of periods of one unit, from one query of evidence whatever their number."""
     grouped = Evidence.objects.by_period([unit], list({p.item_id for p in periods}))
     evaluated = {}  # one evaluation of an item's checks judges all its periods
+    checked = AuditEvent.objects.last_check_of([p for p in periods if p.state == ItemPeriod.CHECKED])
     reviews = []
     for period in periods:
         evidence = grouped.get((unit.pk, period.item_id), {})
         if period.item_id not in evaluated:
             evaluated[period.item_id] = checks.evaluate(period.item, evidence)
         current = evidence.get(period.month, [])
-        review = Review(period, current, evaluated[period.item_id], workflow.snapshot_of(current))
+        review = Review(period, current, evaluated[period.item_id], workflow.snapshot_of(current),
+                        checked=checked.get(period.pk))
         public = {e["evidence"]: e for e in period.published}
         for entry in review.snapshot:
             before = public.pop(entry["evidence"], None)

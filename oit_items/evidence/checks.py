@@ -154,6 +154,18 @@ def check_about_date(rule, ctx):
     return failures
 
 
+def contradicts(evidence) -> bool:
+    """A period that says "none" and holds evidence too: both would be published, one denying the other."""
+    return _declared_none(evidence) and any(e.kind != e.NONE for e in evidence)
+
+
+def check_contradictions(ctx) -> list[Failure]:
+    """Not a framework rule: true of every item. The evidence services refuse to make such a period;
+    this finds the ones made before they did, and holds their submission until one side is removed."""
+    return [Failure(month, _("“None this month” is declared%(in)s, yet evidence is there too: remove the declaration or the evidence.")
+                    % {"in": _in(month)}) for month, evidence in ctx.periods() if contradicts(evidence)]
+
+
 CHECKS = {
     "periods": check_periods,
     "formats": check_formats,
@@ -265,6 +277,9 @@ def evaluate(item, evidence_by_month: dict) -> ItemCheck:
         failures = CHECKS[rule["type"]](rule, ctx)
         result.rule_results.append(RuleResult(rule, failures, _status(rule, failures, ctx)))
         result.failures.extend(failures)
+    if clashes := check_contradictions(ctx):
+        result.rule_results.append(RuleResult({"type": "contradiction"}, clashes, FAILED))
+        result.failures.extend(clashes)
     return result
 
 

@@ -135,11 +135,25 @@ def duplicates(period: ItemPeriod, files: list[ValidatedFile]) -> list:
     return found
 
 
+def _locked_period(period: ItemPeriod) -> ItemPeriod:
+    """The period under its row lock: two changes of its evidence take turns, the second sees the first."""
+    return ItemPeriod.objects.select_for_update(of=("self",)).select_related("unit", "item").get(pk=period.pk)
+
+
+def _refuse_beside_none(period: ItemPeriod) -> None:
+    """A month that says "none" cannot hold evidence too: both would be published, contradicting each
+    other. Under the period's lock, so a declaration made meanwhile is seen."""
+    if Evidence.objects.current().filter(item_period=period, kind=Evidence.NONE).exists():
+        raise EvidenceError(_("This period is declared as having none; remove that declaration before adding evidence."))
+
+
 def add_files(period: ItemPeriod, files: list[ValidatedFile], meta: dict, user, ip=None,
               allow_duplicates: bool = False) -> list[Evidence]:
     with stored.atomic():
         # The period's lock makes two uploads of the same file take turns: the second sees the first.
-        period = ItemPeriod.objects.select_for_update(of=("self",)).select_related("unit", "item").get(pk=period.pk)
+        period = _locked_period(period)
+        if files:  # adding nothing adds nothing beside a "none"
+            _refuse_beside_none(period)
         if not allow_duplicates and (found := duplicates(period, files)):
             raise Duplicate(found)
         created = []
@@ -156,8 +170,12 @@ def add_files(period: ItemPeriod, files: list[ValidatedFile], meta: dict, user, 
             created.append(evidence)
         workflow.evidence_changed(period)
         return created
+
+
 @transaction.atomic
 def add_link(period: ItemPeriod, meta: dict, user, ip=None) -> Evidence:
+    period = _locked_period(period)
+    _refuse_beside_none(period)
     evidence = Evidence.objects.create(
         item_period=period, kind=Evidence.LINK, created_by=user, title=meta["title"], url=meta["url"],
         description=meta.get("description", ""), about_date=meta["about_date"],
@@ -172,6 +190,7 @@ def add_link(period: ItemPeriod, meta: dict, user, ip=None) -> Evidence:
 def declare_none(period: ItemPeriod, reason: str, about_date, user, ip=None) -> Evidence:
     if not period.item.none_allowed:
         raise EvidenceError(_("This item does not accept a “none this period” declaration; it needs evidence."))
+    period = _locked_period(period)
     if Evidence.objects.current().filter(item_period=period).exists():
         raise EvidenceError(_("This period already has evidence; remove it before declaring that there is none."))
     evidence = Evidence.objects.create(

@@ -311,6 +311,15 @@ class AppendOnly(Exception):
     pass
 
 
+class AuditEventQuerySet(models.QuerySet):
+    def last_check_of(self, periods) -> dict:
+        """{period id: its latest "check" event} of the given periods, in one query: what the controller
+        said when passing each (their comment, and the reason for passing failing checks)."""
+        ids = [p.pk for p in periods]
+        events = self.filter(item_period__in=ids, action="check").order_by("at", "pk") if ids else []
+        return {event.item_period_id: event for event in events}  # the latest wins
+
+
 class AuditEvent(models.Model):
     """Who did what, when, from where. Append-only: the model refuses updates and deletes, and on
     PostgreSQL a trigger refuses them in the database too."""
@@ -325,6 +334,8 @@ class AuditEvent(models.Model):
     action = models.CharField(_("action"), max_length=20)
     comment = models.TextField(_("comment"), blank=True)
     details = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     ACTION_LABELS = {
         "upload": _("uploaded a file"), "replace": _("replaced a file"), "link": _("added a link"),
@@ -344,6 +355,17 @@ class AuditEvent(models.Model):
     @property
     def action_label(self) -> str:
         return self.ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def override(self) -> str:
+        """The reason given for passing failing checks (a check or an approval), or ""."""
+        return self.details.get("override", "")
+
+    @property
+    def remark(self) -> str:
+        """The comment typed beside the step, apart from the override (the workflow stores the override
+        as the comment when nothing else was typed)."""
+        return "" if self.comment == self.override else self.comment
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -147,6 +147,11 @@ def upload(request, slug, fiscal_year, code, period):
             return JsonResponse({"ok": False, "errors": [str(failed.message)]}, status=503)
         form.add_error("files", failed.message)
         return _item_page(request, unit, item, assignment, rights, (period, "upload", form), status=503)
+    except evidence_service.EvidenceError as refused:  # the month says "none": the reason, nothing stored
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "errors": [refused.message]}, status=409)
+        form.add_error(None, refused.message)
+        return _item_page(request, unit, item, assignment, rights, (period, "upload", form), status=409)
     names = ", ".join(e.current_revision.original_name for e in created)
     if _wants_json(request):
         return JsonResponse({"ok": True, "evidence": [e.pk for e in created], "message": _("Uploaded: %(names)s") % {"names": names}})
@@ -163,7 +168,11 @@ def add_link(request, slug, fiscal_year, code, period):
     if not form.is_valid():
         return _item_page(request, unit, item, assignment, rights, (period, "link", form), status=400)
     meta = _meta(form) | {"url": form.cleaned_data["url"]}
-    evidence_service.add_link(period_of(unit, item, month), meta, request.user, ip=client_ip(request))
+    try:
+        evidence_service.add_link(period_of(unit, item, month), meta, request.user, ip=client_ip(request))
+    except evidence_service.EvidenceError as refused:  # the month says "none"
+        form.add_error(None, refused.message)
+        return _item_page(request, unit, item, assignment, rights, (period, "link", form), status=409)
     messages.success(request, _("The link was added."))
     return back_to_item(unit, item, period)
 

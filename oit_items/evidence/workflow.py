@@ -89,6 +89,8 @@ def transition(period: ItemPeriod, action: str, user, rights, comment: str = "",
     current = evidence.get(period.month, [])
     if action == "submit" and not current:
         raise WorkflowError(_("Add evidence, or declare that there is none this period, before submitting."))
+    if action != "return" and checks.contradicts(current):  # no reason can pass it: the public would read both
+        raise WorkflowError(_("This period declares “none” and holds evidence too: remove one of them first."))
     details = {}
     if action in GUARDED:
         checked = checks.evaluate_once(period.item, evidence, checked)

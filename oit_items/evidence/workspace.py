@@ -64,6 +64,16 @@ class Cell(PeriodFace):
         return self.status.shown
 
     @property
+    def declared_none(self) -> bool:
+        """Says "none this period": evidence cannot be added beside it (edits.add_files, add_link)."""
+        return any(e.kind == Evidence.NONE for e in self.evidence)
+
+    @property
+    def holds_evidence(self) -> bool:
+        """Holds a file or a link: "none" cannot be declared beside it (edits.declare_none)."""
+        return any(e.kind != Evidence.NONE for e in self.evidence)
+
+    @property
     def due_soon(self) -> bool:
         return self.state in ItemPeriod.OPEN_STATES and 0 <= (self.due - self.today).days <= 7
 

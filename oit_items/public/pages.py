@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from ita_portal.lib import files, pagecache
+from ita_portal.lib import files
 from oit_items.assessment import freezing
 from oit_items.channels import stats
 from oit_items.evidence.models import Revision
@@ -120,16 +120,11 @@ def _published_revision(slug, pk) -> Revision:
     return revision
 
 
-def _public(response):
-    if response.status_code == 200:  # not a short-lived signed redirect; a takedown reaches caches within a minute
-        response["Cache-Control"] = pagecache.PUBLIC_CACHE_CONTROL
-    return response
-
-
 def public_file(request, slug, pk, name=None):
+    """Revalidated on every use (files.revalidated): right after a takedown no browser shows it again."""
     revision = _published_revision(slug, pk)
-    return _public(files.serve(revision.file, revision.original_name, revision.content_type,
-                               as_attachment=revision.format != "image"))
+    return files.revalidated(request, revision.sha256, revision.file, revision.original_name, revision.content_type,
+                             as_attachment=revision.format != "image")
 
 
 def public_thumbnail(request, slug, pk):
@@ -138,7 +133,8 @@ def public_thumbnail(request, slug, pk):
     if not revision.thumbnail:
         raise Http404
     stem = revision.original_name.rsplit(".", 1)[0]
-    return _public(files.serve(revision.thumbnail, f"{stem}.jpg", "image/jpeg", as_attachment=False))
+    return files.revalidated(request, f"{revision.sha256}-thumbnail", revision.thumbnail, f"{stem}.jpg", "image/jpeg",
+                             as_attachment=False)
 
 
 def public_emblem(request, slug):
@@ -146,7 +142,8 @@ def public_emblem(request, slug):
     unit = get_public_unit(slug)
     if not unit.emblem:
         raise Http404
-    return _public(serve_image(unit.emblem, f"{unit.slug}-emblem"))
+    # Every new emblem is stored under a new name: the name tells one emblem from the next.
+    return serve_image(unit.emblem, f"{unit.slug}-emblem", request=request)
 
 
 def search_view(request, slug, fiscal_year):

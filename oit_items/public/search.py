@@ -225,8 +225,8 @@ def state(unit) -> str:
     """"ready", "updating" (built from an earlier publication) or "building" (never built); `unit`
     as just read from the database."""
     built = SearchIndexState.objects.filter(unit=unit).values_list("stamp", flat=True).first()
-    if built is None:
-        return "building"
+    if built is None:  # nothing published yet: nothing of its own to index, the items' texts are shared
+        return "building" if ItemPeriod.objects.filter(unit=unit, published_version__gt=0).exists() else "ready"
     return "ready" if built == index_stamp(unit.published_at) else "updating"
 
 

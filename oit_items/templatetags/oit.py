@@ -22,6 +22,8 @@ def rule_text(rule) -> str:
     kind = rule["type"]
     if kind == "evidence":
         return _("Evidence is published for the item")
+    if kind == "contradiction":
+        return _("No month both declares “none” and holds evidence")
     if kind == "periods":
         text = _("Evidence for every month: %(months)s") % {"months": _months(rule["months"])}
         return text + (_(" (or an explicit “none this month”)") if rule.get("none_allowed") else "")

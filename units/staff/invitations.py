@@ -1,5 +1,6 @@
 """Who has not accepted their invitation yet (and re-sending it); accepting one: choosing a password."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
@@ -76,6 +77,6 @@ def accept(request, uidb64, token):
         del request.session[SESSION_TOKEN]
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Your password is set. Welcome, %(username)s.") % {"username": user.username})
-        return redirect("dashboard")
+        return redirect(settings.LOGIN_REDIRECT_URL)  # where a login lands: my work
     return render(request, "units/invitation_accept.html", {"form": form, "invited": user},
                   status=400 if request.method == "POST" else 200)

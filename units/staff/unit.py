@@ -1,3 +1,5 @@
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -5,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ita_portal.lib import stored
-from ita_portal.lib.files import serve
+from ita_portal.lib.files import revalidated, serve
 from units.forms import SocialLinkFormSet, UnitForm, social_links_of
 from units.permissions import get_unit_for
 from units.signals import unit_details_changed
@@ -44,9 +46,13 @@ def emblem(request, slug):
     return serve_image(unit.emblem, f"{unit.slug}-emblem")
 
 
-def serve_image(field_file, stem: str):
-    """A stored photo or emblem (checked and re-encoded on upload), shown inline."""
+def serve_image(field_file, stem: str, request=None):
+    """A stored photo or emblem (checked and re-encoded on upload), shown inline. With the `request`
+    of a public page: revalidated, its stored name (new for every upload) as the ETag."""
     extension = field_file.name.rsplit(".", 1)[-1].lower()
     content_type = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(
         extension, "application/octet-stream")
+    if request is not None:
+        etag = hashlib.sha256(field_file.name.encode()).hexdigest()[:32]
+        return revalidated(request, etag, field_file, f"{stem}.{extension}", content_type, as_attachment=False)
     return serve(field_file, f"{stem}.{extension}", content_type, as_attachment=False)
