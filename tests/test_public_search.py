@@ -209,8 +209,19 @@ def test_the_rebuild_is_idempotent(station, approved_o7):
 
 def test_search_page_queries_do_not_grow(client, db, django_assert_num_queries):
     client.get(SEARCH, {"q": "ร้องเรียน"})
-    with django_assert_num_queries(4):  # unit, years, entries, index state (the stamp is in the cache)
+    with django_assert_num_queries(4):  # unit, years, entries, index state (the stamps are in the cache)
         client.get(SEARCH, {"q": "การ"})
+    with django_assert_num_queries(0):  # the same query again: the page as cached
+        assert "<mark>การ</mark>" in client.get(SEARCH, {"q": "การ"}).content.decode()
+
+
+def test_a_cached_result_follows_the_query_and_the_index(client, station, approved_o7):
+    first = client.get(SEARCH, {"q": "ร้องเรียน"})
+    assert client.get(SEARCH, {"q": "ร้องเรียน"})["ETag"] == first["ETag"]
+    assert client.get(SEARCH, {"q": "ช่องทาง"})["ETag"] != first["ETag"]
+    assert client.get(SEARCH, {"q": "ร้องเรียน"}, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    search.rebuild(station)  # the job, after a publication: the cached results are not served again
+    assert client.get(SEARCH, {"q": "ร้องเรียน"}, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
 def test_empty_and_silly_queries(client, db):

@@ -233,7 +233,17 @@ def rebuild(unit) -> int:
         SearchEntry.objects.filter(unit=unit).delete()
         SearchEntry.objects.bulk_create(entries, batch_size=500)
         SearchIndexState.objects.filter(pk=state.pk).update(stamp=index_stamp(published_at), built_at=timezone.now())
+    pagecache.touch_live(BUILT, unit.slug)  # committed (the job runs outside a transaction): cached results follow
     return len(entries)
+
+
+BUILT = "search-index"  # the live stamp of a unit's index: moved by every rebuild
+
+
+def built_stamp(slug: str) -> str:
+    """Changes when the unit's index is rebuilt: the search page's results come from it."""
+    return pagecache.live_stamp(BUILT, slug, lambda: SearchIndexState.objects.filter(unit__slug=slug).values_list(
+        "built_at", flat=True).first())
 
 
 def index_stamp(published_at) -> str:
