@@ -8,8 +8,9 @@ from django.db.models import Q
 class SearchEntryQuerySet(models.QuerySet):
     def of_unit(self, unit, items):
         """The unit's entries of these items and their shared entries. Each arm of the OR names the
-        unit (or no unit) and the items, so both are read through the (unit, item) index: a query
-        for one unit reads its rows, not every unit's rows of each item."""
+        unit (or no unit), so both are read through an index that leads with the unit (the planner
+        picks (unit, item) or the unit's own): a query for one unit reads its rows and the shared
+        ones, not every unit's rows of each item."""
         return self.filter(Q(unit=unit, item__in=items) | Q(unit=None, item__in=items))
 
 

@@ -72,7 +72,11 @@ class Command(BaseCommand):
             self._search(seconds, rounds, connections, workers)
         finally:
             server.terminate()
-            server.wait(timeout=20)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # a loaded machine: the figures are printed, do not fail on it
+                server.kill()
+                server.wait()
 
     # --- seeding ---------------------------------------------------------------------------------
 
@@ -298,17 +302,17 @@ class Command(BaseCommand):
         for label, (ms, rows, total) in (("demo", self.search_demo), ("national", national)):
             self.stdout.write(f"  one query, {label:8s} {ms:7.2f} ms  {rows:5d} entries hold the word, of {total:7d} in the index")
         self.stdout.write(f"  national / demo = {national[0] / self.search_demo[0]:.2f} (aim: within 2x)")
-        page = search_bench.page_path()
-        results = {"/healthz/": [], page: []}
-        for path in results:
+        paths = {"/healthz/": "/healthz/", "search page (one query, repeated)": search_bench.page_path()}
+        results = {label: [] for label in paths}
+        for path in paths.values():
             self._wrk(path, 1, connections)  # warm-up
         for _ in range(rounds):
-            for path, found in results.items():
-                found.append(self._wrk(path, seconds, connections))
+            for label, path in paths.items():
+                results[label].append(self._wrk(path, seconds, connections))
         base = statistics.median(r[0] for r in results["/healthz/"])
-        for path, runs in results.items():
+        for label, runs in results.items():
             rps, p99 = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
-            self.stdout.write(f"  {path:46s} {rps:8.0f} req/s  p99 {p99:6.1f} ms  {rps / base:5.2f}x /healthz/")
+            self.stdout.write(f"  {label:46s} {rps:8.0f} req/s  p99 {p99:6.1f} ms  {rps / base:5.2f}x /healthz/")
         self.stdout.write("  aim for the search page: at least 0.5x /healthz/")
 
     def _not_modified_share(self):
