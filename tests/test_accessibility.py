@@ -14,7 +14,7 @@ AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PUBLIC = ["/u/sn-buengkum/", "/u/sn-buengkum/ita/2567/", "/u/sn-buengkum/ita/2567/o7/", "/u/sn-buengkum/ita/2567/o17/",
           "/u/sn-buengkum/ita/2567/search/?q=รายงาน", "/u/sn-buengkum/questions/", "/u/sn-buengkum/complaints/new/",
-          "/u/sn-buengkum/complaints/track/", "/units/?q=บึงกุ่ม",
+          "/u/sn-buengkum/complaints/track/", "/u/sn-buengkum/questions/track/?code=AAAA-BBBB-CCCC", "/units/?q=บึงกุ่ม",
           # English at its own addresses: Thai names inside marked lang="th".
           "/en/", "/en/units/?q=บึงกุ่ม", "/en/u/sn-buengkum/", "/en/u/sn-buengkum/ita/2567/", "/en/u/sn-buengkum/ita/2567/o7/"]
 STAFF = ["/staff/", "/staff/units/sn-buengkum/", "/staff/units/sn-buengkum/ita/2567/",

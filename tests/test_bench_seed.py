@@ -37,3 +37,15 @@ def test_the_seeder_writes_every_table_the_bench_reads(small_nation, client, sup
     national = Unit.objects.get(parent__isnull=True, slug="rtp")
     page = client.get(reverse("overview", args=[national.slug]) + "?sort=score")
     assert page.status_code == 200
+
+
+def test_the_seeded_search_index_is_what_a_rebuild_writes(small_nation):
+    from oit_items.public import search
+    from oit_items.public.models import SearchEntry
+
+    unit = Unit.objects.get(slug="bench-normal")
+    assert search.state(unit) == "ready" and search.search(unit, national_seed.FISCAL_YEAR, "เอกสารหลักฐาน")
+    fields = ("item_id", "month", "kind", "revision", "body", "text", "starts", "ends", "prefix_ends")
+    seeded = sorted(SearchEntry.objects.filter(unit=unit).values_list(*fields), key=repr)
+    search.rebuild(unit)
+    assert seeded and sorted(SearchEntry.objects.filter(unit=unit).values_list(*fields), key=repr) == seeded

@@ -253,3 +253,57 @@ def test_the_unit_home_offers_the_qr_codes_of_its_channels(client, db):
     for path in ("/u/sn-buengkum/questions/", "/u/sn-buengkum/complaints/new/", "/u/sn-buengkum/complaints/track/"):
         assert f'src="/u/sn-buengkum/qr.svg?path={path}"' in body, path
         assert f'href="/u/sn-buengkum/qr.png?path={path}" download' in body, path
+
+
+def test_the_qr_thumb_opens_a_larger_view_and_the_downloads_are_links_of_their_own(client, db):
+    body = client.get("/u/sn-buengkum/").content.decode()
+    path = "/u/sn-buengkum/questions/"
+    thumb = body[body.index(f'<a class="qr-open" href="/u/sn-buengkum/qr.svg?path={path}"'):]
+    thumb = thumb[:thumb.index("</a>")]
+    assert "download" not in thumb and 'data-qr-dialog="qr-usn-buengkumquestions"' in thumb
+    dialog = body[body.index('<dialog class="qr-dialog" id="qr-usn-buengkumquestions"'):]
+    dialog = dialog[:dialog.index("</dialog>")]
+    assert 'width="288"' in dialog and f'href="/u/sn-buengkum/qr.png?path={path}" download>PNG</a>' in dialog
+    assert 'js/qr.js' in body
+
+
+QUESTION_TRACK = "/u/sn-buengkum/questions/track/"
+
+
+def test_a_question_gets_a_reference_code_shown_once_and_followed_up_with_it(client, users):
+    response = client.post(ASK, question())
+    assert response.status_code == 302 and response["Location"] == "/u/sn-buengkum/questions/sent/"
+    asked = Question.objects.get()
+    sent = client.get("/u/sn-buengkum/questions/sent/").content.decode()
+    assert f'data-code="{asked.code}"' in sent and "รหัสอ้างอิง" in sent
+    assert client.get("/u/sn-buengkum/questions/sent/")["Location"] == QUESTION_TRACK  # shown only once
+    tracked = client.get(QUESTION_TRACK, {"code": asked.code.lower().replace("-", " ")}).content.decode()
+    assert 'data-status="received"' in tracked and "ยังไม่ได้ตอบ" in tracked and asked.subject in tracked
+    client.force_login(users["admin"])
+    client.post(f"/staff/units/sn-buengkum/questions/{asked.pk}/", {"answer": "แจ้งได้ที่ thaipoliceonline.go.th"})
+    client.logout()
+    tracked = client.get(QUESTION_TRACK, {"code": asked.code}).content.decode()
+    # The one who asked sees the answer with the code, although it is not published on the page.
+    assert 'data-status="answered"' in tracked and "thaipoliceonline.go.th" in tracked
+    assert "thaipoliceonline.go.th" not in client.get(ASK).content.decode()
+
+
+def test_a_wrong_reference_code_says_so_in_thai(client, db):
+    page = client.get(QUESTION_TRACK, {"code": "AAAA-BBBB-CCCC"}).content.decode()
+    assert "ไม่พบคำถามของหน่วยนี้ที่มีรหัสอ้างอิงนี้" in page and "data-status" not in page
+
+
+def test_another_units_question_is_not_found_with_its_code_nor_a_complaints(client, station, other_unit):
+    theirs = Question.objects.create(unit=other_unit, subject="คำถามของหน่วยอื่น", text="ข้อความ")
+    filed = Complaint.objects.create(unit=station, subject="เรื่องร้องเรียน", text="ข้อความ")
+    assert "data-status" not in client.get(QUESTION_TRACK, {"code": theirs.code}).content.decode()
+    assert "data-status" not in client.get(QUESTION_TRACK, {"code": filed.code}).content.decode()
+    found = client.get("/u/imm-buengkan/questions/track/", {"code": theirs.code}).content.decode()
+    assert 'data-status="received"' in found and "คำถามของหน่วยอื่น" in found
+
+
+def test_guessing_reference_codes_is_limited(client, db):
+    for _n in range(30):
+        client.get(QUESTION_TRACK, {"code": "AAAA-BBBB-CCCC"})
+    assert client.get(QUESTION_TRACK, {"code": "AAAA-BBBB-CCCC"}).status_code == 429
+

@@ -3,6 +3,7 @@
 evidence; ranked and highlighted; the index built by the Celery job a publication queues."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -33,7 +34,7 @@ MUST_FIND = [
 # Pieces cut out of the middle of those words: a substring search finds every one in the seeds.
 MUST_NOT_FIND = [
     "ดซื้อจั", "อง", "งเรีย", "ทุจ", "ฏิบัติ", "ัดซื้อ", "บประมา", "ารเปิด", "ียนการ", "ช่องท", "ริต", "้องเรียน",
-    "ระจำเดือ", "ถิติ", "ู่มือ", "ารให้บริ", "อมูล", "นที่", "ครงสร้", "ำนาจ", "ริหาร", "ชาสัมพัน", "นบน",
+    "ีงบประมาณ", "ระมาณ", "ระจำเดือ", "ถิติ", "ู่มือ", "ารให้บริ", "อมูล", "นที่", "ครงสร้", "ำนาจ", "ริหาร", "ชาสัมพัน", "นบน",
     "วามเสี่ย", "ริยธรร", "าตรกา", "ุณธรร", "วามโปร่ง", "รัพย์สิ", "าชกา", "ปฏิบั", "งเรียนการทุ", "ระกอบ",
 ]
 
@@ -58,6 +59,61 @@ def test_pieces_of_words_are_not_found(fragment, station, other_unit):
     # The texts do contain the piece: only a word-level search refuses it.
     assert SearchEntry.objects.filter(text__contains=search.normalise(fragment)).exists()
     assert all(search.search(unit, year, fragment) == [] for unit, year in _units(station, other_unit)), fragment
+
+
+def test_a_dictionary_word_inside_a_compound_is_found(station):
+    """งบประมาณ inside ปีงบประมาณ (ปี + งบประมาณ: a two-letter word beside it), as the README says."""
+    compounds = set(SearchEntry.objects.filter(unit=None, text__contains="ปีงบประมาณ", item__in=Item.objects.for_unit(
+        station, 2567)).values_list("item__code", flat=True))
+    found = {h.item_code for h in search.search(station, 2567, "งบประมาณ")}
+    assert len(compounds) >= 5 and compounds <= found
+    hit = next(h for h in search.search(station, 2567, "งบประมาณ") if h.item_code in compounds)
+    assert any(text == "งบประมาณ" and marked for text, marked in hit.title_parts + hit.snippet)
+    # The two letters beside it are not a word of their own there (ชน in ประชาชน, ปี in ปีงบประมาณ).
+    assert search.analyse("ปีงบประมาณ")["starts"] == [0, 2, 4] and 2 not in search.analyse("ปีงบประมาณ")["ends"]
+    assert search.analyse("ประชาชน")["ends"] == [5, 7] and 5 not in search.analyse("ประชาชน")["starts"]
+
+
+def _plan(queryset) -> str:
+    """The database's plan of a query, with sequential scans priced out on PostgreSQL: whatever
+    index the condition allows is used, so a plan that still scans the table proves none does."""
+    from django.db import connection
+
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_a_query_for_one_unit_reads_its_rows_and_the_shared_ones_through_the_index(station):
+    items = Item.objects.for_unit(station, 2567).values("pk")
+    plan = _plan(SearchEntry.objects.of_unit(station, items).filter(text__contains="งบประมาณ"))
+    assert re.search(r"search_entry_unit_item|searchentry_unit_id", plan), plan  # (unit, item) or (unit)
+    assert "Seq Scan on oit_items_searchentry" not in plan and "SCAN oit_items_searchentry" not in plan, plan
+
+
+def test_a_query_reads_only_its_units_rows(station, other_unit, approved_o7):
+    search.rebuild(station)
+    # Another unit's entries of the very same items: what the query used to scan item by item.
+    theirs = [SearchEntry(**{f.attname: getattr(e, f.attname) for f in SearchEntry._meta.concrete_fields if not f.primary_key})
+              for e in SearchEntry.objects.filter(unit=station)]
+    for entry in theirs:
+        entry.unit = other_unit
+    SearchEntry.objects.bulk_create(theirs)
+    items = Item.objects.for_unit(station, 2567).values("pk")
+    assert set(SearchEntry.objects.of_unit(station, items).values_list("unit_id", flat=True)) == {station.pk, None}
+    assert theirs and all(h.kind != "file" for h in search.search(other_unit, 2567, "ปฏิบัติราชการ"))
+
+
+def test_the_search_page_has_a_heading_and_a_description(client, db):
+    body = client.get(SEARCH, {"q": "ช่องทาง"}).content.decode()
+    assert '<h1 class="h4">ค้นหาข้อมูลที่สถานีตำรวจนครบาลบึงกุ่มเผยแพร่ ปีงบประมาณ 2567</h1>' in body
+    described = re.findall(r'<meta name="description" content="([^"]*)">', body)
+    assert len(described) == 1 and described[0].startswith("ค้นหาข้อมูลที่สถานีตำรวจนครบาลบึงกุ่มเผยแพร่เพื่อการประเมิน ITA")
 
 
 def test_channel_is_found_in_the_titles_and_highlighted(client, db):
@@ -163,8 +219,19 @@ def test_the_rebuild_is_idempotent(station, approved_o7):
 
 def test_search_page_queries_do_not_grow(client, db, django_assert_num_queries):
     client.get(SEARCH, {"q": "ร้องเรียน"})
-    with django_assert_num_queries(4):  # unit, years, entries, index state (the stamp is in the cache)
+    with django_assert_num_queries(4):  # unit, years, entries, index state (the stamps are in the cache)
         client.get(SEARCH, {"q": "การ"})
+    with django_assert_num_queries(0):  # the same query again: the page as cached
+        assert "<mark>การ</mark>" in client.get(SEARCH, {"q": "การ"}).content.decode()
+
+
+def test_a_cached_result_follows_the_query_and_the_index(client, station, approved_o7):
+    first = client.get(SEARCH, {"q": "ร้องเรียน"})
+    assert client.get(SEARCH, {"q": "ร้องเรียน"})["ETag"] == first["ETag"]
+    assert client.get(SEARCH, {"q": "ช่องทาง"})["ETag"] != first["ETag"]
+    assert client.get(SEARCH, {"q": "ร้องเรียน"}, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    search.rebuild(station)  # the job, after a publication: the cached results are not served again
+    assert client.get(SEARCH, {"q": "ร้องเรียน"}, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
 def test_empty_and_silly_queries(client, db):

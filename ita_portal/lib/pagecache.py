@@ -115,8 +115,8 @@ def combined(*stamps: str) -> str:
     return "|".join([times[0] if times else "never", *stamps])
 
 
-def _validators(request, current: str) -> tuple[str, float | None]:
-    digest = hashlib.sha1(f"{request.path}|{request.LANGUAGE_CODE}|{current}".encode()).hexdigest()[:20]
+def _validators(request, current: str, variant: str = "") -> tuple[str, float | None]:
+    digest = hashlib.sha1(f"{request.path}|{request.LANGUAGE_CODE}|{current}|{variant}".encode()).hexdigest()[:20]
     try:
         last_modified = int(datetime.datetime.fromisoformat(current.split("|")[0]).timestamp())
     except ValueError:  # "never" published, or a stamp that is not a time
@@ -146,20 +146,24 @@ def _thawed(entry) -> HttpResponse:
     return response
 
 
-def cached(request, render, current: str, ttl: int = PAGE_TTL, cache_control: str = PUBLIC_CACHE_CONTROL):
+def cached(request, render, current: str, ttl: int = PAGE_TTL, cache_control: str = PUBLIC_CACHE_CONTROL,
+           variant: str = ""):
     """Serve a public page from the cache, or render it with `render()` and keep it.
 
     Signed-in staff get a fresh page (their navigation differs) that is neither stored nor
-    shared. `current`: the stamp the page follows."""
+    shared. `current`: the stamp the page follows; `variant`: what else the page is made from that
+    the path does not say (the search page's query), part of the key and the ETag."""
     if request.user.is_authenticated:
         response = render()
         response["Cache-Control"] = STAFF_CACHE_CONTROL
         return response
-    etag, last_modified = _validators(request, current)
+    etag, last_modified = _validators(request, current, variant)
     not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if not_modified is not None:
         return _mark(not_modified, etag, last_modified, cache_control)
     key = f"public-page:{request.LANGUAGE_CODE}:{current}:{request.path}"
+    if variant:
+        key += ":" + hashlib.sha1(variant.encode()).hexdigest()
     entry = local.page(key)
     if entry is None:
         entry = cache.get(key)

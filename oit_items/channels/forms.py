@@ -86,11 +86,17 @@ class TrackForm(forms.Form):
         return re.sub(r"[^A-Z0-9]", "", self.cleaned_data["code"].upper())
 
 
+class QuestionTrackForm(TrackForm):
+    code = forms.CharField(label=_("Reference code"), max_length=20)
+
+
 class AnswerForm(forms.ModelForm):
     class Meta:
         model = Question
         fields = ["answer", "publish"]
         widgets = {"answer": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {"answer": _("The person who asked sees the answer with the question's reference code; "
+                                  "“show publicly” also puts it on the unit's questions page.")}
 
 
 class TriageForm(forms.Form):

@@ -29,6 +29,8 @@ class QuestionQuerySet(models.QuerySet):
 
 class Question(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="questions", verbose_name=_("unit"))
+    # Shown once after asking; with it the person who asked follows the question up, as with a complaint.
+    code = models.CharField(_("reference code"), max_length=14, unique=True, default=new_tracking_code, editable=False)
     name = models.CharField(_("name"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     subject = models.CharField(_("subject"), max_length=200)
@@ -49,6 +51,10 @@ class Question(models.Model):
 
     def __str__(self):
         return self.subject
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
 
 
 def attachment_path(instance, filename):

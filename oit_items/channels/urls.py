@@ -4,6 +4,8 @@ from oit_items.channels import views
 
 public_urlpatterns = [
     path("u/<slug:slug>/questions/", views.questions, name="public-questions"),
+    path("u/<slug:slug>/questions/sent/", views.question_sent, name="public-question-sent"),
+    path("u/<slug:slug>/questions/track/", views.track_question, name="public-question-track"),
     path("u/<slug:slug>/complaints/new/", views.new_complaint, name="public-complaint"),
     path("u/<slug:slug>/complaints/sent/", views.complaint_sent, name="public-complaint-sent"),
     path("u/<slug:slug>/complaints/track/", views.track_complaint, name="public-complaint-track"),

@@ -10,7 +10,7 @@ from ita_portal.lib import files, stored, thaidate, uploads
 from ita_portal.lib.http import client_ip
 from ita_portal.lib.queue import enqueue
 from oit_items.channels import limits, stats
-from oit_items.channels.forms import AnswerForm, ComplaintForm, QuestionForm, TrackForm, TriageForm
+from oit_items.channels.forms import AnswerForm, ComplaintForm, QuestionForm, QuestionTrackForm, TrackForm, TriageForm
 from oit_items.channels.models import Complaint, ComplaintAttachment, ComplaintEvent, Question
 from units.permissions import get_public_unit, get_unit_for
 
@@ -37,9 +37,38 @@ def questions(request, slug):
         asked = Question.objects.create(unit=unit, ip=client_ip(request), **data)
         limits.count_accepted(request, "questions")
         enqueue("oit_items.channels.tasks.notify_new_message", "question", asked.pk)
-        messages.success(request, _("Thank you. Your message has reached the unit; answers the unit publishes appear below."))
-        return redirect("public-questions", slug=slug)
+        request.session["question_code"] = asked.code
+        return redirect("public-question-sent", slug=slug)
     return render(request, "channels/questions.html", context, status=400 if form.is_bound else 200)
+
+
+def question_sent(request, slug):
+    unit = get_public_unit(slug)
+    code = request.session.pop("question_code", None)
+    if not code:
+        return redirect("public-question-track", slug=slug)
+    return render(request, "channels/question_sent.html", {"unit": unit, "code": code})
+
+
+def _dashed(code: str) -> str:
+    """A code as stored, from what TrackForm kept of what was typed (letters and digits)."""
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+@ratelimit(key=limits.sender_key, rate="30/h", method="GET", block=False)
+def track_question(request, slug):
+    """Whoever has the code sees whether the question was answered, and the answer — the unit's
+    questions only: another unit's code finds nothing here."""
+    unit = get_public_unit(slug)
+    form = QuestionTrackForm(request.GET or None)
+    question = None
+    if form.is_bound and getattr(request, "limited", False):
+        return _limited(request, "channels/question_track.html", {"unit": unit, "form": form, "question": None})
+    if form.is_valid():
+        question = Question.objects.filter(unit=unit, code=_dashed(form.cleaned_data["code"])).first()
+        if question is None:
+            form.add_error("code", _("No question of this unit has that reference code. Check the code and try again."))
+    return render(request, "channels/question_track.html", {"unit": unit, "form": form, "question": question})
 
 
 def _validated_attachments(form, files):
@@ -123,8 +152,7 @@ def track_complaint(request, slug):
     if form.is_bound and getattr(request, "limited", False):
         return _limited(request, "channels/complaint_track.html", {"unit": unit, "form": form, "complaint": None})
     if form.is_valid():
-        code = form.cleaned_data["code"]
-        complaint = Complaint.objects.filter(unit=unit, code=f"{code[:4]}-{code[4:8]}-{code[8:]}").first()
+        complaint = Complaint.objects.filter(unit=unit, code=_dashed(form.cleaned_data["code"])).first()
         if complaint is None:
             form.add_error("code", _("No complaint of this unit has that code. Check the code and try again."))
     return render(request, "channels/complaint_track.html", {"unit": unit, "form": form, "complaint": complaint})

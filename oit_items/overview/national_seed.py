@@ -168,7 +168,7 @@ def _evidence(units, admins, now, rnd) -> dict:
         items.setdefault(item.framework.unit_type_id, []).append(item)
     period_ids, evidence_ids, revision_ids, event_ids = (Ids("oit_items_itemperiod"), Ids("oit_items_evidence"),
                                                         Ids("oit_items_revision"), Ids("oit_items_auditevent"))
-    periods, evidence, revisions, events = [], [], [], []
+    periods, evidence, revisions, events, indexed = [], [], [], [], []
     published_units = set()
     for unit in units:
         heavy, normal = unit["slug"] == "bench-heavy", unit["slug"] == "bench-normal"
@@ -205,6 +205,7 @@ def _evidence(units, admins, now, rnd) -> dict:
                                "{}"))
                 if approved:
                     published_units.add(unit["id"])
+                    indexed.append((unit["id"], item.pk, month, snapshots))
     copy("oit_items_itemperiod", ["id", "unit_id", "item_id", "month", "state", "published", "published_version",
                                   "approved_at", "approved_by_id", "updated_at"], periods)
     copy("oit_items_evidence", ["id", "item_period_id", "kind", "title", "description", "about_date", "language",
@@ -217,7 +218,31 @@ def _evidence(units, admins, now, rnd) -> dict:
     for ids in (period_ids, evidence_ids, revision_ids, event_ids):
         ids.finish()
     Unit.objects.filter(pk__in=published_units).update(published_at=now)
+    _search_index(indexed, published_units, now)
     return {"periods": len(periods), "evidence": len(evidence)}
+
+
+def _search_index(indexed, published_units, now):
+    """Every approved snapshot's search entries, as search.rebuild() makes them (the seed's titles
+    repeat, so each distinct text is analysed once), and the index state of the stamp just given."""
+    from oit_items.public import search
+
+    analysed, ids, rows = {}, Ids("oit_items_searchentry"), []
+    for unit_id, item_id, month, snapshots in indexed:
+        for e in snapshots:
+            body = e["title"] + "\n" + e["original_name"]
+            if body not in analysed:
+                analysed[body] = search.analyse(body)
+            a = analysed[body]
+            rows.append((ids.take(), item_id, unit_id, month, e["kind"], e["revision"], "", e["title"], body, a["text"],
+                         json.dumps(a["starts"]), json.dumps(a["ends"]), json.dumps(a["prefix_ends"]), ""))
+    copy("oit_items_searchentry", ["id", "item_id", "unit_id", "month", "kind", "revision", "url", "title", "body", "text",
+                                   "starts", "ends", "prefix_ends", "source"], rows)
+    ids.finish()
+    states = Ids("oit_items_searchindexstate")
+    copy("oit_items_searchindexstate", ["id", "unit_id", "stamp", "built_at"],
+         [(states.take(), unit_id, search.index_stamp(now), now) for unit_id in sorted(published_units)])
+    states.finish()
 
 
 @transaction.atomic

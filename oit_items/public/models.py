@@ -5,6 +5,15 @@ from django.db import models
 from django.db.models import Q
 
 
+class SearchEntryQuerySet(models.QuerySet):
+    def of_unit(self, unit, items):
+        """The unit's entries of these items and their shared entries. Each arm of the OR names the
+        unit (or no unit), so both are read through an index that leads with the unit (the planner
+        picks (unit, item) or the unit's own): a query for one unit reads its rows and the shared
+        ones, not every unit's rows of each item."""
+        return self.filter(Q(unit=unit, item__in=items) | Q(unit=None, item__in=items))
+
+
 class SearchEntry(models.Model):
     """One searchable text with its word boundaries. An item's requirements (title, guidance,
     sub-requirements) are the same for every unit of its framework: one entry with no unit. Each
@@ -23,6 +32,8 @@ class SearchEntry(models.Model):
     ends = models.JSONField(default=list)  # ... and where one ends
     prefix_ends = models.JSONField(default=list)  # syllable ends inside words: where a word prefix may end
     source = models.CharField(max_length=64, blank=True)  # items: hash of what the entry was built from
+
+    objects = SearchEntryQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item"], condition=Q(unit__isnull=True), name="one_search_entry_per_item")]

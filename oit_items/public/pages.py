@@ -149,11 +149,17 @@ def public_emblem(request, slug):
 def search_view(request, slug, fiscal_year):
     """Results from the index built last; while a newer publication is being indexed the page says
     so (what was published in the last minute may be missing), and before the first build it says
-    the index is being built."""
-    unit = get_public_unit(slug)
-    if fiscal_year not in fiscal_years(unit):
-        raise Http404
+    the index is being built. Cached per query under the unit's publication, the
+    frameworks and the index's last build, so a repeated query reads neither index nor database."""
     query = request.GET.get("q", "")[:100]
-    hits = search.search(unit, fiscal_year, query) if query.strip() else []
-    return render(request, "public/search.html", {"unit": unit, "fiscal_year": fiscal_year, "query": query,
-                                                  "hits": hits, "index_state": search.state(unit)})
+
+    def page():
+        unit = get_public_unit(slug)
+        if fiscal_year not in fiscal_years(unit):
+            raise Http404
+        hits = search.search(unit, fiscal_year, query) if query.strip() else []
+        return render(request, "public/search.html", {"unit": unit, "fiscal_year": fiscal_year, "query": query,
+                                                      "hits": hits, "index_state": search.state(unit)})
+
+    current = pagecache.combined(publication.stamp(slug), publication.requirements_stamp(), search.built_stamp(slug))
+    return publication.cached(request, slug, page, current=current, variant=f"q={query}")

@@ -22,7 +22,6 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from pythainlp.corpus.common import thai_words
 from pythainlp.tokenize import subword_tokenize, word_tokenize
@@ -75,14 +74,10 @@ def _dictionary() -> frozenset:
     return frozenset(thai_words())
 
 
-@functools.lru_cache(maxsize=20000)
-def _compound_cuts(word: str) -> tuple[int, ...]:
-    """Offsets inside `word` where the dictionary words it is made of meet (การ|ปฏิบัติ,
-    จัด|ซื้อ|จัด|จ้าง), found by covering it with the fewest shorter dictionary words."""
-    n = len(word)
-    if n < 2 * MIN_PIECE or n > MAX_COMPOUND or not _THAI.search(word):
-        return ()
-    words = _dictionary()
+def _cover(word: str) -> list[int] | None:
+    """Offsets where the fewest shorter dictionary words (each at least MIN_PIECE letters) covering
+    `word` meet (การ|ปฏิบัติ, จัด|ซื้อ|จัด|จ้าง), or None when there is no such cover."""
+    n, words = len(word), _dictionary()
     best = [None] * (n + 1)  # best[i]: fewest pieces covering word[:i], as the list of cut offsets
     best[0] = []
     for end in range(MIN_PIECE, n + 1):
@@ -93,13 +88,37 @@ def _compound_cuts(word: str) -> tuple[int, ...]:
                 candidate = best[begin] + ([begin] if begin else [])
                 if best[end] is None or len(candidate) < len(best[end]):
                     best[end] = candidate
-    cuts = best[n]
-    if not cuts:
-        return ()
-    found = set(cuts)
-    for begin, end in zip([0, *cuts], [*cuts, n]):
-        found.update(begin + inner for inner in _compound_cuts(word[begin:end]))
-    return tuple(sorted(found))
+    return best[n] or None
+
+
+@functools.lru_cache(maxsize=20000)
+def _compound_cuts(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(starts, ends): offsets inside `word` where a dictionary word it is made of begins or ends.
+
+    Pieces are at least MIN_PIECE letters. A two-letter word at either end (ปี|งบประมาณ,
+    ประชา|ชน) may complete the cover beside a long piece: the long piece is then found (งบประมาณ
+    in ปีงบประมาณ) but the two letters are not found on their own — as words inside words they
+    are mostly syllables (ชน in ประชาชน)."""
+    n = len(word)
+    if n < MIN_PIECE + 2 or n > MAX_COMPOUND or not _THAI.search(word):
+        return (), ()
+    cuts = _cover(word)
+    if cuts:
+        starts, ends = set(cuts), set(cuts)
+        for begin, end in zip([0, *cuts], [*cuts, n]):
+            inner_starts, inner_ends = _compound_cuts(word[begin:end])
+            starts.update(begin + cut for cut in inner_starts)
+            ends.update(begin + cut for cut in inner_ends)
+        return tuple(sorted(starts)), tuple(sorted(ends))
+    words = _dictionary()
+    for begin, end in ((2, n), (0, n - 2)):  # a short word in front, or behind
+        rest, short = word[begin:end], word[:begin] or word[end:]
+        if short in words and len(rest) > MIN_PIECE and (rest in words or _cover(rest)):
+            inner_starts, inner_ends = _compound_cuts(rest)
+            starts = {begin} - {0} | {begin + cut for cut in inner_starts}
+            ends = {end} - {n} | {begin + cut for cut in inner_ends}
+            return tuple(sorted(starts)), tuple(sorted(ends))
+    return (), ()
 
 
 @functools.lru_cache(maxsize=20000)
@@ -125,9 +144,9 @@ def analyse(body: str) -> dict:
         word = text[begin:end]
         starts.add(begin)
         ends.add(end)
-        for cut in _compound_cuts(word):
-            starts.add(begin + cut)
-            ends.add(begin + cut)
+        inner_starts, inner_ends = _compound_cuts(word)
+        starts.update(begin + cut for cut in inner_starts)
+        ends.update(begin + cut for cut in inner_ends)
         prefix_ends.update(begin + cut for cut in _syllable_ends(word))
     return {"text": text, "starts": sorted(starts), "ends": sorted(ends), "prefix_ends": sorted(prefix_ends - ends)}
 
@@ -214,7 +233,17 @@ def rebuild(unit) -> int:
         SearchEntry.objects.filter(unit=unit).delete()
         SearchEntry.objects.bulk_create(entries, batch_size=500)
         SearchIndexState.objects.filter(pk=state.pk).update(stamp=index_stamp(published_at), built_at=timezone.now())
+    pagecache.touch_live(BUILT, unit.slug)  # committed (the job runs outside a transaction): cached results follow
     return len(entries)
+
+
+BUILT = "search-index"  # the live stamp of a unit's index: moved by every rebuild
+
+
+def built_stamp(slug: str) -> str:
+    """Changes when the unit's index is rebuilt: the search page's results come from it."""
+    return pagecache.live_stamp(BUILT, slug, lambda: SearchIndexState.objects.filter(unit__slug=slug).values_list(
+        "built_at", flat=True).first())
 
 
 def index_stamp(published_at) -> str:
@@ -323,8 +352,8 @@ def search(unit, fiscal_year: int, query: str, limit: int = 50) -> list[Hit]:
     terms = query_terms(query)
     if not terms:
         return []
-    entries = SearchEntry.objects.filter(item__in=Item.objects.for_unit(unit, fiscal_year)).filter(
-        Q(unit=None) | Q(unit=unit)).select_related("item")
+    items = Item.objects.for_unit(unit, fiscal_year).values("pk")
+    entries = SearchEntry.objects.of_unit(unit, items).select_related("item").defer("title", "source")
     for term in terms:  # the database keeps only texts that contain every word somewhere
         entries = entries.filter(text__contains=term)
     hits = [hit for entry in entries if (hit := _hit(entry, terms))]

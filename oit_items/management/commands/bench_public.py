@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from oit_items.public import search_bench
+
 ITEM = "/u/sn-buengkum/ita/2567/o7/"
 BASELINE = "/healthz/"
 
@@ -109,7 +111,8 @@ class Command(BaseCommand):
         # index and a conditional GET of the item (a 304), all against the smallest view.
         pages = [("minimal view /healthz/", BASELINE, None, 200), (f"public item {ITEM}", ITEM, None, 200),
                  ("portal home /", "/", None, 200), ("sitemap index /sitemap.xml", "/sitemap.xml", None, 200),
-                 (f"conditional GET {ITEM} (304)", ITEM, {"If-None-Match": etag}, 304)]
+                 (f"conditional GET {ITEM} (304)", ITEM, {"If-None-Match": etag}, 304),
+                 (f"search page, {search_bench.describe()}", search_bench.page_path(), None, 200)]
         for _label, path, headers, expect in pages:
             load(port, path, 1, concurrency, headers, expect)  # warm-up: imports, caches
         results = {label: [] for label, *_rest in pages}
@@ -125,6 +128,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label:48s} {rps:8.0f} req/s   median latency {latency:6.1f} ms   {rps / base:5.2f}× /healthz/")
         item = statistics.median(r[0] for r in results[pages[1][0]])
         self.stdout.write(f"  ratio item/minimal: {item / base:.2f} (aim: at least 0.50)")
+        ms, found, entries = search_bench.query_time()
+        self.stdout.write(f"  one search query in-process, {search_bench.describe()}: {ms:.2f} ms (median of "
+                          f"{search_bench.RUNS}; {found} of {entries} entries hold the word; at national size: "
+                          f"make bench SCALE=national)")
 
     @staticmethod
     def _etag(port, path) -> str:
