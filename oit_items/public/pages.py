@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from ita_portal.lib import files
+from ita_portal.lib import files, pagecache
 from oit_items.assessment import freezing
 from oit_items.channels import stats
 from oit_items.evidence.models import Revision
