@@ -26,6 +26,7 @@ TEST_NEEDS=(
   "cmd:qpdf qpdf"                                     # checks the structure of the generated PDFs
   "cmd:redis-server redis-server"                     # the fault tests kill a Redis of their own
   "cmd:soffice libreoffice-writer-nogui libreoffice-calc-nogui"  # generated Word/Excel opened in LibreOffice
+  "cmd:java default-jre-headless"                     # runs the W3C checker (vnu.jar) on the public pages
 )
 BENCH_NEEDS=(
   "cmd:wrk wrk"                                       # the HTTP load generator of make bench
