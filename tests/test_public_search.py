@@ -20,6 +20,9 @@ from units.models import Unit
 from units.signals import published_record_changed, unit_details_changed
 
 SEARCH = "/u/sn-buengkum/ita/2567/search/"
+# The search page is cached under stamps this process remembers; a test's rolled-back publication
+# must not leave the next test a page rendered for it.
+pytestmark = pytest.mark.usefixtures("empty_caches")
 NOV = datetime.date(2023, 11, 1)
 
 # Words of the seed documents that the frameworks transcribe: each must be found.
