@@ -225,7 +225,8 @@ def _evidence(units, admins, now, rnd) -> dict:
 def _search_index(indexed, published_units, now):
     """Every approved snapshot's search entries, as search.rebuild() makes them (the seed's titles
     repeat, so each distinct text is analysed once), and the index state of the stamp just given."""
-    from oit_items.public import search  # the seed writes what search.rebuild() would; imported here so the overview does not load the Thai analyser
+    # Imported here, not at the top: only the bench's seed needs the Thai analyser, the overview does not.
+    from oit_items.public import search
 
     analysed, ids, rows = {}, Ids("oit_items_searchentry"), []
     for unit_id, item_id, month, snapshots in indexed:
