@@ -7,23 +7,13 @@ import re
 import pytest
 from django.core.cache import cache
 
-from ita_portal.lib import pagecache
-
 UNIT = "/u/sn-buengkum/"
 INDEX = "/u/sn-buengkum/ita/2567/"
 ITEM = "/u/sn-buengkum/ita/2567/o7/"
 PAGES = ["/", "/units/?q=บึงกุ่ม", UNIT, INDEX, ITEM, "/u/sn-buengkum/complaints/track/"]
 
 
-@pytest.fixture(autouse=True)
-def empty_caches():
-    def clear():
-        cache.clear()
-        pagecache.local.stamps.clear(), pagecache.local.pages.clear()
-
-    clear()
-    yield
-    clear()
+pytestmark = pytest.mark.usefixtures("empty_caches")  # pages are cached per language: each test starts empty
 
 
 def _page(client, path):

@@ -59,16 +59,22 @@ def _dashed(code: str) -> str:
 def track_question(request, slug):
     """Whoever has the code sees whether the question was answered, and the answer — the unit's
     questions only: another unit's code finds nothing here."""
+    return _track(request, slug, Question, QuestionTrackForm, "question", _(
+        "No question of this unit has that reference code. Check the code and try again."))
+
+
+def _track(request, slug, model, form_class, name, not_found):
+    """A complaint or question found by its code, among this unit's only; limited lookups."""
     unit = get_public_unit(slug)
-    form = QuestionTrackForm(request.GET or None)
-    question = None
+    form = form_class(request.GET or None)
+    context = {"unit": unit, "form": form, name: None}
     if form.is_bound and getattr(request, "limited", False):
-        return _limited(request, "channels/question_track.html", {"unit": unit, "form": form, "question": None})
+        return _limited(request, f"channels/{name}_track.html", context)
     if form.is_valid():
-        question = Question.objects.filter(unit=unit, code=_dashed(form.cleaned_data["code"])).first()
-        if question is None:
-            form.add_error("code", _("No question of this unit has that reference code. Check the code and try again."))
-    return render(request, "channels/question_track.html", {"unit": unit, "form": form, "question": question})
+        context[name] = model.objects.filter(unit=unit, code=_dashed(form.cleaned_data["code"])).first()
+        if context[name] is None:
+            form.add_error("code", not_found)
+    return render(request, f"channels/{name}_track.html", context)
 
 
 def _validated_attachments(form, files):
@@ -146,16 +152,8 @@ def complaint_sent(request, slug):
 @ratelimit(key=limits.sender_key, rate="30/h", method="GET", block=False)
 def track_complaint(request, slug):
     """Anyone with the code sees the status and the unit's note — nothing else of the complaint."""
-    unit = get_public_unit(slug)
-    form = TrackForm(request.GET or None)
-    complaint = None
-    if form.is_bound and getattr(request, "limited", False):
-        return _limited(request, "channels/complaint_track.html", {"unit": unit, "form": form, "complaint": None})
-    if form.is_valid():
-        complaint = Complaint.objects.filter(unit=unit, code=_dashed(form.cleaned_data["code"])).first()
-        if complaint is None:
-            form.add_error("code", _("No complaint of this unit has that code. Check the code and try again."))
-    return render(request, "channels/complaint_track.html", {"unit": unit, "form": form, "complaint": complaint})
+    return _track(request, slug, Complaint, TrackForm, "complaint", _(
+        "No complaint of this unit has that code. Check the code and try again."))
 
 
 def complaint_statistics(unit, fiscal_year):
