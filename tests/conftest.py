@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 
 from ita_portal.lib import pagecache
 from units.models import Unit
@@ -249,6 +250,16 @@ def log_in(page, base_url, username):
     page.fill("input[name=password]", settings.DEMO_PASSWORD)
     page.click("button:has-text('เข้าสู่ระบบ')")
     page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture(autouse=True)
+def thai_first():
+    """Each test starts in Thai: the middleware activates a request's language for the thread, and
+    reverse() of a page under i18n_patterns follows it, so a test that last requested an /en/ page
+    would otherwise hand the next test English addresses."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
