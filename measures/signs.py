@@ -31,7 +31,7 @@ from measures.models import MeasurePlan
 from oit_items.public.records import current_item, published_by_month
 from oit_items.rulebook.models import Item
 from reports.renderers import thai_fonts
-from reports.renderers.pdf import weasyprint_html
+from reports.renderers.pdf import PDF_VARIANT, weasyprint_html
 
 SERVICE_MANUAL_TOPIC = "service_manuals"  # O9 police / O8 immigration
 GENERIC_EIT_HOSTS = ("itap.nacc.go.th",)  # ITAP's own address: every unit's survey is somewhere under it
@@ -165,7 +165,9 @@ def html(kind: str, plan: MeasurePlan) -> str:
 
 def render(kind: str, plan: MeasurePlan) -> bytes:
     HTML = weasyprint_html()  # reports.renderers.pdf also quietens WeasyPrint's logging
-    return HTML(string=html(kind, plan)).write_pdf(finisher=thai_fonts.fix_to_unicode)
+    # Archivable and tagged like every document we make (reports.renderers.pdf.render): a sign is
+    # filed with the unit's ITA evidence, and its text is what a screen reader gets.
+    return HTML(string=html(kind, plan)).write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, finisher=thai_fonts.fix_to_unicode)
 
 
 def file_name(kind: str, plan: MeasurePlan) -> str:

@@ -27,6 +27,9 @@ TEST_NEEDS=(
   "cmd:redis-server redis-server"                     # the fault tests kill a Redis of their own
   "cmd:soffice libreoffice-writer-nogui libreoffice-calc-nogui"  # generated Word/Excel opened in LibreOffice
   "cmd:java default-jre-headless"                     # runs the W3C checker (vnu.jar) on the public pages
+  "file:/usr/share/java/preflight.jar libpdfbox2-java" # PDFBox Preflight, the PDF/A validator (tests/pdfa.py)
+  "file:/usr/share/java/javax.activation.jar libactivation-java"  # ...and the two Java EE APIs it needs
+  "file:/usr/share/java/jaxb-api.jar libjaxb-api-java"
 )
 BENCH_NEEDS=(
   "cmd:wrk wrk"                                       # the HTTP load generator of make bench

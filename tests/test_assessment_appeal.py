@@ -33,6 +33,7 @@ from reports import jobs
 from reports.appeal import KIND
 from reports.models import RenderJob
 from tests.pdf_engines import pdfium_pages, pdfjs_pages
+from tests.pdfa import pdf_a2_failures
 
 FY = 2567
 PAGE = "/staff/units/sn-buengkum/ita/2567/assessment/"
@@ -373,7 +374,7 @@ def test_the_appeal_document_renders_through_the_pipeline(client, users, station
 
     client.force_login(users["viewer"])
     pdf = b"".join(client.get(f"/staff/units/sn-buengkum/reports/{FY}/appeal/file.pdf").streaming_content)
-    assert pdf.startswith(b"%PDF")
+    assert pdf.startswith(b"%PDF") and pdf_a2_failures(pdf) == []  # PDFBox Preflight: PDF/A-2u
     word = b"".join(client.get(f"/staff/units/sn-buengkum/reports/{FY}/appeal/file.docx").streaming_content)
     document = docx.Document(io.BytesIO(word))
     # Word cells carry zero-width spaces between Thai words (where a line may break): not part of the text.

@@ -27,6 +27,7 @@ from reports.renderers import layout, render
 from tests import pdf_engines
 from tests.conftest import require
 from tests.documents_support import MONTH, TALL_CAPTION, difficult_unit
+from tests.pdfa import pdf_a2_failures
 
 # Database tests (run before the transactional ones, which flush the demo measures).
 pytestmark = pytest.mark.django_db
@@ -95,6 +96,12 @@ def converted(django_db_setup, django_db_blocker, tmp_path_factory):
         (work / fmt).mkdir()
         soffice_to_pdf(sorted(work.glob(f"*.{fmt}")), work / fmt)
     return {"work": work, "documents": built}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_our_pdf_passes_pdfbox_preflight(converted, kind):
+    """Every kind, the measures documents with their cover emblem and briefing photos included."""
+    assert pdf_a2_failures((converted["work"] / f"{kind}.pdf").read_bytes()) == []
 
 
 @pytest.mark.parametrize("kind", KINDS)

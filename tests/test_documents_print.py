@@ -21,6 +21,7 @@ from reports.renderers import pdf as pdf_renderer
 from tests import pdf_engines
 from tests.conftest import require
 from tests.documents_support import MONTH, difficult_unit, long_text
+from tests.pdfa import pdf_a2_failures, preflight
 from tests.test_reports_support import unmark, workbook
 
 MM = 72 / 25.4
@@ -260,9 +261,8 @@ def test_word_header_tab_stops_follow_the_pages_width(landscape):
 # --- 7. tagged PDF/A, checked ------------------------------------------------------------------------
 
 def qpdf_check(pdf: bytes, work: Path) -> str:
-    """qpdf's structural check of the whole file (cross-reference table, objects, streams, page tree):
-    the strongest checker the registries we reach offer (veraPDF, the PDF/A validator, is not packaged
-    in Debian nor on PyPI); the PDF/A and tagging requirements are checked below object by object."""
+    """qpdf's structural check of the whole file (cross-reference table, objects, streams, page tree);
+    PDFBox Preflight (tests/pdfa.py) judges the PDF/A rules, and the tagging is checked below."""
     require(shutil.which("qpdf") is not None, "qpdf is installed: scripts/ensure-system.sh test")
     path = work / "checked.pdf"
     path.write_bytes(pdf)
@@ -299,24 +299,50 @@ def assert_tagged_pdf_a(pdf: bytes, title: str) -> None:
     assert {"/Table", "/TH", "/TD"} <= kinds and ({"/H1", "/H2"} & kinds), kinds
 
 
-def test_pdfs_are_tagged_pdf_a_and_pass_qpdfs_check(tmp_path):
+def test_pdfs_are_tagged_pdf_a_and_pass_qpdf_and_preflight(tmp_path):
     document = long_rows_document(3)
     document.add(doc.Heading("ลงนาม"), doc.Signatures([doc.Signer("ผู้รายงาน")]))
-    document.cover = doc.Cover(["ปก", "ประจำปีงบประมาณ พ.ศ. 2567"])
+    document.cover = doc.Cover(["ปก", "ประจำปีงบประมาณ พ.ศ. 2567"], emblem=_png(alpha=True))
+    document.add(doc.Image(_png(), "ภาพประกอบ", width_cm=6))
     pdf = render(document, "pdf")
     assert "No syntax or stream encoding errors" in qpdf_check(pdf, tmp_path)
+    assert pdf_a2_failures(pdf) == []
     assert_tagged_pdf_a(pdf, document.title)
 
 
+def _png(alpha: bool = False) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA" if alpha else "RGB", (120, 90), (180, 20, 20, 128) if alpha else (20, 120, 40)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_preflight_rejects_what_pdf_a_forbids():
+    """The validator has teeth: WeasyPrint's plain PDF (no XMP metadata, no output intent) and our own
+    file with an image set to interpolate, which PDF/A-1 and -2 both forbid, are refused."""
+    from reports.renderers.pdf import html, weasyprint_html
+
+    document = long_rows_document(1)
+    plain = weasyprint_html()(string=html(document)).write_pdf()
+    assert {"7.1", "2.4.3"} <= {code for code, _ in pdf_a2_failures(plain)}, preflight(plain)
+    interpolated = render(document.add(doc.Image(_png(), "ภาพ", width_cm=4)), "pdf").replace(
+        b"/Interpolate false", b"/Interpolate true ")
+    assert [code for code, _ in pdf_a2_failures(interpolated)] == ["2.3.2"]
+
+
 @pytest.mark.django_db
-def test_every_report_kind_is_tagged_pdf_a_and_passes_qpdfs_check(media_root, tmp_path):
+def test_every_report_kind_is_tagged_pdf_a_and_passes_qpdf_and_preflight(media_root, tmp_path):
+    """The month's six kinds and the appeal; O24/O25 and their photos in test_documents_libreoffice,
+    the signs in test_measures_signs."""
     from reports.kinds import DOCUMENT_KINDS
 
     unit = difficult_unit()
-    for kind in DOCUMENT_KINDS.values():
-        document = kind.build(unit, MONTH)
+    documents = {kind.key: kind.build(unit, MONTH) for kind in DOCUMENT_KINDS.values()}
+    for key, document in documents.items():
         pdf = render(document, "pdf")
-        assert "No syntax or stream encoding errors" in qpdf_check(pdf, tmp_path), kind.key
+        assert "No syntax or stream encoding errors" in qpdf_check(pdf, tmp_path), key
+        assert pdf_a2_failures(pdf) == [], key
         assert_tagged_pdf_a(pdf, document.title)
 
 

@@ -20,6 +20,7 @@ from reports import jobs
 from reports.models import RenderJob, RenderOutput
 from tests.conftest import approve_period, make_pdf, require
 from tests.data.measures_files import jpeg
+from tests.pdfa import pdf_a2_failures
 from tests.test_evidence_views import stored_files
 from tests.test_measures_documents import run_job
 
@@ -190,6 +191,9 @@ def test_signs_with_emblem_and_photo_still_fit_one_page(client, users, station, 
     for kind in kinds.SIGNS:  # produce() checks the single A4 page
         pdf = produce(client, users["admin"], station, kind, django_capture_on_commit_callbacks)
         assert scan(pdf, tmp_path), kind
+        assert pdf_a2_failures(pdf) == [], kind  # PDFBox Preflight: PDF/A-2u like the other documents
+        root = PdfReader(io.BytesIO(pdf)).trailer["/Root"]
+        assert "/StructTreeRoot" in root and root["/Lang"] == ("en" if kind == kinds.SIGN_NO_GIFT_EN else "th"), kind
 
 
 def test_a_job_failing_after_it_stored_a_sign_leaves_no_file_in_the_storage(
