@@ -98,6 +98,33 @@ def converted(django_db_setup, django_db_blocker, tmp_path_factory):
     return {"work": work, "documents": built}
 
 
+@pytest.mark.parametrize("kind", [f"measures-{slug}" for slug in MEASURE_UNITS])  # the reports have no groups
+def test_word_names_the_group_on_every_page_it_goes_on_to_in_libreoffice(converted, kind):
+    """The O24 calendar's stages, the OIT measures' areas, the instruments: a page of LibreOffice's
+    rendering of the Word file that holds a row of a group also holds the group's row (repeated
+    under the column header). A row is found by the start of its longest cell, where no other cell
+    of the document holds the same."""
+    document = converted["documents"][kind]
+    tables = [b for b in document.blocks if isinstance(b, doc.Table)]
+    cells = [letters(str(v)) for t in tables for row in t.rows if not isinstance(row, doc.GroupRow) for v in row]
+    pages = [letters(text) for text in page_texts(converted["work"] / "docx" / f"{kind}.pdf")]
+    checked = 0
+    for table in tables:
+        group = None
+        for row in table.rows:
+            if isinstance(row, doc.GroupRow):
+                group = letters(row.text)
+                continue
+            marker = max((letters(str(v)) for v in row), key=len)[:16]
+            if group is None or len(marker) < 16 or sum(marker in c for c in cells) > 1:
+                continue
+            for number, page in enumerate(pages, start=1):
+                if marker in page:
+                    checked += 1
+                    assert group in page, f"{kind} page {number}: a row of {group!r} without it"
+    assert checked >= 5, checked
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_our_pdf_passes_pdfbox_preflight(converted, kind):
     """Every kind, the measures documents with their cover emblem and briefing photos included."""

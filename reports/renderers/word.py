@@ -268,31 +268,57 @@ def _repeat_as_header(row) -> None:
 
 
 def _table(word, table: doc.Table, usable_pt: float, landscape: bool) -> None:
+    """One Word table per group of rows (a stage of the O24 calendar), its group row repeated under
+    the column header on every page the group goes on to, so that a continued page names its stage
+    as the seed's do. The word "(ต่อ)" itself is in the PDF only (pdf.CONTINUED): the fields that
+    would show it on continued pages alone (IF with PAGE and PAGEREF, STYLEREF) come out of
+    LibreOffice 7.4 as their stored text, the same on every page."""
     size = layout.fitting_size(table, usable_pt, pdf.TABLE_PT[landscape])
     if table.caption:
         caption = _paragraph(word, table.caption, bold=True)
         caption.paragraph_format.keep_with_next = True
-    rows = list(table.rows) or ([None] if table.empty_text else [])
-    total = table.total
-    grid = word.add_table(rows=1 + len(rows) + (1 if total else 0), cols=len(table.columns))
+    widths_pt = layout.column_widths(table, usable_pt, size)
+    segments = _segments(table)
+    for n, (group, rows) in enumerate(segments):
+        if n:
+            _spacer(word, 1)  # two tables in a row would merge into one
+        last = n == len(segments) - 1
+        _grid(word, table, group, rows, widths_pt, size, landscape, total=table.total if last else None)
+
+
+def _segments(table: doc.Table) -> list[tuple[str | None, list]]:
+    """The rows cut at each group row: (the group's text or None before the first, its rows)."""
+    segments = [(None, [])]
+    for row in table.rows:
+        if isinstance(row, doc.GroupRow):
+            segments.append((row.text, []))
+        else:
+            segments[-1][1].append(row)
+    if len(segments) > 1 and not segments[0][1]:
+        segments.pop(0)
+    return segments
+
+
+def _grid(word, table: doc.Table, group: str | None, rows: list, widths_pt: list[float], size: float,
+          landscape: bool, total: list | None) -> None:
+    rows = rows or ([None] if table.empty_text and group is None else [])
+    heading = 1 + (group is not None)
+    grid = word.add_table(rows=heading + len(rows) + (1 if total else 0), cols=len(table.columns))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths_pt = layout.column_widths(table, usable_pt, size)
-    widths = [int(w * TWIPS_PER_PT) for w in widths_pt]
     page_height = pdf.PAGE_MM[landscape][1] * pdf.PT_PER_MM
     splitting = set()
     for i, column in enumerate(table.columns):
         _cell(grid.rows[0].cells[i], column.title, size, WD_ALIGN_PARAGRAPH.CENTER, bold=True, fill=HEADER_FILL)
-    _repeat_as_header(grid.rows[0])
-    for r, row in enumerate(rows, start=1):
+    if group is not None:
+        row = grid.rows[1].cells
+        _cell(row[0].merge(row[-1]), group, size, bold=True, fill=TOTAL_FILL)
+    for header in grid.rows[:heading]:
+        _repeat_as_header(header)
+    for r, row in enumerate(rows, start=heading):
         cells = grid.rows[r].cells
-        if row is None or isinstance(row, doc.GroupRow):  # one merged cell across the row
-            merged = cells[0].merge(cells[-1])
-            if row is None:
-                _cell(merged, table.empty_text, size, WD_ALIGN_PARAGRAPH.CENTER, italic=True)
-            else:
-                _cell(merged, row.text, size, bold=True, fill=TOTAL_FILL)
-                merged.paragraphs[0].paragraph_format.keep_with_next = True
+        if row is None:  # one merged cell across the row
+            _cell(cells[0].merge(cells[-1]), table.empty_text, size, WD_ALIGN_PARAGRAPH.CENTER, italic=True)
             continue
         texts = [doc.format_value(v, c.kind) for v, c in zip(row, table.columns)]
         if layout.may_split(texts, widths_pt, size, page_height):  # a tall row goes on on the next page
@@ -301,7 +327,7 @@ def _table(word, table: doc.Table, usable_pt: float, landscape: bool) -> None:
             _cell(cells[i], cell_text(text) if column.kind == doc.TEXT else text, size, _align(column))
     if total:
         _total_row(grid.rows[-1], table, total, size)
-    _table_properties(grid, widths, splitting)
+    _table_properties(grid, [int(w * TWIPS_PER_PT) for w in widths_pt], splitting)
 
 
 def _spacer(word, height_pt: float = SPACER_PT) -> None:
