@@ -126,6 +126,18 @@ def test_word_names_the_group_on_every_page_it_goes_on_to_in_libreoffice(convert
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_libreoffice_never_breaks_a_latin_word_of_the_word_file(converted, kind):
+    """OIT, IIT, URL, ITAP beside Thai words: LibreOffice breaks Latin letters marked as Thai with
+    its Thai dictionary ("ตามแบบวัด OI" / "T"), so the runs say the Latin letters are English."""
+    words = {w for text in cell_texts(converted["documents"][kind]) for w in re.findall(r"[A-Za-z]{2,}", text)}
+    lines = pdf_engines.lines(page_texts(converted["work"] / "docx" / f"{kind}.pdf"))
+    splits = [(a, b) for a, b in zip(lines, lines[1:])
+              if (x := re.search(r"[A-Za-z]+$", a)) and (y := re.match(r"[A-Za-z]+", b))
+              and x.group() + y.group() in words and x.group() not in words]
+    assert splits == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_our_pdf_passes_pdfbox_preflight(converted, kind):
     """Every kind, the measures documents with their cover emblem and briefing photos included."""
     assert pdf_a2_failures((converted["work"] / f"{kind}.pdf").read_bytes()) == []

@@ -84,7 +84,9 @@ def _format(rpr, size_pt: float | None = None, bold: bool | None = None, italic:
     if size_pt:
         for tag in ("w:sz", "w:szCs"):
             _set(rpr, tag, val=int(round(size_pt * 2)))
-    _set(rpr, "w:lang", val="th-TH", bidi="th-TH")
+    # Thai is a complex script: its language is w:bidi. w:val is the language of the Latin letters
+    # (URL, QR code, OIT); marked Thai, LibreOffice breaks them with the Thai dictionary: "OI|T".
+    _set(rpr, "w:lang", val="en-US", bidi="th-TH")
     _order(rpr)
 
 
