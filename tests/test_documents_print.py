@@ -224,6 +224,43 @@ def test_libreoffice_recalculates_the_total_after_an_amount_changes(tmp_path):
     assert "124800" in last.replace(",", "").replace('"', ""), last  # 100,000 + 2 × 12,400
 
 
+@pytest.mark.parametrize("landscape", [True, False])
+def test_excel_prints_long_rows_whole_in_at_most_a_third_more_pages_than_the_pdf(landscape, tmp_path):
+    """The issue's สขร.1 of 499-character items and reasons, printed from LibreOffice: at most 1.3×
+    the PDF's pages (before: 6 against 4 for six rows; a spreadsheet line is 1.7 em, the PDF's 1.25,
+    so the sheet prints scaled), and no text cut off (a spreadsheet row is at most 409 pt tall and
+    cannot split: a taller cell goes on in the row under it; before, the portrait rows were cut)."""
+    from reports.renderers import excel
+    from tests.test_documents_libreoffice import letters
+
+    document = long_rows_document(12, landscape)
+    for number, row in enumerate(document.tables[0].rows, start=1):
+        row[1], row[5] = (f"{value[:480]} ท้าย{number:02d}จบ" for value in (row[1], row[5]))
+    content = render(document, "xlsx")
+    sheet = workbook(content).worksheets[0]
+    assert all((sheet.row_dimensions[r].height or 0) < excel.MAX_ROW_PT for r in range(1, sheet.max_row + 1))
+    ours = len(pdf_engines.pdfium_pages(render(document, "pdf")))
+    pages = pdf_engines.pdfium_pages(soffice_pdf(content, "xlsx", tmp_path))
+    assert len(pages) <= 1.3 * ours, (len(pages), ours)
+    text = letters("".join(pages))
+    assert all(text.count(letters(f"ท้าย{number:02d}จบ")) == 2 for number in range(1, 13))
+
+
+def test_excel_text_taller_than_a_row_goes_on_in_the_rows_under_it():
+    """A report's problems or suggestions (free text) across the sheet: every row under 409 pt, the
+    whole text there, in order, cut only where a line breaks."""
+    from reports.renderers import excel
+    from tests.test_documents_libreoffice import letters
+
+    text = long_text(4000, "ปัญหาและอุปสรรค ")
+    document = long_rows_document(1).add(doc.Paragraph(text))
+    sheet = workbook(render(document, "xlsx")).worksheets[0]
+    cells = [sheet.cell(r, 1) for r in range(1, sheet.max_row + 1)]
+    rows = [c.row for c in cells if isinstance(c.value, str) and len(c.value) > 40 and c.value in text]
+    assert len(rows) > 1 and all(sheet.row_dimensions[r].height < excel.MAX_ROW_PT for r in rows)
+    assert letters("".join(sheet.cell(r, 1).value for r in rows)) == letters(text)
+
+
 @pytest.mark.django_db
 def test_o7_sheets_are_named_by_line_of_work(media_root):
     from units.models import LineOfWork

@@ -5,7 +5,7 @@ header row repeated on every page, rows as tall as their wrapped text.
 Neither Excel nor LibreOffice sizes rows to their content when it opens a file, so every row gets
 its height here, from the same text measurement as the PDF's columns (reports.renderers.layout)
 and the font's own line height (the height a spreadsheet gives a line of text). The columns are
-the PDF's.
+the PDF's, widened by the print scale (print_scale()).
 
 Totals are `SUM` formulas over the rows above them, so that a clerk who changes an amount gets a
 right total, and each carries its cached result (the sum the document computed), written into the
@@ -18,6 +18,7 @@ lines of work).
 
 import functools
 import io
+import math
 import re
 import zipfile
 
@@ -70,6 +71,18 @@ def line_em() -> float:
     return (os2.usWinAscent + os2.usWinDescent) / upem
 
 
+@functools.lru_cache(maxsize=1)
+def print_scale() -> float:
+    """How much a sheet is scaled down to print (fit to the page width): a spreadsheet spaces lines
+    by the font's own line height (line_em(), 1.7 em for the TLWG fonts), which no cell format can
+    change, against the PDF's 1.25 em, so a wrapped row printed at full size is a third taller
+    than in the PDF and a long สขร.1 took half as many pages again. The columns are made 1/scale as
+    wide as the PDF's (fewer lines a cell) and the page is scaled by scale (shorter lines): a row
+    then prints scale² × line_em / 1.25 as tall as in the PDF, about as tall. On screen the text
+    keeps its size and the columns are wider."""
+    return round(math.sqrt(layout.LINE_EM / line_em()), 2)
+
+
 def _digit_width_px(size_pt: float) -> float:
     """Excel's "maximum digit width" of the default font, in pixels: the unit of column widths."""
     return max(layout.text_width(d, size_pt) for d in "0123456789") * 96 / 72
@@ -119,18 +132,19 @@ class _Writer:
         self.sheet.row_dimensions[row].height = round(min(max(current, height), MAX_ROW_PT), 1)
 
     def text(self, value: str, bold: bool = False, size: float | None = None, fill=None) -> None:
-        """A line of text across the whole width of the sheet (merged cells), as tall as it wraps."""
+        """Text across the whole width of the sheet (merged cells), as tall as it wraps; text taller
+        than a row may be goes on in the rows under it (see _pieces)."""
         size = size or self.size
-        cell = self.sheet.cell(row=self.row, column=1, value=value)
-        cell.font = Font(name=FONT_NAME, bold=bold, size=size)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if fill:
-            cell.fill = fill
-        if len(self.widths) > 1:
-            self.sheet.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=len(self.widths))
-        lines = layout.line_count(value, sum(self.widths) * WRAP_SAFETY - WRAP_PADDING_PT, size, bold)
-        self._height(self.row, lines, size)
-        self.row += 1
+        for piece in _pieces(value, sum(self.widths), size, bold):
+            cell = self.sheet.cell(row=self.row, column=1, value=piece)
+            cell.font = Font(name=FONT_NAME, bold=bold, size=size)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if fill:
+                cell.fill = fill
+            if len(self.widths) > 1:
+                self.sheet.merge_cells(start_row=self.row, start_column=1, end_row=self.row, end_column=len(self.widths))
+            self._height(self.row, _line_count(piece, sum(self.widths), size, bold), size)
+            self.row += 1
 
     def blocks(self, blocks) -> None:
         for block in blocks:
@@ -199,21 +213,53 @@ class _Writer:
     def _lines(self, texts: list[str], bold: bool = False, span: int = 1) -> int:
         widths = [sum(self.widths[:span])] + self.widths[span:] if span > 1 else self.widths
         texts = texts[:1] + texts[span:] if span > 1 else texts
-        return max((layout.line_count(t, w * WRAP_SAFETY - WRAP_PADDING_PT, self.size, bold) for t, w in zip(texts, widths) if t),
-                   default=1)
+        return max((_line_count(t, w, self.size, bold) for t, w in zip(texts, widths) if t), default=1)
 
     def _row(self, values, columns, bold: bool = False, span: int = 1) -> None:
+        """A row of the table; one whose text is taller than a row may be (MAX_ROW_PT) goes on in
+        the rows under it, its long cells cut between lines, its other cells in the first row only
+        (a SUM counts each amount once), the rows drawn as one."""
+        texts = [doc.format_value(v, c.kind) for v, c in zip(values, columns)]
+        if span > 1 or self._lines(texts, bold) <= _most_lines(self.size):
+            return self._cells(values, columns, bold, span)
+        parts = [_pieces(v, w, self.size, bold) if isinstance(v, str) else [v] for v, w in zip(values, self.widths)]
+        count = max(map(len, parts))
+        for k in range(count):
+            edges = Border(left=THIN, right=THIN, top=THIN if k == 0 else None, bottom=THIN if k == count - 1 else None)
+            self._cells([p[k] if k < len(p) else None for p in parts], columns, bold, border=edges)
+
+    def _cells(self, values, columns, bold: bool = False, span: int = 1, border=BORDER) -> None:
         for i, (value, column) in enumerate(zip(values, columns), start=1):
             cell = self.sheet.cell(row=self.row, column=i, value=value)
             cell.font = Font(name=FONT_NAME, bold=bold, size=self.size)
-            cell.border = BORDER
+            cell.border = border
             numeric = column.numeric and not isinstance(value, str)  # a label may sit in a numeric column
             cell.alignment = Alignment(wrap_text=not numeric, vertical="top", horizontal="right" if numeric else None)
-            if column.kind in NUMBER_FORMATS and not isinstance(value, str):
+            if column.kind in NUMBER_FORMATS and not isinstance(value, (str, type(None))):
                 cell.number_format = NUMBER_FORMATS[column.kind]
-        texts = [doc.format_value(v, c.kind) for v, c in zip(values, columns)]
+        texts = [doc.format_value(v, c.kind) if v is not None else "" for v, c in zip(values, columns)]
         self._height(self.row, self._lines(texts, bold, span), self.size)
         self.row += 1
+
+
+def _line_count(text: str, width_pt: float, size_pt: float, bold: bool) -> int:
+    """How many lines text takes in a cell width_pt wide, as a spreadsheet may break it (see WRAP_SAFETY)."""
+    return layout.line_count(text, width_pt * WRAP_SAFETY - WRAP_PADDING_PT, size_pt, bold)
+
+
+def _most_lines(size_pt: float) -> int:
+    """The lines the tallest row a spreadsheet allows holds."""
+    return int((MAX_ROW_PT - 2 * CELL_PADDING_PT) / (size_pt * line_em()))
+
+
+def _pieces(text: str, width_pt: float, size_pt: float, bold: bool) -> list[str]:
+    """text in pieces that each fit the tallest row (MAX_ROW_PT) of a cell width_pt wide, cut
+    where its lines break: a longer text in one row would print cut off (its row cannot grow)."""
+    lines = layout.wrap(text, width_pt * WRAP_SAFETY - WRAP_PADDING_PT, size_pt, bold)
+    most = _most_lines(size_pt)
+    if len(lines) <= most:
+        return [text]
+    return ["".join(lines[i:i + most]).strip("\n ") for i in range(0, len(lines), most)]
 
 
 def _print_setup(sheet, document: doc.Document, widths_pt: list[float], header_row: int | None) -> None:
@@ -222,7 +268,8 @@ def _print_setup(sheet, document: doc.Document, widths_pt: list[float], header_r
     in the margins."""
     portrait_pt = pdf.PAGE_MM[False][0] * pdf.PT_PER_MM
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape" if document.landscape or sum(widths_pt) > portrait_pt * 1.02 else "portrait"
+    wide = sum(widths_pt) * print_scale() > portrait_pt * 1.02
+    sheet.page_setup.orientation = "landscape" if document.landscape or wide else "portrait"
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.page_margins.left, sheet.page_margins.right = 20 / 25.4, 15 / 25.4
@@ -247,7 +294,7 @@ def render(document: doc.Document) -> bytes:
     workbook.properties.title = f"{document.title} {document.unit_name} {document.period_label}"
     workbook.properties.creator = document.author or document.unit_name
     used, cached = set(), []
-    usable_pt = pdf.PAGE_MM[document.landscape][0] * pdf.PT_PER_MM
+    usable_pt = pdf.PAGE_MM[document.landscape][0] * pdf.PT_PER_MM / print_scale()
     for before, table, after in _sheets(document):
         sheet = workbook.create_sheet(sheet_title(_sheet_name(document, before, table), used))
         table_size = layout.fitting_size(table, usable_pt, size) if table else size

@@ -17,8 +17,8 @@ boundaries with zero-width spaces, so that Pango's libthai and LibreOffice's or 
 """
 
 import functools
-import math
 import re
+import unicodedata
 
 from reports import document as doc
 from reports.renderers import thai_fonts
@@ -102,22 +102,49 @@ def longest_word(text: str, size_pt: float, bold: bool = False) -> float:
 
 def line_count(text: str, width_pt: float, size_pt: float, bold: bool = False) -> int:
     """How many lines text takes in a box width_pt wide, breaking between words."""
-    count = 0
-    for paragraph in (text or "").split("\n"):
-        lines, used = 1, 0.0
+    return len(wrap(text, width_pt, size_pt, bold))
+
+
+def wrap(text: str, width_pt: float, size_pt: float, bold: bool = False) -> list[str]:
+    """text as the lines it takes in a box width_pt wide, broken between words; a word wider than
+    the box is broken where it must be (between characters, never before a mark). Nothing is
+    dropped: a paragraph's last line keeps its "\n", a space where a line breaks stays at the end
+    of the line before, so that "".join(lines) is text."""
+    lines = []
+    paragraphs = (text or "").split("\n")
+    for number, paragraph in enumerate(paragraphs):
+        start, line, used = len(lines), "", 0.0
         for word in words(paragraph):
             width = text_width(word, size_pt, bold)
+            if word == " " and not used:  # a space where a line starts takes no room
+                if len(lines) > start and not line:
+                    lines[-1] += word  # the space the line broke at ends the line before
+                else:
+                    line += word
+                continue
             if used and used + width > width_pt and word != " ":
-                lines, used = lines + 1, 0.0
-            if used == 0.0 and word == " ":
-                continue
-            if width > width_pt:  # a word wider than the box is broken where it must be
-                extra = math.ceil(width / width_pt) - 1
-                lines, used = lines + extra, width - extra * width_pt
-                continue
-            used += width
-        count += lines
-    return count
+                lines.append(line)
+                line, used = "", 0.0
+            if width > width_pt:
+                *whole, word = _cut(word, width_pt, size_pt, bold)
+                if whole:
+                    lines += [line + whole[0], *whole[1:]]
+                    line = ""
+                width = text_width(word, size_pt, bold)
+            line, used = line + word, used + width
+        lines.append(line + ("\n" if number < len(paragraphs) - 1 else ""))
+    return lines
+
+
+def _cut(word: str, width_pt: float, size_pt: float, bold: bool) -> list[str]:
+    """A word wider than width_pt in pieces that fit, the last maybe shorter."""
+    pieces, piece = [], ""
+    for ch in word:
+        if piece and unicodedata.category(ch) != "Mn" and text_width(piece + ch, size_pt, bold) > width_pt:
+            pieces.append(piece)
+            piece = ""
+        piece += ch
+    return pieces + [piece]
 
 
 SPLIT_SHARE = 1 / 4  # a row taller than this share of the page may split across pages
@@ -128,8 +155,11 @@ def row_lines(texts: list[str], widths_pt: list[float], size_pt: float, bold: bo
     return max((line_count(t, w - PADDING_PT, size_pt, bold) for t, w in zip(texts, widths_pt) if t), default=1)
 
 
+LINE_EM = 1.25  # the PDF's line height (templates/reports/pdf/document.html), Word's too
+
+
 def may_split(texts: list[str], widths_pt: list[float], size_pt: float, page_height_pt: float,
-              line_height: float = 1.25) -> bool:
+              line_height: float = LINE_EM) -> bool:
     """Whether a row is tall enough to split across pages: short rows are kept whole (a row never
     parts from its next line for nothing), a tall one starts where it is and goes on on the next
     page, under the repeated header, instead of leaving a page mostly empty."""

@@ -42,7 +42,7 @@ BODY_PT, TITLE_PT, CAPTION_PT = 15, 18, 12
 HEADING_PT = {1: TITLE_PT, 2: 16, 3: 15, 4: 15}
 # The PDF's heading margins, less the paragraph spacing Word adds before them (CSS collapses it).
 HEADING_BEFORE_PT, HEADING_AFTER_PT = {1: 0, 2: 6, 3: 4, 4: 4}, {1: 2, 2: 4, 3: 4, 4: 4}
-LINE_HEIGHT = 1.25
+LINE_HEIGHT = layout.LINE_EM
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 HEADER_FILL, TOTAL_FILL = "E8E8E8", "F4F4F4"
 TWIPS_PER_PT = 20
