@@ -219,16 +219,16 @@ class _Writer:
         """A row of the table; one whose text is taller than a row may be (MAX_ROW_PT) goes on in
         the rows under it, its long cells cut between lines, its other cells in the first row only
         (a SUM counts each amount once), the rows drawn as one."""
-        texts = [doc.format_value(v, c.kind) for v, c in zip(values, columns)]
-        if span > 1 or self._lines(texts, bold) <= _most_lines(self.size):
-            return self._cells(values, columns, bold, span)
+        lines = self._lines([doc.format_value(v, c.kind) for v, c in zip(values, columns)], bold, span)
+        if span > 1 or lines <= _most_lines(self.size):
+            return self._cells(values, columns, bold, span, lines=lines)
         parts = [_pieces(v, w, self.size, bold) if isinstance(v, str) else [v] for v, w in zip(values, self.widths)]
         count = max(map(len, parts))
         for k in range(count):
             edges = Border(left=THIN, right=THIN, top=THIN if k == 0 else None, bottom=THIN if k == count - 1 else None)
             self._cells([p[k] if k < len(p) else None for p in parts], columns, bold, border=edges)
 
-    def _cells(self, values, columns, bold: bool = False, span: int = 1, border=BORDER) -> None:
+    def _cells(self, values, columns, bold: bool = False, span: int = 1, border=BORDER, lines: int | None = None) -> None:
         for i, (value, column) in enumerate(zip(values, columns), start=1):
             cell = self.sheet.cell(row=self.row, column=i, value=value)
             cell.font = Font(name=FONT_NAME, bold=bold, size=self.size)
@@ -237,8 +237,9 @@ class _Writer:
             cell.alignment = Alignment(wrap_text=not numeric, vertical="top", horizontal="right" if numeric else None)
             if column.kind in NUMBER_FORMATS and not isinstance(value, (str, type(None))):
                 cell.number_format = NUMBER_FORMATS[column.kind]
-        texts = [doc.format_value(v, c.kind) if v is not None else "" for v, c in zip(values, columns)]
-        self._height(self.row, self._lines(texts, bold, span), self.size)
+        if lines is None:
+            lines = self._lines([doc.format_value(v, c.kind) if v is not None else "" for v, c in zip(values, columns)], bold)
+        self._height(self.row, lines, self.size)
         self.row += 1
 
 
