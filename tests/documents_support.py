@@ -5,6 +5,7 @@ narrow columns, an emoji, a 1080 × 8000 screenshot), and reading geometry out o
 
 import datetime
 import io
+import unicodedata
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -133,3 +134,13 @@ def long_purchases(unit, count: int = 30) -> None:
             agreed_price=Decimal("12400.00"), reason=long_text(499), contract_number=f"บส {i + 10}/2567",
             contract_date=MONTH + datetime.timedelta(days=3))
         Bid.objects.create(purchase=purchase, bidder="บริษัท ศรีพัฒนานนท์ จำกัด", price=Decimal("12400.00"))
+
+
+def letters(text: str) -> str:
+    """The letters and digits of a text, for comparing what LibreOffice printed with what we wrote:
+    without white space (wrapping adds line breaks), punctuation and symbols (a hyphen where a line
+    breaks copies out as U+FFFE; emoji have no font in LibreOffice here) and Thai marks (LibreOffice's
+    PDFs put some after the wrong letter in their text layer: ศักดิ์ เป็น copies out as ศักดิ เป็นผ ์,
+    theirs to fix). What is compared is that every value is there, in order."""
+    decomposed = unicodedata.normalize("NFKD", text)  # ำ → ํ + า, so that both spellings compare equal
+    return "".join(ch for ch in decomposed if unicodedata.category(ch)[0] in "LN")

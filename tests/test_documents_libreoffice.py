@@ -11,7 +11,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,7 @@ from reports.kinds import DOCUMENT_KINDS
 from reports.renderers import layout, render
 from tests import pdf_engines
 from tests.conftest import require
-from tests.documents_support import MONTH, TALL_CAPTION, difficult_unit
+from tests.documents_support import MONTH, TALL_CAPTION, difficult_unit, letters
 from tests.pdfa import pdf_a2_failures
 
 # Database tests (run before the transactional ones, which flush the demo measures).
@@ -60,16 +59,6 @@ def both_texts(path: Path) -> tuple[str, str]:
     loses a line here and there in one of them (not the same), never in both."""
     content = path.read_bytes()
     return (letters("".join(pdf_engines.pdfium_pages(content))), letters("".join(pdf_engines.poppler_pages(content))))
-
-
-def letters(text: str) -> str:
-    """The letters and digits of a text, for comparing what LibreOffice printed with what we wrote:
-    without white space (wrapping adds line breaks), punctuation and symbols (a hyphen where a line
-    breaks copies out as U+FFFE; emoji have no font in LibreOffice here) and Thai marks (LibreOffice's
-    PDFs put some after the wrong letter in their text layer: ศักดิ์ เป็น copies out as ศักดิ เป็นผ ์,
-    theirs to fix). What is compared is that every value is there, in order."""
-    decomposed = unicodedata.normalize("NFKD", text)  # ำ → ํ + า, so that both spellings compare equal
-    return "".join(ch for ch in decomposed if unicodedata.category(ch)[0] in "LN")
 
 
 @pytest.fixture(scope="module")
@@ -223,8 +212,8 @@ def test_excel_prints_each_sheet_a_page_wide_with_its_header_on_every_page(conve
     """Every page from the first table's header on carries a whole header row: the columns are
     never split across pages and the header repeats. At most 1.3× the PDF's pages (the sheet prints
     scaled, excel.print_scale: a spreadsheet line is 1.7 em against the PDF's 1.25), and a page
-    more for each table after the first, which starts a sheet of its own. (Before: the สขร.๑ printed on 2 pages with its columns
-    split, the statistics on 3.)"""
+    more for each table after the first, which starts a sheet of its own. (Before: the สขร.๑
+    printed on 2 pages with its columns split, the statistics on 3.)"""
     document = converted["documents"][kind]
     pages = [letters(page) for page in page_texts(converted["work"] / "xlsx" / f"{kind}.pdf")]
     headers = [[letters(c.title) for c in t.columns] for t in document.tables]

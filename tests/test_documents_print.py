@@ -20,7 +20,7 @@ from reports.renderers import layout, render
 from reports.renderers import pdf as pdf_renderer
 from tests import pdf_engines
 from tests.conftest import require
-from tests.documents_support import MONTH, difficult_unit, long_text
+from tests.documents_support import MONTH, difficult_unit, letters, long_text
 from tests.pdfa import pdf_a2_failures, preflight
 from tests.test_reports_support import unmark, workbook
 
@@ -231,7 +231,6 @@ def test_excel_prints_long_rows_whole_in_at_most_a_third_more_pages_than_the_pdf
     so the sheet prints scaled), and no text cut off (a spreadsheet row is at most 409 pt tall and
     cannot split: a taller cell goes on in the row under it; before, the portrait rows were cut)."""
     from reports.renderers import excel
-    from tests.test_documents_libreoffice import letters
 
     document = long_rows_document(12, landscape)
     for number, row in enumerate(document.tables[0].rows, start=1):
@@ -250,7 +249,6 @@ def test_excel_text_taller_than_a_row_goes_on_in_the_rows_under_it():
     """A report's problems or suggestions (free text) across the sheet: every row under 409 pt, the
     whole text there, in order, cut only where a line breaks."""
     from reports.renderers import excel
-    from tests.test_documents_libreoffice import letters
 
     text = long_text(4000, "ปัญหาและอุปสรรค ")
     document = long_rows_document(1).add(doc.Paragraph(text))
